@@ -1,0 +1,78 @@
+# Traject: two commands do all set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A Python 3.12+ interpreter: PYTHON=... wins; otherwise the first suitable one
+# on PATH or under pyenv.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
+	$$HOME/.pyenv/versions/3.13*/bin/python $$HOME/.pyenv/versions/3.12*/bin/python \
+	/root/.pyenv/versions/3.13*/bin/python /root/.pyenv/versions/3.12*/bin/python; do \
+	p=$$(command -v $$c 2>/dev/null) || continue; \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/traject
+
+.PHONY: help install demo serve migrate test lint typecheck pytest test-postgres messages bench clean
+
+help:
+	@echo "make demo   set up, load the demo organisation and serve http://127.0.0.1:8000"
+	@echo "make test   set up, lint, type-check, makemigrations --check and the whole test suite"
+	@echo "make test-postgres   the test suite on PostgreSQL ($(PG_URL))"
+	@echo "make bench  the import/export and council-report benchmarks"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Traject needs Python 3.12 or newer and none was found."; \
+		echo "Install one (e.g. 'pyenv install 3.12') or run: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; \
+		exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) -V))"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+serve: migrate
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: install
+	$(PY) -m mypy
+
+pytest: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: Chromium found at /usr/bin/chromium, they run."; \
+	else echo "Browser tests: NO Chromium at /usr/bin/chromium, they are SKIPPED (apt-get install chromium)."; fi
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+messages: install
+	cd casework && ../$(MANAGE) makemessages -l en --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: install
+	$(PY) benchmarks/bench_records.py
+	$(PY) benchmarks/bench_council_report.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 artifacts
