@@ -56,3 +56,32 @@ def get_client_or_404(request: HttpRequest, pk: Any) -> Client:
     if client is None:
         raise Http404
     return client
+
+
+def can_see_health_data(user: Any, client: Client) -> bool:
+    """Health data (MMPP advices, exemption reasons; GDPR art. 9) of `client`.
+
+    Only the social worker assigned to the client today, a team lead of that
+    social worker's team, and the data protection officer (or a superuser).
+    """
+    from casework.models import Assignment
+    from casework.roles import DPO, TEAM_LEAD, user_roles
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = user_roles(user)
+    if DPO in roles:
+        return True
+    social_worker = getattr(user, "social_worker", None)
+    if social_worker is None or social_worker.organisation_id != client.organisation_id:
+        return False
+    running = Assignment.objects.filter(client=client).active_on(timezone.localdate())
+    if running.filter(social_worker=social_worker).exists():
+        return True
+    return (
+        TEAM_LEAD in roles
+        and social_worker.team_id is not None
+        and running.filter(social_worker__team_id=social_worker.team_id).exists()
+    )

@@ -11,7 +11,10 @@ check against lost updates, the audit trail) live in one place; the typed
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,16 +41,51 @@ class ConflictError(ValidationError):
     """Somebody else saved the record since it was read: the edit is refused."""
 
 
-# Observers of every write (the audit log registers one). Each is called inside
-# the write's transaction as observer(action, instance, changes) where changes
-# maps a field name to (old, new).
-WriteObserver = Callable[[str, models.Model, dict[str, tuple[Any, Any]]], None]
+# Observers of every write (the audit log registers one). Each is called inside the
+# write's transaction as observer(action, items) where action is "create", "update"
+# or "delete" and items is a list of (instance, changes), changes mapping a field
+# name to (old, new). Bulk writes (the importer) pass many items in one call.
+Change = dict[str, tuple[Any, Any]]
+WriteObserver = Callable[[str, list[tuple[models.Model, Change]]], None]
 write_observers: list[WriteObserver] = []
 
 
-def _notify(action: str, instance: models.Model, changes: dict[str, tuple[Any, Any]]) -> None:
-    for observer in write_observers:
-        observer(action, instance, changes)
+@dataclass(frozen=True)
+class WriteSource:
+    """Who or what is writing: a user on a page, a command, the admin."""
+
+    user: Any = None
+    source: str = ""  # e.g. "page:/clients/12/", "admin", "command:import_records"
+    address: str = ""
+
+
+_write_source: ContextVar[WriteSource] = ContextVar("write_source", default=WriteSource())
+
+
+@contextmanager
+def writes_by(*, user: Any = None, source: str = "", address: str = "") -> Iterator[WriteSource]:
+    """Attribute the writes inside the block (audit trail) to a user, page or command."""
+    current = WriteSource(user=user, source=source, address=address)
+    token = _write_source.set(current)
+    try:
+        yield current
+    finally:
+        _write_source.reset(token)
+
+
+def current_write_source() -> WriteSource:
+    return _write_source.get()
+
+
+def notify_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
+    """Tell the observers about written records (bulk writers call this themselves)."""
+    if items:
+        for observer in write_observers:
+            observer(action, items)
+
+
+def _notify(action: str, instance: models.Model, changes: Change) -> None:
+    notify_writes(action, [(instance, changes)])
 
 
 def _field_values(instance: models.Model) -> dict[str, Any]:
