@@ -59,7 +59,10 @@ class WriteSource:
     address: str = ""
 
 
-_write_source: ContextVar[WriteSource] = ContextVar("write_source", default=WriteSource())
+_write_source: ContextVar[WriteSource] = ContextVar(
+    "write_source",
+    default=WriteSource(),  # noqa: B039 (frozen: never mutated)
+)
 
 
 @contextmanager
