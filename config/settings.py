@@ -119,6 +119,10 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 TRAJECT = {
     # GPMI: signed within this many days of the leefloon decision.
     "GPMI_SIGN_WITHIN_DAYS": int(os.environ.get("TRAJECT_GPMI_SIGN_WITHIN_DAYS", "91")),
+    # GPMI is mandatory for leefloon rights starting on or after this day (ISO date),
+    # and for clients younger than this age at the start of their right (since 2002).
+    "GPMI_MANDATORY_SINCE": os.environ.get("TRAJECT_GPMI_MANDATORY_SINCE", "2016-11-01"),
+    "GPMI_MANDATORY_UNDER_AGE": int(os.environ.get("TRAJECT_GPMI_MANDATORY_UNDER_AGE", "25")),
     # GPMI evaluations: at least this many per year, of which this many face to face.
     "GPMI_EVALUATIONS_PER_YEAR": int(os.environ.get("TRAJECT_GPMI_EVALUATIONS_PER_YEAR", "3")),
     "GPMI_FACE_TO_FACE_PER_YEAR": int(os.environ.get("TRAJECT_GPMI_FACE_TO_FACE_PER_YEAR", "2")),
