@@ -222,15 +222,25 @@ class Referral(ClientRecord):
         if session is not None:
             if session.programme_id != self.programme_id:
                 raise ValidationError({"session": _("Deze sessie hoort bij een ander programma.")})
-            if session.capacity is not None:
-                taken = Referral.objects.filter(session=session).exclude(pk=self.pk).count()
-                if taken >= session.capacity:
-                    raise ValidationError(
-                        {
-                            "session": _("Deze sessie is volzet (%(capacity)s deelnemers).")
-                            % {"capacity": session.capacity}
-                        }
-                    )
+            self.check_session_capacity(session)
+
+    def check_session_capacity(self, session: ProgrammeSession, taken: int | None = None) -> None:
+        """Refuse a place in a full session; `taken` counts the other participants.
+
+        Without `taken` they are counted in the database; the importer counts
+        them over the bundle and the database at once and passes the number.
+        """
+        if session.capacity is None:
+            return
+        if taken is None:
+            taken = Referral.objects.filter(session=session).exclude(pk=self.pk).count()
+        if taken >= session.capacity:
+            raise ValidationError(
+                {
+                    "session": _("Deze sessie is volzet (%(capacity)s deelnemers).")
+                    % {"capacity": session.capacity}
+                }
+            )
 
 
 class VdabCategory(models.TextChoices):
