@@ -66,8 +66,9 @@ test: lint typecheck
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
+# The source strings are Dutch; locale/en holds the English catalogue (committed, .mo too).
 messages: install
-	cd casework && ../$(MANAGE) makemessages -l en --no-obsolete
+	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=artifacts --ignore=benchmarks
 	$(MANAGE) compilemessages --ignore=.venv
 
 bench: install
