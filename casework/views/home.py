@@ -1,0 +1,109 @@
+"""The home page per role, and the work queue page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Exists, OuterRef, QuerySet
+from django.views.generic import TemplateView
+
+from casework import workqueue
+from casework.models import Client, IncomeRight, Trajectory, TrajectoryKind
+from casework.roles import ADMINISTRATOR, MANAGER, ROLE_LABELS, TEAM_LEAD, user_roles
+from casework.views.base import RoleRequiredMixin, today, user_organisations, user_social_worker
+from casework.views.team import caseload_figures, led_team
+from partners.models import Article60Placement, VdabRegistration
+
+
+def caseload_summary(clients: QuerySet[Client], day: Any) -> dict[str, int]:
+    """How many of `clients` have each thing running on `day` (one query)."""
+
+    def running(model: Any, **lookup: Any) -> Exists:
+        return Exists(model.objects.filter(client=OuterRef("pk"), **lookup).active_on(day))
+
+    rows = clients.annotate(
+        has_income=running(IncomeRight),
+        has_gpmi=running(Trajectory, kind=TrajectoryKind.GPMI),
+        has_article60=running(Article60Placement),
+        has_vdab=running(VdabRegistration),
+    ).values_list("has_income", "has_gpmi", "has_article60", "has_vdab")
+    summary = {"clients": 0, "income": 0, "gpmi": 0, "article60": 0, "vdab": 0}
+    for income, gpmi, article60, vdab in rows:
+        summary["clients"] += 1
+        summary["income"] += income
+        summary["gpmi"] += gpmi
+        summary["article60"] += article60
+        summary["vdab"] += vdab
+    return summary
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """What each role needs first: the queue, the team, the figures, or the admin."""
+
+    template_name = "casework/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        day = today()
+        roles = user_roles(user)
+        social_worker = user_social_worker(user)
+        context.update(today=day, role_labels=[ROLE_LABELS[r] for r in sorted(roles)])
+        if social_worker is not None and user.has_perm("casework.view_client"):
+            mine = Client.objects.visible_to(user).filter(
+                pk__in=Client.objects.assigned_to(social_worker, day).values("pk")
+            )
+            context["my_items"] = workqueue.social_worker_queue(social_worker, today=day)
+            context["my_summary"] = caseload_summary(mine, day)
+        team = led_team(user)
+        if TEAM_LEAD in roles and team is not None:
+            items = workqueue.team_queue(team, today=day)
+            context["team"] = team
+            context["team_counts"] = workqueue.count_by_rule(items)
+            context["team_overdue"] = sum(1 for item in items if item.overdue)
+        if user.has_perm("casework.view_caseload_figures") and (
+            MANAGER in roles or user.is_superuser or team is not None
+        ):
+            context["figures"] = caseload_figures(user_organisations(user), day, team)
+        context["is_administrator"] = ADMINISTRATOR in roles or user.is_staff
+        context["has_role"] = bool(roles) or user.is_superuser
+        return context
+
+
+class WorkQueueView(RoleRequiredMixin, TemplateView):
+    """/queue/: my work queue; for a team lead also the team's, per social assistant."""
+
+    permission_required = "casework.view_client"
+    template_name = "casework/workqueue.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        day = today()
+        social_worker = user_social_worker(user)
+        team = led_team(user)
+        scope = self.request.GET.get("scope", "team" if team is not None else "mine")
+        if scope == "team" and team is not None:
+            items = workqueue.team_queue(team, today=day)
+        elif social_worker is not None:
+            scope = "mine"
+            items = workqueue.social_worker_queue(social_worker, today=day)
+        else:
+            items = []
+        counts = workqueue.count_by_rule(items)
+        rule = self.request.GET.get("rule", "")
+        if rule in workqueue.RULE_LABELS:
+            items = [item for item in items if item.rule == rule]
+        else:
+            rule = ""
+        context.update(
+            today=day,
+            scope=scope,
+            team=team,
+            items=items,
+            counts=counts,
+            rule=rule,
+            show_worker=scope == "team",
+        )
+        return context
