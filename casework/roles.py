@@ -16,13 +16,52 @@ MANAGER = "manager"
 ADMINISTRATOR = "administrator"
 DPO = "dpo"
 
-# role code -> (group name shown in the admin, permissions "app_label.codename")
+
+def _crud(*dotted_models: str, actions: tuple[str, ...] = ("view", "add", "change")) -> list[str]:
+    """Model permissions, e.g. _crud("casework.client") -> view/add/change_client."""
+    result = []
+    for dotted in dotted_models:
+        app_label, model = dotted.split(".")
+        result += [f"{app_label}.{action}_{model}" for action in actions]
+    return result
+
+
+# The records a social assistant keeps in a client file.
+CLIENT_RECORDS = (
+    "casework.incomeright",
+    "casework.trajectory",
+    "casework.trajectoryevaluation",
+    "casework.exemption",
+    "casework.clientnote",
+    "partners.article60placement",
+    "partners.referral",
+    "partners.vdabregistration",
+    "partners.employment",
+    "partners.mmppscreening",
+)
+# Reference data kept by administrators in the admin (no client data).
+REFERENCE_DATA = (
+    "casework.organisation",
+    "casework.population",
+    "casework.leefloonamount",
+    "casework.team",
+    "casework.socialworker",
+    "partners.programme",
+    "partners.programmefunding",
+    "partners.programmesession",
+)
+
+# role code -> (group name shown in the admin, permissions "app_label.codename").
+# Object-level access (which clients) is decided in casework/access.py; these
+# model permissions say what a role may do at all. Missing permissions (an app
+# not installed yet) are skipped.
 ROLES: dict[str, tuple[str, list[str]]] = {
     SOCIAL_ASSISTANT: (
         "Maatschappelijk assistent",
         [
-            "casework.view_client",
-            "casework.change_client",
+            *_crud("casework.client"),
+            *_crud(*CLIENT_RECORDS, actions=("view", "add", "change", "delete")),
+            "casework.view_assignment",
             "casework.view_health_data",
             "casework.break_glass",
         ],
@@ -30,8 +69,11 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     TEAM_LEAD: (
         "Teamverantwoordelijke",
         [
-            "casework.view_client",
-            "casework.change_client",
+            *_crud("casework.client"),
+            *_crud(*CLIENT_RECORDS, actions=("view", "add", "change", "delete")),
+            *_crud("casework.assignment"),
+            "casework.view_socialworker",
+            "casework.view_team",
             "casework.view_health_data",
             "casework.break_glass",
             "casework.view_team_caseload",
@@ -41,12 +83,36 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     ),
     MANAGER: (
         "Manager",
-        ["casework.view_team_caseload", "casework.view_caseload_figures"],
+        [
+            "casework.view_team_caseload",
+            "casework.view_caseload_figures",
+            "casework.view_socialworker",
+            "casework.view_team",
+        ],
     ),
-    ADMINISTRATOR: ("Beheerder", []),
+    ADMINISTRATOR: (
+        "Beheerder",
+        [
+            *_crud("auth.user"),
+            "auth.view_group",
+            *_crud(*REFERENCE_DATA),
+            # Unlock an account locked after failed logins; reset a lost second factor.
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "otp_totp.view_totpdevice",
+            "otp_totp.delete_totpdevice",
+        ],
+    ),
     DPO: (
         "Functionaris voor gegevensbescherming",
-        ["casework.view_health_data", "casework.export_client_data"],
+        [
+            "casework.view_health_data",
+            "casework.export_client_data",
+            "audit.view_auditentry",
+            "audit.export_auditentry",
+            "audit.view_breakglassgrant",
+            "audit.view_pseudonymisation",
+        ],
     ),
 }
 ROLE_LABELS = {
@@ -67,15 +133,17 @@ def roles_sync() -> None:
     """Create the role groups and give them (at least) their permissions."""
     from django.contrib.auth.models import Group, Permission
 
+    wanted = {dotted for _name, permissions in ROLES.values() for dotted in permissions}
+    found = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+        if f"{app_label}.{codename}" in wanted
+    }
     for name, permissions in ROLES.values():
         group, _created = Group.objects.get_or_create(name=name)
-        for dotted in permissions:
-            app_label, codename = dotted.split(".")
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is not None:
-                group.permissions.add(permission)
+        group.permissions.add(*[found[dotted] for dotted in permissions if dotted in found])
 
 
 def user_roles(user) -> set[str]:

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "audit.admin_site.TrajectAdminConfig",  # django.contrib.admin with the OTP-aware site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,21 +42,32 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "casework",
     "partners",
     "reporting",
+    "audit",
+    "records",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AdminOTPMiddleware",
+    "audit.middleware.WriteSourceMiddleware",
+    "audit.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -72,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -94,6 +107,68 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Security (README: "Privacy and security", "Production settings") ------------------
+# Every value comes from the environment and defaults to the secure choice when DEBUG
+# is off; `manage.py check --deploy --fail-level WARNING` passes with the defaults.
+AUTHENTICATION_BACKENDS = [
+    "audit.backends.LockoutBackend",  # django-axes: refuses locked-out logins first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failed logins: of one username (whatever the address), and
+# from one address (whatever the usernames: password spraying).
+AXES_FAILURE_LIMIT = int(os.environ.get("TRAJECT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TRAJECT_LOGIN_LOCKOUT_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "audit/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "audit.request_info.client_address"
+AXES_VERBOSE = False
+# Trusted reverse proxies in front of the app (X-Forwarded-For is read only behind them).
+TRAJECT_PROXY_COUNT = int(os.environ.get("TRAJECT_PROXY_COUNT", "0"))
+if TRAJECT_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sessions end after this many minutes without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("TRAJECT_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (Django's own): scripts and styles only from the app itself
+# or with the per-request nonce ({{ csp_nonce }}); never 'unsafe-inline'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Second factor (TOTP) for staff before they reach the admin: on unless switched off,
+# and off by default only in development (DEBUG on) so the demo works without a phone.
+TRAJECT_ADMIN_OTP_REQUIRED = env_bool("TRAJECT_ADMIN_OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("TRAJECT_OTP_ISSUER", "Traject")
+# Break glass: how long access to a file outside one's caseload lasts.
+TRAJECT_BREAK_GLASS_HOURS = int(os.environ.get("TRAJECT_BREAK_GLASS_HOURS", "8"))
+# Retention: clients whose last record ended more than this many years ago are
+# pseudonymised by `manage.py apply_retention`.
+TRAJECT_RETENTION_YEARS = int(os.environ.get("TRAJECT_RETENTION_YEARS", "10"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "casework:home"

@@ -9,6 +9,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("records/", include("records.urls")),
+    path("audit/", include("audit.urls")),
     path("programmes/", include("partners.urls")),
+    path("", include("reporting.urls")),
     path("", include("casework.urls")),
 ]

@@ -1,0 +1,267 @@
+"""Writing the audit trail. Everything that is logged goes through `audit_log` or
+`audit_writes` (the write observer), so an entry always has the same shape:
+who (user and username), what (action, object, client), how (source page or
+command, IP address) and, for changes, the old and new values."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditAction, AuditEntry, BreakGlassGrant
+from audit.request_info import client_address
+from casework.services import Change, current_write_source
+
+# Fields never written to `changes` in the clear (the audit trail is sensitive itself).
+MASKED_FIELDS = frozenset({"national_number"})
+# Bookkeeping that says nothing about what changed.
+SKIPPED_FIELDS = frozenset({"created_at", "updated_at"})
+BULK_BATCH_SIZE = 1000
+
+
+def mask_national_number(value: Any) -> Any:
+    """Keep the birth-date part (already in the file), hide serial and checksum."""
+    if not value:
+        return value
+    text = str(value)
+    return text[:6] + "*" * max(len(text) - 6, 0)
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    return str(value)
+
+
+def serialise_changes(changes: Change) -> dict[str, list[Any]]:
+    """{field: (old, new)} as JSON-ready {field: [old, new]}, national numbers masked."""
+    result: dict[str, list[Any]] = {}
+    for field, (old, new) in changes.items():
+        if field in SKIPPED_FIELDS:
+            continue
+        if field in MASKED_FIELDS:
+            old, new = mask_national_number(old), mask_national_number(new)
+        result[field] = [_json_value(old), _json_value(new)]
+    return result
+
+
+def command_source() -> str:
+    """What runs outside a request: `command:<name>` for manage.py, else the program."""
+    argv = sys.argv or [""]
+    program = os.path.basename(argv[0])
+    if program == "manage.py" and len(argv) > 1:
+        return f"command:{argv[1]}"
+    return f"process:{program}" if program else ""
+
+
+def _user_fields(user: Any) -> dict[str, Any]:
+    if user is not None and getattr(user, "is_authenticated", False):
+        return {"user_id": user.pk, "username": user.get_username()}
+    return {"user_id": None, "username": ""}
+
+
+def request_source(request: Any) -> str:
+    return f"page:{request.path}"[:255] if request is not None else ""
+
+
+def audit_log(
+    *,
+    action: str,
+    user: Any = None,
+    request: Any = None,
+    username: str = "",
+    object_type: str = "",
+    object_id: Any = "",
+    client_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    source: str = "",
+) -> AuditEntry:
+    """Add one entry. With a request, the user, page and address come from it."""
+    written_by = current_write_source()
+    if request is not None:
+        user = user if user is not None else getattr(request, "user", None)
+        source = source or request_source(request)
+        address = client_address(request)
+    else:
+        user = user if user is not None else written_by.user
+        source = source or written_by.source or command_source()
+        address = written_by.address or None
+    fields = _user_fields(user)
+    if username and not fields["username"]:
+        fields["username"] = username[:150]
+    return AuditEntry.objects.create(
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64] if object_id not in (None, "") else "",
+        client_id=client_id,
+        changes=_json_value(changes or {}),
+        reason=reason,
+        source=source[:255],
+        address=address,
+        **fields,
+    )
+
+
+def _client_ids(instances: Iterable[models.Model]) -> dict[int, int | None]:
+    """id(instance) -> the client the record belongs to (one query for evaluations)."""
+    from casework.models import Client, Trajectory
+
+    result: dict[int, int | None] = {}
+    missing_trajectories: dict[int, list[int]] = {}
+    for instance in instances:
+        if isinstance(instance, Client):
+            result[id(instance)] = instance.pk
+        elif hasattr(instance, "client_id"):
+            result[id(instance)] = instance.client_id
+        elif getattr(instance, "trajectory_id", None):
+            cached = instance._state.fields_cache.get("trajectory")
+            if cached is not None:
+                result[id(instance)] = cached.client_id
+            else:
+                missing_trajectories.setdefault(instance.trajectory_id, []).append(id(instance))
+        else:
+            result[id(instance)] = None
+    if missing_trajectories:
+        owners = dict(
+            Trajectory.objects.filter(pk__in=missing_trajectories).values_list("pk", "client_id")
+        )
+        for trajectory_id, keys in missing_trajectories.items():
+            for key in keys:
+                result[key] = owners.get(trajectory_id)
+    return result
+
+
+def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
+    """The write observer: one entry per written record, inserted in bulk.
+
+    Runs inside the write's transaction, so a write that is rolled back leaves
+    no entry and an entry that cannot be written stops the write.
+    """
+    written_by = current_write_source()
+    fields = _user_fields(written_by.user)
+    source = (written_by.source or command_source())[:255]
+    address = written_by.address or None
+    clients = _client_ids(instance for instance, _changes in items)
+    entries = [
+        AuditEntry(
+            action=action,
+            object_type=instance._meta.label_lower,
+            object_id=str(instance.pk),
+            client_id=clients.get(id(instance)),
+            changes=serialise_changes(changes),
+            source=source,
+            address=address,
+            **fields,
+        )
+        for instance, changes in items
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=BULK_BATCH_SIZE)
+
+
+def audit_client_access(request: Any, client: Any, allowed: bool) -> None:
+    """The client-access observer: exactly one entry per attempt to open a file."""
+    from casework.models import Client
+
+    if allowed:
+        grant = (
+            BreakGlassGrant.objects.active()
+            .filter(user_id=getattr(request.user, "pk", None), client=client)
+            .order_by("-expires_at")
+            .first()
+        )
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type=Client._meta.label_lower,
+            object_id=client.pk,
+            client_id=client.pk,
+            reason=grant.reason if grant is not None else "",
+        )
+        return
+    try:
+        client_id: int | None = int(client)
+    except (TypeError, ValueError):
+        client_id = None
+    if client_id is not None and not 0 < client_id < 2**63:
+        client_id = None  # a made-up id that no client can have
+    audit_log(
+        action=AuditAction.DENIED,
+        request=request,
+        object_type=Client._meta.label_lower,
+        object_id=client,
+        client_id=client_id,
+    )
+
+
+# --- Break glass ------------------------------------------------------------------------
+
+
+def break_glass_scope(user: Any) -> Any:
+    """The clients `user` may ask break-glass access to: those of their own organisation."""
+    from casework.access import _employed_social_worker
+    from casework.models import Client
+
+    if not user.has_perm("casework.break_glass"):
+        return Client.objects.none()
+    if user.is_superuser:
+        return Client.objects.all()
+    social_worker = _employed_social_worker(user, timezone.localdate())
+    if social_worker is None:
+        return Client.objects.none()
+    return Client.objects.filter(organisation_id=social_worker.organisation_id)
+
+
+@transaction.atomic
+def break_glass_grant_create(
+    *, user: Any, client: Any, reason: str, request: Any = None
+) -> BreakGlassGrant:
+    """Open one client file outside the caseload for TRAJECT_BREAK_GLASS_HOURS, with a reason.
+
+    The grant and its reason go into the audit trail as a break-glass entry.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Geef een reden."))
+    if not break_glass_scope(user).filter(pk=client.pk).exists():
+        raise PermissionDenied(_("Je mag voor deze cliënt geen noodtoegang vragen."))
+    now = timezone.now()
+    grant = BreakGlassGrant(
+        user=user,
+        client=client,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.TRAJECT_BREAK_GLASS_HOURS),
+    )
+    grant.full_clean()
+    grant.save()
+    audit_log(
+        action=AuditAction.BREAK_GLASS,
+        user=user,
+        request=request,
+        object_type=client._meta.label_lower,
+        object_id=client.pk,
+        client_id=client.pk,
+        changes={"expires_at": [None, _json_value(grant.expires_at)]},
+        reason=reason,
+    )
+    return grant
