@@ -67,7 +67,7 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
         if self.exporting():
             clients = Client.objects.filter(pk__in=self.get_filterset().qs.values("pk"))
         else:
-            clients = Client.objects.filter(pk__in=[c.pk for c in table.page.object_list])
+            clients = Client.objects.filter(pk__in=[row.record.pk for row in table.page.object_list])
         items = workqueue.work_queue(
             clients=clients,
             today=self.day,
