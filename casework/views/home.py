@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Exists, OuterRef, QuerySet
 from django.views.generic import TemplateView
@@ -105,5 +106,13 @@ class WorkQueueView(RoleRequiredMixin, TemplateView):
             counts=counts,
             rule=rule,
             show_worker=scope == "team",
+            rhythm={
+                "sign_days": settings.TRAJECT["GPMI_SIGN_WITHIN_DAYS"],
+                "per_year": settings.TRAJECT["GPMI_EVALUATIONS_PER_YEAR"],
+                "interval_days": workqueue.gpmi_evaluation_interval().days,
+                "handover_days": settings.TRAJECT["ARTICLE60_HANDOVER_WARNING_DAYS"],
+                "mmpp_years": settings.TRAJECT["MMPP_EXIT_CONVERSATION_YEARS"],
+                "referral_days": settings.TRAJECT["REFERRAL_OUTCOME_DUE_DAYS"],
+            },
         )
         return context
