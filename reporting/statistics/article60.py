@@ -1,0 +1,81 @@
+"""Article 60 §7: clients employed per month, yearly averages and flow-through."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Count, Q
+
+from partners.models import Article60Placement, PlacementOutcome
+from reporting.statistics.common import known_overlap_q, month_alias
+from reporting.statistics.params import ReportParameters
+from reporting.statistics.registry import statistic
+from reporting.statistics.rounding import percent, ratio
+
+TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED_TRAINING.value)
+
+
+@statistic(
+    "article60",
+    definition_nl="""
+        Tewerkgesteld per maand: verschillende cliënten met een tewerkstelling artikel 60 §7
+        die de maand overlapt. Gemiddeld per maand: het gemiddelde van de maandcijfers van de
+        maanden van dat jaar binnen de periode, afgerond op 2 decimalen. Tewerkgesteld in de
+        referentiemaand: idem voor die maand. Doorstroom per jaar: tewerkstellingen waarvan de
+        werkelijke einddatum in het jaar (binnen de periode) valt, hoeveel daarvan uitstroomden
+        naar werk of een werkgerelateerde opleiding, en het percent. Tewerkstellingen die na
+        de opmaakdatum beginnen of eindigen, tellen daarvoor niet mee.
+    """,
+    definition_en="""
+        Employed per month: distinct clients with an article 60 §7 placement overlapping the
+        month. Average per month: the mean of the monthly figures of that year's months inside
+        the period, rounded to 2 decimals. Employed in the reference month: the same for that
+        month. Flow-through per year: placements whose actual end date falls in the year
+        (inside the period), how many of them went on to work or work-linked training, and the
+        percent. Placements starting or ending after the as-of day do not count for it.
+    """,
+)
+def article60(params: ReportParameters) -> dict[str, Any]:
+    reference = params.reference_month
+    aggregates: dict[str, Any] = {
+        month_alias(month): Count(
+            "client", distinct=True, filter=known_overlap_q(params, month.first, month.last)
+        )
+        for month in params.months
+    }
+    aggregates["reference"] = Count(
+        "client", distinct=True, filter=known_overlap_q(params, reference.first, reference.last)
+    )
+    for span in params.years:
+        ended = Q(
+            start_date__lte=params.as_of,
+            end_date__gte=span.first,
+            end_date__lte=params.known(span.last),
+        )
+        aggregates[f"ended_{span.key}"] = Count("pk", filter=ended)
+        aggregates[f"to_work_{span.key}"] = Count(
+            "pk", filter=ended & Q(outcome__in=TO_WORK_OR_TRAINING)
+        )
+    counts = Article60Placement.objects.filter(organisation=params.organisation).aggregate(
+        **aggregates
+    )
+
+    employed_by_month = {str(month): counts[month_alias(month)] for month in params.months}
+    average_per_month_by_year: dict[str, float | None] = {}
+    for span in params.years:
+        figures = [employed_by_month[str(m)] for m in params.months if m.year == span.year]
+        average_per_month_by_year[span.key] = ratio(Fraction(sum(figures)), len(figures))
+    return {
+        "employed_by_month": employed_by_month,
+        "average_per_month_by_year": average_per_month_by_year,
+        "employed_in_reference_month": counts["reference"],
+        "flow_through_by_year": {
+            span.key: {
+                "ended": counts[f"ended_{span.key}"],
+                "to_work_or_training": counts[f"to_work_{span.key}"],
+                "percent": percent(counts[f"to_work_{span.key}"], counts[f"ended_{span.key}"]),
+            }
+            for span in params.years
+        },
+    }

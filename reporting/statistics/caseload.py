@@ -1,0 +1,53 @@
+"""Caseload: social workers, their FTE and the clients they follow, on one day."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from casework.models import Assignment, SocialWorker
+from reporting.statistics.params import ReportParameters
+from reporting.statistics.registry import statistic
+from reporting.statistics.rounding import ratio
+
+
+@statistic(
+    "caseload",
+    definition_nl="""
+        Op de laatste dag van de referentiemaand: het aantal maatschappelijk assistenten dat
+        die dag in dienst is (hoofden; wie die dag vertrekt, is die dag nog in dienst; zonder
+        begindatum: in dienst sinds vóór Traject), de som van hun VTE, het aantal
+        verschillende cliënten met een toewijzing die die dag loopt, en cliënten per VTE
+        (afgerond op 2 decimalen; leeg bij 0 VTE). Wie na de opmaakdatum in dienst komt of
+        toegewezen wordt, telt niet mee.
+    """,
+    definition_en="""
+        On the last day of the reference month: the number of social workers employed that day
+        (headcount; someone leaving that day is still employed that day; no start date:
+        employed since before Traject), the sum of their FTE, the number of distinct clients
+        with an assignment running that day, and clients per FTE (rounded to 2 decimals; empty
+        when the FTE is 0). Starts and assignments after the as-of day do not count.
+    """,
+)
+def caseload(params: ReportParameters) -> dict[str, Any]:
+    day = params.reference_month.last
+    workers = (
+        SocialWorker.objects.filter(organisation=params.organisation)
+        .employed_on(day)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=params.as_of))
+        .aggregate(headcount=Count("pk"), fte=Sum("fte"))
+    )
+    clients = (
+        Assignment.objects.filter(organisation=params.organisation, start_date__lte=params.as_of)
+        .active_on(day)
+        .aggregate(n=Count("client", distinct=True))["n"]
+    )
+    fte = Decimal(workers["fte"] or 0).quantize(Decimal("0.001"))
+    return {
+        "social_workers": workers["headcount"],
+        "fte": float(fte),
+        "clients": clients,
+        "clients_per_fte": ratio(clients, fte),
+    }

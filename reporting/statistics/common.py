@@ -1,0 +1,219 @@
+"""Building blocks shared by several statistics.
+
+Everything here builds database expressions or querysets; nothing loops over
+records in Python. "Overlapping a month" is `casework.querysets.overlap_q` /
+`PeriodQuerySet.overlapping`, clipped at as_of (`ReportParameters.known`): a
+record that starts after the as-of day is not yet known, so it does not count.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.lookups import LessThan
+
+from casework.querysets import overlap_q
+from partners.models import Article60Placement, Employment, VdabRegistration
+from reporting.statistics.params import Month, ReportParameters
+from reporting.statistics.rounding import percent
+
+GENDERS = ("m", "f", "x")
+AGE_BANDS = ("under_25", "25_to_49", "50_plus")
+
+
+def known_overlap_q(
+    params: ReportParameters,
+    first: datetime.date,
+    last: datetime.date,
+    start: str = "start_date",
+    end: str = "end_date",
+    prefix: str = "",
+) -> Q:
+    """Records overlapping [first, last] as known on as_of (see the module docstring)."""
+    return overlap_q(first, params.known(last), start, end, prefix)
+
+
+def month_alias(month: Month) -> str:
+    """A column alias for a month in a conditional aggregate."""
+    return f"m{month.year:04d}_{month.month:02d}"
+
+
+class DateNumber(Func):
+    """A date as the integer YYYYMMDD (31/01/2025 -> 20250131).
+
+    The difference of two such numbers, divided by 10,000 (whole division), is
+    the age in whole years: one year more on the birthday itself, and someone
+    born on 29 February turns a year older on 1 March in other years, exactly
+    like `casework.models.age_on`. Dividing by 100 gives the month as YYYYMM.
+    SQLite keeps a date as text 'YYYY-MM-DD'; other databases extract the parts.
+    """
+
+    output_field = IntegerField()
+    arity = 1
+    template = (
+        "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 10000"
+        " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) * 100"
+        " + CAST(EXTRACT(DAY FROM %(expressions)s) AS INTEGER))"
+    )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(REPLACE(%(expressions)s, '-', '') AS INTEGER)",
+            **extra_context,
+        )
+
+
+def age_expression(birth: str, day: str) -> Any:
+    """Age in whole years of `birth` on `day` (see DateNumber)."""
+    return (DateNumber(day) - DateNumber(birth)) / Value(10000)
+
+
+def age_band_expression(birth: str, day: str) -> Case:
+    """`under_25` (< 25), `25_to_49` (25 up to 49) or `50_plus` on `day`."""
+    age = age_expression(birth, day)
+    return Case(
+        When(LessThan(age, 25), then=Value("under_25")),
+        When(LessThan(age, 50), then=Value("25_to_49")),
+        default=Value("50_plus"),
+    )
+
+
+def month_number(day: str) -> Any:
+    """The month of a date field as the integer YYYYMM."""
+    return DateNumber(day) / Value(100)
+
+
+def month_of_number(number: int) -> Month:
+    return Month(number // 100, number % 100)
+
+
+def empty_inflow() -> dict[str, Any]:
+    month: dict[str, Any] = {gender: dict.fromkeys((*AGE_BANDS, "total"), 0) for gender in GENDERS}
+    month["total"] = 0
+    return month
+
+
+def inflow_by_month(
+    params: ReportParameters, registrations: QuerySet[VdabRegistration]
+) -> dict[str, Any]:
+    """Registrations by month of `registered_on`, gender and age band on `registered_on`.
+
+    Every month of the period is present. One query.
+    """
+    result = {str(month): empty_inflow() for month in params.months}
+    rows = (
+        registrations.filter(registered_on__range=(params.first_day, params.known(params.last_day)))
+        .annotate(
+            month=month_number("registered_on"),
+            gender=F("client__gender"),
+            band=age_band_expression("client__birth_date", "registered_on"),
+        )
+        .order_by()
+        .values("month", "gender", "band")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        month = result[str(month_of_number(row["month"]))]
+        # A gender outside m/f/x cannot be stored (choices); count it in the total anyway.
+        gender = month.setdefault(row["gender"], dict.fromkeys((*AGE_BANDS, "total"), 0))
+        gender[row["band"]] += row["n"]
+        gender["total"] += row["n"]
+        month["total"] += row["n"]
+    return result
+
+
+def window_end(month: Month) -> datetime.date:
+    """The last day of the 12th month after `month` (2012-01 -> 2013-01-31)."""
+    return month.plus(12).last
+
+
+def closed_months(params: ReportParameters) -> list[Month]:
+    """The months of the period whose 12-month window has closed on or before as_of."""
+    return [month for month in params.months if window_end(month) <= params.as_of]
+
+
+def followed_by_work(window_end_field: str) -> Q:
+    """An employment or article-60 placement of the registration's client starting on or
+    after `registered_on` and on or before the registration's window end."""
+    in_window = {
+        "client": OuterRef("client"),
+        "start_date__gte": OuterRef("registered_on"),
+        "start_date__lte": OuterRef(window_end_field),
+    }
+    return Q(Exists(Employment.objects.filter(**in_window))) | Q(
+        Exists(Article60Placement.objects.filter(**in_window))
+    )
+
+
+def outflow_by_month(
+    params: ReportParameters, registrations: QuerySet[VdabRegistration], count_key: str
+) -> dict[str, Any]:
+    """For every month M whose window has closed: the registrations of M (`count_key`), how
+    many were followed by work within the window, and the percent. One query."""
+    months = closed_months(params)
+    if not months:
+        return {}
+    result: dict[str, Any] = {
+        str(month): {count_key: 0, "to_work": 0, "percent": None} for month in months
+    }
+    window = Case(
+        *[
+            When(registered_on__range=(month.first, month.last), then=Value(window_end(month)))
+            for month in months
+        ],
+        output_field=DateField(),
+    )
+    rows = (
+        registrations.filter(registered_on__range=(months[0].first, months[-1].last))
+        .annotate(window_end=window, month=month_number("registered_on"))
+        .order_by()
+        .values("month")
+        .annotate(
+            registrations=Count("pk"),
+            to_work=Count("pk", filter=followed_by_work("window_end")),
+        )
+    )
+    for row in rows:
+        entry = result[str(month_of_number(row["month"]))]
+        entry[count_key] = row["registrations"]
+        entry["to_work"] = row["to_work"]
+    for entry in result.values():
+        entry["percent"] = percent(entry["to_work"], entry[count_key])
+    return result
+
+
+def ocmw_registrations(params: ReportParameters) -> QuerySet[VdabRegistration]:
+    return VdabRegistration.objects.filter(organisation=params.organisation, category="ocmw")
+
+
+__all__ = [
+    "AGE_BANDS",
+    "GENDERS",
+    "age_band_expression",
+    "age_expression",
+    "closed_months",
+    "empty_inflow",
+    "followed_by_work",
+    "inflow_by_month",
+    "known_overlap_q",
+    "month_alias",
+    "outflow_by_month",
+    "window_end",
+]

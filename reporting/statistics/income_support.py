@@ -1,0 +1,82 @@
+"""Clients in income support (leefloon and equivalent leefloon)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from casework.models import Client, IncomeKind, IncomeRight, Population
+from reporting.statistics.common import known_overlap_q
+from reporting.statistics.params import ReportParameters
+from reporting.statistics.registry import statistic
+from reporting.statistics.rounding import ratio
+
+KINDS = (IncomeKind.LEEFLOON.value, IncomeKind.EQUIVALENT.value)
+
+
+def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[Client]:
+    """The clients counted under `income_support.<kind>`: with an income right of that kind
+    overlapping the reference month (as known on as_of). Also used by leefloon_duration."""
+    month = params.reference_month
+    rights = IncomeRight.objects.filter(organisation=params.organisation, kind=kind).filter(
+        known_overlap_q(params, month.first, month.last)
+    )
+    return Client.objects.filter(pk__in=rights.values("client_id"))
+
+
+@statistic(
+    "income_support",
+    definition_nl="""
+        Aantal verschillende cliënten met een recht op leefloon, en apart met een recht op
+        equivalent leefloon, dat de referentiemaand overlapt (het recht begint ten laatste op de
+        laatste dag van de maand en heeft geen einddatum of eindigt ten vroegste op de eerste
+        dag ervan). Een cliënt die in de maand van soort wisselt, telt bij beide. Per 1.000
+        inwoners: gedeeld door het aantal inwoners op 1 januari van het jaar van de
+        referentiemaand, afgerond op 2 decimalen (leeg als dat aantal niet gekend is). Uniek
+        per jaar: verschillende cliënten met een recht van die soort dat het deel van het jaar
+        binnen de periode overlapt. Rechten die na de opmaakdatum beginnen, tellen niet mee.
+    """,
+    definition_en="""
+        Number of distinct clients with a leefloon right, and separately with an equivalent
+        leefloon right, overlapping the reference month (the right starts on or before the
+        month's last day and has no end or ends on or after its first day). A client who
+        changes kind within the month counts under both. Per 1,000 inhabitants: divided by the
+        inhabitants on 1 January of the reference month's year, rounded to 2 decimals (empty
+        when unknown). Unique per year: distinct clients with a right of that kind overlapping
+        the part of the year inside the period. Rights starting after the as-of day do not
+        count.
+    """,
+)
+def income_support(params: ReportParameters) -> dict[str, Any]:
+    month = params.reference_month
+    aggregates: dict[str, Any] = {}
+    for kind in KINDS:
+        aggregates[kind] = Count(
+            "client",
+            distinct=True,
+            filter=Q(kind=kind) & known_overlap_q(params, month.first, month.last),
+        )
+        for span in params.years:
+            aggregates[f"{kind}_{span.key}"] = Count(
+                "client",
+                distinct=True,
+                filter=Q(kind=kind) & known_overlap_q(params, span.first, span.last),
+            )
+    counts = IncomeRight.objects.filter(organisation=params.organisation).aggregate(**aggregates)
+    inhabitants = (
+        Population.objects.filter(organisation=params.organisation, year=month.year)
+        .values_list("inhabitants", flat=True)
+        .first()
+    )
+    return {
+        "leefloon": counts["leefloon"],
+        "equivalent": counts["equivalent"],
+        "inhabitants": inhabitants,
+        "leefloon_per_1000": ratio(counts["leefloon"], inhabitants, per=1000),
+        "equivalent_per_1000": ratio(counts["equivalent"], inhabitants, per=1000),
+        "unique_by_year": {
+            span.key: {kind: counts[f"{kind}_{span.key}"] for kind in KINDS}
+            for span in params.years
+        },
+    }

@@ -1,0 +1,177 @@
+"""The parameters of a council report: organisation, period, reference month, as-of day.
+
+Parsing lives here too, so that the management command, the page and the API
+refuse the same bad input with the same (Dutch) message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from casework.querysets import month_bounds
+
+if TYPE_CHECKING:
+    from casework.models import Organisation
+
+# A period longer than this is refused: every month is a column of some queries.
+MAX_PERIOD_MONTHS = 300
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month, written `YYYY-MM`."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12 or not 1 <= self.year <= 9998:
+            raise ValueError(f"invalid month {self.year}-{self.month}")
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """`YYYY-MM` -> Month; a clear Dutch ValidationError otherwise."""
+        match = _MONTH_RE.match((text or "").strip())
+        if match:
+            try:
+                return cls(int(match.group(1)), int(match.group(2)))
+            except ValueError:
+                pass
+        raise ValidationError(
+            _("Ongeldige maand %(value)s: schrijf ze als JJJJ-MM (bv. 2025-01).")
+            % {"value": repr(text)},
+            code="invalid_month",
+        )
+
+    @classmethod
+    def of(cls, day: datetime.date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first(self) -> datetime.date:
+        return month_bounds(self.year, self.month)[0]
+
+    @property
+    def last(self) -> datetime.date:
+        return month_bounds(self.year, self.month)[1]
+
+    @property
+    def label(self) -> str:
+        """How a month is shown to people: 01/2025."""
+        return f"{self.month:02d}/{self.year:04d}"
+
+    def plus(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    def months_until(self, other: Month) -> Iterator[Month]:
+        """This month up to and including `other`."""
+        current = self
+        while current <= other:
+            yield current
+            current = current.plus(1)
+
+
+def parse_day(text: str) -> datetime.date:
+    """`YYYY-MM-DD` -> date; a clear Dutch ValidationError otherwise."""
+    value = (text or "").strip()
+    if _DAY_RE.match(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValidationError(
+        _("Ongeldige datum %(value)s: schrijf ze als JJJJ-MM-DD (bv. 2025-06-30).")
+        % {"value": repr(text)},
+        code="invalid_day",
+    )
+
+
+def minus_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    """The part of a calendar year that lies inside the report's period."""
+
+    year: int
+    first: datetime.date
+    last: datetime.date
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}"
+
+
+@dataclass(frozen=True)
+class ReportParameters:
+    """What a council report is computed for.
+
+    `as_of` is the day the figures are drawn up: no statistic looks at today's
+    date; the caller (command, page) chooses the default.
+    """
+
+    organisation: Organisation
+    period_from: Month
+    period_to: Month
+    reference_month: Month
+    as_of: datetime.date
+
+    def __post_init__(self) -> None:
+        if self.period_from > self.period_to:
+            raise ValidationError(
+                _("De periode begint (%(start)s) na haar einde (%(end)s).")
+                % {"start": self.period_from, "end": self.period_to},
+                code="period_order",
+            )
+        if len(self.months) > MAX_PERIOD_MONTHS:
+            raise ValidationError(
+                _("De periode is te lang: hoogstens %(max)s maanden.") % {"max": MAX_PERIOD_MONTHS},
+                code="period_length",
+            )
+
+    @property
+    def months(self) -> list[Month]:
+        return list(self.period_from.months_until(self.period_to))
+
+    @property
+    def first_day(self) -> datetime.date:
+        return self.period_from.first
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.period_to.last
+
+    @property
+    def years(self) -> list[YearSpan]:
+        """Every calendar year touched by the period, limited to the period."""
+        return [
+            YearSpan(
+                year,
+                max(datetime.date(year, 1, 1), self.first_day),
+                min(datetime.date(year, 12, 31), self.last_day),
+            )
+            for year in range(self.period_from.year, self.period_to.year + 1)
+        ]
+
+    def known(self, last: datetime.date) -> datetime.date:
+        """`last`, but not after as_of: a record that starts after as_of is not yet known."""
+        return min(last, self.as_of)

@@ -1,0 +1,130 @@
+"""Partner programmes (JobRoad, DUO for a JOB, ...): participants, sessions, outcomes, cost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from partners.models import (
+    Programme,
+    ProgrammeFunding,
+    ProgrammeSession,
+    Referral,
+    ReferralOutcome,
+)
+from reporting.statistics.params import ReportParameters
+from reporting.statistics.registry import statistic
+from reporting.statistics.rounding import json_amount, percent, ratio
+
+PERMANENT = (ReferralOutcome.PERMANENT_JOB.value,)
+TO_WORK = (ReferralOutcome.PERMANENT_JOB.value, ReferralOutcome.TEMPORARY_JOB.value)
+BROADER = (*TO_WORK, ReferralOutcome.TRAINING.value, ReferralOutcome.INTERNSHIP.value)
+OUTCOMES = {"permanent_job": PERMANENT, "to_work": TO_WORK, "broader_result": BROADER}
+
+
+@statistic(
+    "programmes",
+    definition_nl="""
+        Per programma en per jaar (het deel van het jaar binnen de periode): deelnemers =
+        toeleidingen met een begindatum in het jaar; sessies die dat jaar plaatsvonden en het
+        grootste aantal deelnemers (toeleidingen) in één ervan; resultaten van de deelnemers:
+        vaste job; naar werk = vaste of tijdelijke job; ruimer resultaat = vaste of tijdelijke
+        job, opleiding of stage, elk ook als percent van de deelnemers (afgerond); de
+        financiering van het jaar en de kost per deelnemer en per ruimer resultaat
+        (financiering gedeeld door het aantal, 2 decimalen; leeg als het aantal 0 is of de
+        financiering niet gekend is). Toeleidingen en sessies na de opmaakdatum tellen niet
+        mee, en een resultaat pas als de toeleiding op de opmaakdatum afgelopen is (of geen
+        einddatum heeft).
+    """,
+    definition_en="""
+        Per programme and per year (the part of the year inside the period): participants =
+        referrals starting in the year; sessions held that year and the largest number of
+        participants (referrals) in one of them; outcomes of the participants: permanent job;
+        to work = permanent or temporary job; broader result = permanent or temporary job,
+        training or internship, each also as a percent of the participants (rounded); the
+        year's funding and the cost per participant and per broader result (funding divided by
+        the count, 2 decimals; empty when the count is 0 or the funding unknown). Referrals and
+        sessions after the as-of day do not count, and an outcome only when the referral had
+        ended by the as-of day (or has no end date).
+    """,
+)
+def programmes(params: ReportParameters) -> dict[str, Any]:
+    organisation = params.organisation
+    as_of = params.as_of
+    codes = list(
+        Programme.objects.filter(organisation=organisation)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+    outcome_known = Q(end_date__isnull=True) | Q(end_date__lte=as_of)
+    referral_aggregates: dict[str, Any] = {}
+    session_aggregates: dict[str, Any] = {}
+    for span in params.years:
+        started = Q(start_date__gte=span.first, start_date__lte=params.known(span.last))
+        referral_aggregates[f"participants_{span.key}"] = Count("pk", filter=started)
+        for name, outcomes in OUTCOMES.items():
+            referral_aggregates[f"{name}_{span.key}"] = Count(
+                "pk", filter=started & outcome_known & Q(outcome__in=outcomes)
+            )
+        held = Q(date__gte=span.first, date__lte=params.known(span.last))
+        session_aggregates[f"sessions_{span.key}"] = Count("pk", filter=held)
+        session_aggregates[f"max_{span.key}"] = Coalesce(
+            Max("participants", filter=held), Value(0), output_field=IntegerField()
+        )
+
+    referrals: dict[str, dict[str, Any]] = {
+        row["programme__code"]: dict(row)
+        for row in Referral.objects.filter(organisation=organisation)
+        .order_by()
+        .values("programme__code")
+        .annotate(**referral_aggregates)
+    }
+    participants = (
+        Referral.objects.filter(session=OuterRef("pk"), start_date__lte=as_of)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    sessions: dict[str, dict[str, Any]] = {
+        row["programme__code"]: dict(row)
+        for row in ProgrammeSession.objects.filter(programme__organisation=organisation)
+        .annotate(
+            participants=Coalesce(Subquery(participants), Value(0), output_field=IntegerField())
+        )
+        .order_by()
+        .values("programme__code")
+        .annotate(**session_aggregates)
+    }
+    funding = {
+        (row["programme__code"], row["year"]): row["amount_eur"]
+        for row in ProgrammeFunding.objects.filter(
+            programme__organisation=organisation, year__in=[span.year for span in params.years]
+        ).values("programme__code", "year", "amount_eur")
+    }
+
+    result: dict[str, Any] = {}
+    for code in codes:
+        per_year: dict[str, Any] = {}
+        for span in params.years:
+            ref = referrals.get(code, {})
+            ses = sessions.get(code, {})
+            count: int = ref.get(f"participants_{span.key}", 0)
+            amount = funding.get((code, span.year))
+            entry: dict[str, Any] = {
+                "participants": count,
+                "sessions": ses.get(f"sessions_{span.key}", 0),
+                "max_session_participants": ses.get(f"max_{span.key}", 0),
+            }
+            for name in OUTCOMES:
+                entry[name] = ref.get(f"{name}_{span.key}", 0)
+                entry[f"{name}_percent"] = percent(entry[name], count)
+            entry["funding_eur"] = json_amount(amount)
+            entry["cost_per_participant_eur"] = ratio(amount, count)
+            entry["cost_per_broader_result_eur"] = ratio(amount, entry["broader_result"])
+            per_year[span.key] = entry
+        result[code] = per_year
+    return result

@@ -1,0 +1,101 @@
+"""The number of queries of a whole report does not grow with the number of records."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casework.models import Assignment, IncomeRight, Trajectory
+from partners.models import (
+    Article60Placement,
+    Employment,
+    MmppScreening,
+    Referral,
+    VdabRegistration,
+)
+from reporting.statistics import build_report
+from tests.factories import (
+    PopulationFactory,
+    ProgrammeFactory,
+    ProgrammeFundingFactory,
+    ProgrammeSessionFactory,
+    SocialWorkerFactory,
+)
+from tests.reporting.builders import Records
+from tests.reporting.conftest import params
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def populate(organisation, clients: int) -> None:
+    """`clients` clients, each with a record of every kind over several years."""
+    worker = SocialWorkerFactory(organisation=organisation, fte=Decimal("0.800"))
+    programme = ProgrammeFactory(organisation=organisation, code="jobroad")
+    session = ProgrammeSessionFactory(programme=programme, date=D(2024, 5, 1))
+    records = Records(organisation)
+    for i in range(clients):
+        client = records.client(gender="mfx"[i % 3], birth_date=D(1960 + i % 45, 1 + i % 12, 1))
+        start = D(2020, 1, 1) + datetime.timedelta(days=37 * i % 1500)
+        records.add(
+            IncomeRight,
+            client=client,
+            kind=("leefloon", "equivalent")[i % 2],
+            category="single",
+            start_date=start,
+            end_date=None,
+        )
+        records.add(Assignment, client=client, social_worker=worker, start_date=start)
+        records.add(Trajectory, client=client, kind="gpmi", start_date=start)
+        records.add(
+            VdabRegistration,
+            client=client,
+            registered_on=start,
+            category="ocmw",
+            warm_handover=i % 4 == 0,
+        )
+        records.add(Employment, client=client, start_date=start + datetime.timedelta(days=200))
+        records.add(
+            Article60Placement,
+            client=client,
+            employer_kind="public",
+            start_date=start - datetime.timedelta(days=400),
+            end_date=start - datetime.timedelta(days=10),
+            outcome="work",
+        )
+        records.add(MmppScreening, client=client, advised_on=start, category=1 + i % 5)
+        records.add(
+            Referral,
+            client=client,
+            programme=programme,
+            start_date=D(2024, 5, 1),
+            session=session,
+            outcome="permanent_job",
+        )
+    records.save()
+
+
+def count_queries(organisation) -> tuple[int, dict]:
+    parameters = params(organisation, "2022-01", "2024-12", "2024-06", "2025-06-30")
+    with CaptureQueriesContext(connection) as queries:
+        report = build_report(parameters)
+    return len(queries), report
+
+
+def test_queries_do_not_grow_with_the_number_of_records(organisation):
+    PopulationFactory(organisation=organisation, year=2024)
+    ProgrammeFundingFactory(
+        programme=ProgrammeFactory(organisation=organisation, code="jobroad"), year=2024
+    )
+    populate(organisation, 3)
+    few, small = count_queries(organisation)
+    populate(organisation, 60)
+    many, large = count_queries(organisation)
+    assert small["statistics"]["income_support"] != large["statistics"]["income_support"]
+    assert large["statistics"]["vdab_inflow"] != small["statistics"]["vdab_inflow"]
+    assert few == many
+    # One or two queries per statistic, one per year-end of the MMPP stock (UNION ALL): bounded.
+    assert many <= 20
