@@ -79,6 +79,7 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "casework.view_team_caseload",
             "casework.transfer_caseload",
             "casework.view_caseload_figures",
+            "reporting.view_council_report",
         ],
     ),
     MANAGER: (
@@ -88,6 +89,7 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "casework.view_caseload_figures",
             "casework.view_socialworker",
             "casework.view_team",
+            "reporting.view_council_report",
         ],
     ),
     ADMINISTRATOR: (
@@ -96,6 +98,10 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             *_crud("auth.user"),
             "auth.view_group",
             *_crud(*REFERENCE_DATA),
+            # Imports of record bundles (they write client data, but show only counts
+            # and row errors; see README).
+            "records.import_records",
+            "records.view_uploadedbundle",
             # Unlock an account locked after failed logins; reset a lost second factor.
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
