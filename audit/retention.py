@@ -68,10 +68,10 @@ def last_record_days() -> Iterator[tuple[int, datetime.date | None, bool]]:
         annotations: dict[str, Any] = {f"max_{name}": Max(name) for name in dates}
         if end is not None:
             annotations["running"] = Count("pk", filter=Q(**{f"{end}__isnull": True}))
-        rows = model._default_manager.values(client=F(f"{path}")).annotate(**annotations)
+        rows = model._default_manager.values(owner_id=F(path)).annotate(**annotations)
         for row in rows.order_by():
             days = [row[f"max_{name}"] for name in dates if row[f"max_{name}"] is not None]
-            yield row["client"], max(days) if days else None, bool(row.get("running"))
+            yield row["owner_id"], max(days) if days else None, bool(row.get("running"))
 
 
 def retention_due(*, years: int, today: datetime.date | None = None) -> dict[int, datetime.date]:
