@@ -1,0 +1,329 @@
+"""Benchmark of the record bundle: import and export of a synthetic bundle of 100,000+ rows.
+
+    .venv/bin/python benchmarks/bench_records.py                      # SQLite
+    .venv/bin/python benchmarks/bench_records.py --postgres postgres://postgres@127.0.0.1:5432/x
+    .venv/bin/python benchmarks/bench_records.py --clients 2000      # a quick run
+
+For each database it builds a fresh database (migrate), then runs each step
+as its own `manage.py` process and measures its wall time and its peak
+resident memory (ru_maxrss of that process, Django start-up included):
+
+1. `import_records BUNDLE --dry-run` (validation only),
+2. `import_records BUNDLE` into the empty database,
+3. `import_records BUNDLE` again (idempotent: every row unchanged),
+4. `import_records` of a bundle in which 10% of the clients and income rights changed,
+5. `export_records`, and a byte comparison of the export with the bundle
+   (the generator writes the bundle exactly as the exporter does).
+
+Targets (issue 3): at least 5,000 rows/s imported, peak memory under 500 MB.
+The figures are recorded in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import filecmp
+import functools
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+@functools.cache
+def columns() -> dict[str, list[str]]:
+    """The columns of each file, in the order of the spec (records/spec.py)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from records.spec import FILES
+
+    return {spec.name: [c.name for c in spec.columns] for spec in FILES}
+
+
+FIRST_NAMES = ["An", "Jan", "Els", "Mohamed", "Fatima", "Pieter", "Sara", "Youssef", "Lotte", "Ali"]
+LAST_NAMES = ["Peeters", "Janssens", "Maes", "Claes", "El Amrani", "Wouters", "De Smet", "Yilmaz"]
+DEFAULT_PROGRAMMES = {
+    "duo_for_a_job": "DUO for a JOB",
+    "jobroad": "JobRoad",
+    "social_economy": "Sociale economie",
+    "vdab": "VDAB",
+    "wijkwerken": "Wijk-werken",
+}
+
+
+def national_number(birth: datetime.date, serial: int) -> str:
+    base = f"{birth:%y%m%d}{serial:03d}"
+    n = int(base) + (2_000_000_000 if birth.year >= 2000 else 0)
+    return f"{base}{97 - n % 97:02d}"
+
+
+def _day(value: datetime.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def generate(clients: int, seed: int = 2025, changed: bool = False) -> dict[str, list[list[str]]]:
+    """The rows of a synthetic bundle of one organisation (about 8.8 rows per client).
+
+    With `changed`, one client in ten has a new last name and one income right
+    in ten a new category: the same keys, different values.
+    """
+    rng = random.Random(seed)
+    files: dict[str, list[list[str]]] = {name: [] for name in columns()}
+    files["organisation.csv"].append(["bench", "OCMW Bench", "12025"])
+    files["population.csv"] = [[str(y), str(86000 + 700 * (y - 2015))] for y in range(2015, 2026)]
+    workers = max(5, clients // 60)
+    for w in range(workers):
+        files["social_workers.csv"].append(
+            [
+                f"sw{w:05d}",
+                rng.choice(FIRST_NAMES),
+                rng.choice(LAST_NAMES),
+                rng.choice(["1", "0.8", "0.5"]),
+                f"Team {w % 6 + 1}",
+                "2015-01-01",
+                "",
+            ]
+        )
+    files["programmes.csv"] = [[code, name] for code, name in DEFAULT_PROGRAMMES.items()]
+    files["programmes.csv"].append(["talentwerkt", "Talent Werkt"])
+    files["programmes.csv"].sort()
+    for code in ("jobroad", "duo_for_a_job", "talentwerkt"):
+        for year in range(2020, 2026):
+            files["programme_funding.csv"].append([code, str(year), f"{rng.randint(20, 90)}000"])
+    files["programme_funding.csv"].sort()
+    sessions = []
+    for year in range(2020, 2026):
+        for quarter in range(4):
+            key = f"jr{year}q{quarter + 1}"
+            day = datetime.date(year, 3 * quarter + 2, 15)
+            sessions.append([key, day, 0])
+            files["programme_sessions.csv"].append([key, "jobroad", day.isoformat(), "35"])
+    serials: dict[datetime.date, int] = {}
+    for c in range(clients):
+        cid = f"c{c:06d}"
+        birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randint(0, 44 * 365))
+        serials[birth] = serials.get(birth, 0) + 1
+        last = rng.choice(LAST_NAMES) + (" (gewijzigd)" if changed and c % 10 == 0 else "")
+        files["clients.csv"].append(
+            [
+                cid,
+                rng.choice(FIRST_NAMES),
+                last,
+                birth.isoformat(),
+                rng.choice("mfx"),
+                national_number(birth, serials[birth]) if c % 7 else "",
+                rng.choice(["single", "cohabiting", "married", ""]),
+                rng.choice(["true", "false", ""]),
+            ]
+        )
+        start = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randint(0, 5 * 365))
+        files["assignments.csv"].append(
+            [f"a{c:06d}", cid, f"sw{c % workers:05d}", start.isoformat(), ""]
+        )
+        first_end = start + datetime.timedelta(days=rng.randint(60, 400))
+        category = rng.choice(["cohabiting", "single", "family"])
+        files["income_rights.csv"].append(
+            [
+                f"i{c:06d}a",
+                cid,
+                "leefloon",
+                "family" if changed and c % 10 == 0 and category != "family" else category,
+                start.isoformat(),
+                first_end.isoformat(),
+            ]
+        )
+        if c % 2:
+            files["income_rights.csv"].append(
+                [
+                    f"i{c:06d}b",
+                    cid,
+                    rng.choice(["leefloon", "equivalent"]),
+                    rng.choice(["cohabiting", "single", "family"]),
+                    (first_end + datetime.timedelta(days=1)).isoformat(),
+                    "",
+                ]
+            )
+        t_start = start + datetime.timedelta(days=rng.randint(10, 80))
+        files["trajectories.csv"].append(
+            [f"t{c:06d}", cid, "gpmi", t_start.isoformat(), "", "Werk in de zorg, zie notities"]
+        )
+        for e in range(2):
+            files["trajectory_evaluations.csv"].append(
+                [
+                    f"e{c:06d}{e}",
+                    f"t{c:06d}",
+                    (t_start + datetime.timedelta(days=120 * (e + 1))).isoformat(),
+                    "true" if e == 0 else "false",
+                    "Gesprek,\nopvolging" if e else "",
+                ]
+            )
+        files["vdab_registrations.csv"].append(
+            [f"v{c:06d}", cid, _day(start + datetime.timedelta(days=30)), "ocmw", "", "false"]
+        )
+        if c % 3 == 0:
+            files["mmpp_screenings.csv"].append(
+                [f"m{c:06d}", cid, _day(start + datetime.timedelta(days=90)), str(c % 5 + 1), ""]
+            )
+        if c % 4 == 0:
+            a_start = start + datetime.timedelta(days=200)
+            files["article60_placements.csv"].append(
+                [
+                    f"p{c:06d}",
+                    cid,
+                    rng.choice(["own_service", "public", "non_profit", "private"]),
+                    "Groendienst",
+                    a_start.isoformat(),
+                    (a_start + datetime.timedelta(days=730)).isoformat(),
+                    (a_start + datetime.timedelta(days=700)).isoformat(),
+                    "work",
+                ]
+            )
+        if c % 5 == 0:
+            files["exemptions.csv"].append(
+                [f"x{c:06d}", cid, "vdab_registration", "health", start.isoformat(), ""]
+            )
+        if c % 6 == 0:
+            files["employment.csv"].append(
+                [f"w{c:06d}", cid, _day(start + datetime.timedelta(days=500)), "", "temporary"]
+            )
+        if c % 3 == 1:
+            session = next((s for s in sessions if s[2] < 35 and s[1] > start), None)
+            if session is not None:
+                session[2] += 1
+            files["referrals.csv"].append(
+                [
+                    f"r{c:06d}",
+                    cid,
+                    "jobroad" if session else "duo_for_a_job",
+                    start.isoformat(),
+                    "",
+                    session[0] if session else "",
+                    rng.choice(["", "none", "temporary_job"]),
+                ]
+            )
+    for name in files:
+        if name not in ("programmes.csv", "programme_funding.csv", "population.csv"):
+            files[name].sort(key=lambda row: row[0])
+    return files
+
+
+def write_bundle(folder: Path, files: dict[str, list[list[str]]]) -> int:
+    """Write the files as the exporter would; returns the number of data rows."""
+    folder.mkdir(parents=True, exist_ok=True)
+    header = columns()
+    rows = 0
+    for name, data in files.items():
+        if not data:
+            continue
+        with open(folder / name, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header[name])
+            writer.writerows(data)
+        rows += len(data)
+    return rows
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a manage.py command; returns (seconds, peak memory in MB, output)."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{output[-5000:]}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def fresh_database(url: str | None, folder: Path) -> str:
+    if url is None:
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    import psycopg
+
+    base, _slash, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def bench(label: str, url: str | None, bundle: Path, changed: Path, rows: int, folder: Path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_database(url, folder),
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-benchmark-only",
+    }
+    run(["migrate", "--noinput", "-v", "0"], env)
+    print(f"\n## {label}: {rows:,} rows")
+    print(f"{'step':<34}{'seconds':>9}{'rows/s':>10}{'peak MB':>10}")
+    results = {}
+    for step, args in [
+        ("import --dry-run (empty db)", ["import_records", str(bundle), "--dry-run"]),
+        ("import (empty db)", ["import_records", str(bundle)]),
+        ("import again (all unchanged)", ["import_records", str(bundle)]),
+        ("import with 10% changed", ["import_records", str(changed)]),
+        ("import original again (10% back)", ["import_records", str(bundle)]),
+    ]:
+        seconds, peak, _output = run(args, env)
+        results[step] = (seconds, peak)
+        print(f"{step:<34}{seconds:>9.1f}{rows / seconds:>10,.0f}{peak:>10.0f}")
+    out = folder / f"export-{label.lower()}"
+    seconds, peak, _output = run(["export_records", "bench", str(out)], env)
+    print(f"{'export':<34}{seconds:>9.1f}{rows / seconds:>10,.0f}{peak:>10.0f}")
+    names = sorted(p.name for p in bundle.glob("*.csv"))
+    match, mismatch, errors = filecmp.cmpfiles(bundle, out, names, shallow=False)
+    extra = sorted({p.name for p in out.glob("*.csv")} - set(names))
+    print(
+        f"export == bundle byte for byte: {not mismatch and not errors and not extra}"
+        + (f" (differ: {mismatch + errors + extra})" if mismatch or errors or extra else "")
+    )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=11_500, help="clients (about 8.8 rows each)")
+    parser.add_argument("--postgres", help="PostgreSQL URL; its database is dropped and created")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--keep", help="keep the bundle and databases in this folder")
+    args = parser.parse_args()
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-records-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        started = time.monotonic()
+        rows = write_bundle(folder / "bundle", generate(args.clients))
+        write_bundle(folder / "changed", generate(args.clients, changed=True))
+        print(
+            f"bundle of {rows:,} rows generated in {time.monotonic() - started:.1f} s "
+            f"({sum(f.stat().st_size for f in (folder / 'bundle').iterdir()) / 2**20:.1f} MB)"
+        )
+        if not args.no_sqlite:
+            bench("SQLite", None, folder / "bundle", folder / "changed", rows, folder)
+        if args.postgres:
+            bench("PostgreSQL", args.postgres, folder / "bundle", folder / "changed", rows, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

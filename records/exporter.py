@@ -1,0 +1,81 @@
+"""Exporting an organisation's records as a bundle, deterministically.
+
+Every file of the spec that has at least one record is written, columns in
+the spec's order, rows sorted by key (in code-point order on every database),
+with Python's csv module: the same records always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.functions import Collate
+
+from casework.models import Organisation
+from records.spec import FILES, ORGANISATION, REF, TEAM, Column, FileSpec
+from records.values import format_cell
+
+_SPECS = {spec.name: spec for spec in FILES}
+
+
+def _path(column: Column) -> str:
+    """The value of a column as a lookup path: references by the other file's key."""
+    if column.kind == REF:
+        return f"{column.field_name}__{_SPECS[column.ref].key_fields[0]}"
+    if column.kind == TEAM:
+        return f"{column.field_name}__name"
+    return column.field_name
+
+
+def _sort(path: str, kind: str) -> Any:
+    # PostgreSQL sorts text by the locale's collation (ignoring case and
+    # punctuation); "C" sorts by code point, as SQLite and Python do.
+    if kind != "int" and connection.vendor == "postgresql":
+        return Collate(path, "C")
+    return path
+
+
+def rows(spec: FileSpec, organisation: Organisation) -> Iterator[list[str]]:
+    """The rows of one file, as text, sorted by key."""
+    manager = spec.model._default_manager
+    if spec is ORGANISATION:
+        records: models.QuerySet = manager.filter(pk=organisation.pk)
+    else:
+        records = manager.filter(**{spec.scope_field: organisation})
+    order = [_sort(_path(c), c.kind) for c in spec.key_columns]
+    values = records.order_by(*order).values_list(*[_path(c) for c in spec.columns])
+    for record in values.iterator(chunk_size=2000):
+        yield [format_cell(value) for value in record]
+
+
+def export_organisation(organisation: Organisation, out_dir: str | Path) -> dict[str, int]:
+    """Write the bundle of an organisation into a folder; returns rows per file written.
+
+    Files of the spec that the organisation has no records for are removed
+    from the folder, so that it never holds a stale file of an older export.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for spec in FILES:
+        target = out / spec.name
+        partial = out / f".{spec.name}.part"
+        count = 0
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            for row in rows(spec, organisation):
+                if count == 0:
+                    writer.writerow([c.name for c in spec.columns])
+                writer.writerow(row)
+                count += 1
+        if count:
+            partial.replace(target)
+            written[spec.name] = count
+        else:
+            partial.unlink()
+            target.unlink(missing_ok=True)
+    return written

@@ -1,0 +1,652 @@
+"""Importing a record bundle: validate everything, then write everything (or nothing).
+
+The import runs in two passes over the files, in the order of the spec, so
+that every file can refer to the ones before it:
+
+1. *Validate.* Each row becomes the model instance it describes (the
+   existing record with that key, or a new one) and goes through the model's
+   own validation, `full_clean()`. The parts of that validation that would
+   query the database once per row are done set-based instead, over the
+   bundle and the organisation's records together: references are looked up
+   in an index of keys, check constraints are evaluated in memory
+   (records.checks), and the rules that compare a record with others
+   (overlapping periods, session capacity, unique national numbers, records
+   of a client whose birth date changes) are checked once all files are read
+   (records.setchecks). Every problem is collected.
+2. *Write.* Only when there is no problem at all: the same rows are read and
+   built again, and written with bulk_create / bulk_update in batches, in one
+   transaction. Observers of writes (the audit trail) are told per batch.
+
+Rows are read lazily and handled in batches, so memory does not grow with
+the number of rows beyond small indexes (key -> stand-in of the record).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework import services
+from casework.models import Organisation, Team
+from partners.models import Programme
+from records import instances
+from records.bundle import NO_COLUMN, Bundle, BundleError, CsvFile, Problem, Row
+from records.instances import Shape, stand_in
+from records.progress import Progress
+from records.setchecks import SetChecks
+from records.spec import (
+    FILE_ORDER,
+    FILES,
+    FILES_BY_NAME,
+    ORGANISATION,
+    REF,
+    TEAM,
+    Column,
+    FileSpec,
+    empty_value,
+)
+from records.values import CellError, parse_cell
+
+BATCH_SIZE = 1000
+_EMPTY = object()  # an empty cell, before it is known what that means for the field
+
+
+@dataclass
+class FileCounts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    """What an import (or a dry run) found and did."""
+
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, FileCounts] = field(default_factory=dict)
+    organisation_code: str = ""
+    written: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rows(self) -> int:
+        return sum(c.rows for c in self.counts.values())
+
+    def problems_by_file(self) -> dict[str, list[Problem]]:
+        grouped: dict[str, list[Problem]] = defaultdict(list)
+        for problem in self.problems:
+            grouped[problem.file].append(problem)
+        return dict(grouped)
+
+
+class _Refused(Exception):
+    """Leaves the import's transaction (rolling it back) when a problem was found."""
+
+
+def import_bundle(
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    user: Any = None,
+    source: str = "command:import_records",
+    address: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate a bundle and, if it has no problem and this is not a dry run, write it.
+
+    `result.problems` lists every problem found; if there is one, nothing was written.
+    Writes are attributed (audit trail) to `user` and `source`.
+    """
+    started = time.monotonic()
+    progress = progress or Progress()
+    try:
+        with (
+            Bundle(path) as bundle,
+            services.writes_by(user=user, source=source, address=address),
+        ):
+            importer = Importer(bundle, progress)
+            if dry_run:
+                result = importer.validate()
+            else:
+                result = importer.result
+                try:
+                    with transaction.atomic():
+                        if not importer.validate().ok:
+                            raise _Refused
+                        importer.write()
+                        if not result.ok:  # a concurrent change since validation
+                            raise _Refused
+                        result.written = True
+                except _Refused:
+                    pass
+    except BundleError as exc:
+        file = exc.file or Path(path).name
+        result = ImportResult(problems=[Problem(file, 0, NO_COLUMN, str(exc))])
+    result.seconds = time.monotonic() - started
+    progress.done(result)
+    return result
+
+
+def _batched(iterable: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    iterator = iter(iterable)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+@dataclass
+class _Batch:
+    shape: Shape
+    creates: list[tuple[tuple, models.Model]] = field(default_factory=list)
+    updates: list[tuple[models.Model, dict[str, Any]]] = field(default_factory=list)
+
+
+class Importer:
+    """One import of one bundle: `validate()` first, then `write()` if it found nothing."""
+
+    def __init__(self, bundle: Bundle, progress: Progress) -> None:
+        self.bundle = bundle
+        self.progress = progress
+        self.result = ImportResult()
+        self.setchecks = SetChecks(self)
+        self.writing = False
+        # (file, key) -> {field: value} the model's cleaning normalised (pass 1 -> pass 2)
+        self.normalised: dict[tuple[str, tuple], dict[str, Any]] = {}
+
+    # --- the two passes ------------------------------------------------------------------
+
+    def validate(self) -> ImportResult:
+        for name in self.bundle.unknown:
+            self._problem(
+                name, 1, NO_COLUMN, _("Onbekend bestand: geen deel van een recordbundel.")
+            )
+        self._start_pass()
+        self._read_organisation()
+        for spec in FILES[1:]:
+            if spec.name in self.bundle.members:
+                self._read_file(spec)
+        self.setchecks.run()
+        self.result.problems.sort(key=_problem_order)
+        return self.result
+
+    def write(self) -> None:
+        self.writing = True
+        self.setchecks.active = False
+        row = self.organisation_row
+        self.organisation = services.organisation_get_or_create(
+            code=row["code"], name=row["name"], nis_code=row.get("nis_code", "")
+        )
+        self._start_pass()
+        self.organisation_id = self.organisation.pk
+        self._load_refs()
+        for spec in FILES[1:]:
+            if spec.name in self.bundle.members:
+                self._read_file(spec)
+
+    def _start_pass(self) -> None:
+        self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
+        self.refs: dict[str, dict[Any, models.Model | None]] = {}  # file -> key -> stand-in
+        self.broken: set[str] = set()  # files whose rows could not be read
+        self.teams: dict[str, Team | None] = {}
+        self._stored_teams: dict[str, int] | None = None
+        self._existing_keys: dict[str, dict[tuple, int]] = {}
+        self._placeholder = itertools.count(-1, -1)  # ids of records not written yet
+
+    def _problem(self, file: str, line: int, column: str, message: Any) -> None:
+        self.result.problems.append(Problem(file, line, column, str(message)))
+
+    # --- organisation.csv ---------------------------------------------------------------
+
+    def _read_organisation(self) -> None:
+        spec = ORGANISATION
+        self.organisation: Organisation | None = None
+        self.organisation_row: dict[str, str] = {}
+        self.result.counts[spec.name] = counts = FileCounts()
+        rows: list[Row] = []
+        with self.bundle.open(spec.name) as text:
+            csvfile = CsvFile(spec.name, text)
+            columns = self._columns(spec, csvfile)
+            if columns is not None:
+                rows = list(itertools.islice(csvfile.rows(), 2))
+            self.result.problems.extend(csvfile.problems)
+        one_row = _("organisation.csv telt precies één rij.")
+        if columns is not None and not rows:
+            self._problem(spec.name, 2, NO_COLUMN, one_row)
+        for extra in rows[1:]:
+            self._problem(spec.name, extra.line, NO_COLUMN, one_row)
+        if columns is None or not rows:
+            self._start_organisation(None)
+            return
+        row = rows[0]
+        counts.rows = 1
+        values = {column.name: row.cells[index] for index, column in columns}
+        self.organisation_row = values
+        self.result.organisation_code = values.get("code", "")
+        existing = Organisation.objects.filter(code=values.get("code", "")).first()
+        instance = existing or Organisation()
+        before = {name: getattr(instance, name) for name in values}
+        for name, value in values.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            for column, message in instances.messages(spec, instance, errors):
+                self._problem(spec.name, row.line, column, message)
+        if existing is None:
+            counts.created = 1
+        elif any(before[name] != getattr(instance, name) for name in values):
+            counts.updated = 1
+        else:
+            counts.unchanged = 1
+        self._start_organisation(existing)
+
+    def _start_organisation(self, existing: Organisation | None) -> None:
+        """The organisation of the bundle; a new one gets a placeholder id while validating."""
+        self.organisation = existing
+        self.organisation_id = existing.pk if existing else next(self._placeholder)
+        self._load_refs()
+
+    def _load_refs(self) -> None:
+        """Stand-ins of the organisation's records that rows of other files may refer to."""
+        targets = {c.ref for spec in FILES for c in spec.columns if c.kind == REF}
+        for spec in FILES:
+            if spec.name not in targets:
+                continue
+            index: dict[Any, models.Model] = {}
+            if self.organisation is not None:
+                key_field = spec.key_fields[0]
+                stored = spec.model._default_manager.filter(organisation=self.organisation)
+                for key, pk, *attrs in stored.values_list(
+                    key_field, "pk", *spec.ref_attrs
+                ).iterator(chunk_size=5000):
+                    index[key] = self._stand_in(spec, pk, attrs)
+            if spec.model is Programme:
+                # The standard programmes exist in every organisation (the write makes sure).
+                for code in Programme.DEFAULTS.keys() - index.keys():
+                    index[code] = self._stand_in(spec, next(self._placeholder), [])
+            self.refs[spec.name] = index
+
+    def _stand_in(self, spec: FileSpec, pk: Any, attrs: Iterable[Any]) -> models.Model:
+        values = dict(zip(spec.ref_attrs, attrs, strict=True))
+        return stand_in(spec.model, id=pk, organisation_id=self.organisation_id, **values)
+
+    def _remember(self, spec: FileSpec, key: Any, instance: models.Model) -> None:
+        pk = instance.pk if instance.pk is not None else next(self._placeholder)
+        attrs = [getattr(instance, attr) for attr in spec.ref_attrs]
+        self.refs[spec.name][key] = self._stand_in(spec, pk, attrs)
+
+    # --- the other files -----------------------------------------------------------------
+
+    def _columns(self, spec: FileSpec, csvfile: CsvFile) -> list[tuple[int, Column]] | None:
+        """The known columns of the header with their position; None if the rows cannot be
+        read (a required column is missing, a column appears twice)."""
+        header = csvfile.header
+        if not header:
+            self.broken.add(spec.name)
+            return None
+        readable = True
+        if not self.writing:
+            for position, name in enumerate(header):
+                if name not in spec.column_by_name:
+                    known = ", ".join(c.name for c in spec.columns)
+                    self._problem(
+                        spec.name,
+                        1,
+                        name or NO_COLUMN,
+                        _("Onbekende kolom (kolom %(position)s); verwacht: %(known)s.")
+                        % {"position": position + 1, "known": known},
+                    )
+                elif header.index(name) != position:
+                    self._problem(spec.name, 1, name, _("Deze kolom staat twee keer in de kop."))
+                    readable = False
+            for name in spec.required:
+                if name not in header:
+                    self._problem(spec.name, 1, name, _("Verplichte kolom ontbreekt."))
+                    readable = False
+        if not readable:
+            self.broken.add(spec.name)
+            return None
+        return [
+            (i, spec.column_by_name[n]) for i, n in enumerate(header) if n in spec.column_by_name
+        ]
+
+    def _read_file(self, spec: FileSpec) -> None:
+        counts = None if self.writing else self.result.counts.setdefault(spec.name, FileCounts())
+        with self.bundle.open(spec.name) as text:
+            csvfile = CsvFile(spec.name, text)
+            columns = self._columns(spec, csvfile)
+            if columns is not None:
+                shape = Shape(spec, columns)
+                batch = _Batch(shape) if self.writing else None
+                self.progress.start(spec.name, writing=self.writing)
+                for rows in _batched(csvfile.rows(), BATCH_SIZE):
+                    existing = self._existing(shape, rows)
+                    for row in rows:
+                        self._read_row(shape, row, existing, counts, batch)
+                    if batch is not None:
+                        self._flush(batch)
+                    self.progress.advance(len(rows))
+            if not self.writing:
+                self.result.problems.extend(csvfile.problems)
+
+    def _key(self, shape: Shape, row: Row) -> tuple | None:
+        """The key of a row (a tuple of parsed cells), or None if a key cell is empty or bad."""
+        key = []
+        for index, column in shape.columns:
+            if column.name not in shape.spec.key:
+                continue
+            text = row.cells[index]
+            if not text:
+                return None
+            try:
+                key.append(text if column.kind == REF else parse_cell(column.kind, text))
+            except CellError:
+                return None
+        return tuple(key) if len(key) == len(shape.spec.key) else None
+
+    def _existing(self, shape: Shape, rows: list[Row]) -> dict[tuple, models.Model]:
+        """The organisation's records that rows of this batch update, by key."""
+        if self.organisation is None:
+            return {}
+        spec = shape.spec
+        scope = spec.model._default_manager.filter(**{spec.scope_field: self.organisation})
+        if self.writing:
+            scope = scope.select_for_update()
+        keys = {key for row in rows if (key := self._key(shape, row)) is not None}
+        if spec.has_external_id:
+            found = scope.filter(external_id__in=[k[0] for k in keys])
+            return {(o.external_id,): o for o in found}  # type: ignore[attr-defined]
+        if spec.name not in self._existing_keys:
+            paths = [
+                f"{c.field_name}__{FILES_BY_NAME[c.ref].key_fields[0]}"
+                if c.kind == REF
+                else c.field_name
+                for c in spec.key_columns
+            ]
+            self._existing_keys[spec.name] = {
+                tuple(key): pk for pk, *key in scope.values_list("pk", *paths)
+            }
+        by_key = self._existing_keys[spec.name]
+        pks = {by_key[k]: k for k in keys if k in by_key}
+        return {pks[o.pk]: o for o in scope.filter(pk__in=list(pks))}
+
+    # --- one row ---------------------------------------------------------------------------
+
+    def _read_row(
+        self,
+        shape: Shape,
+        row: Row,
+        existing: dict[tuple, models.Model],
+        counts: FileCounts | None,
+        batch: _Batch | None,
+    ) -> None:
+        spec = shape.spec
+        problems: list[tuple[str, Any]] = []
+        values: dict[str, Any] = {}
+        failed: set[str] = set()
+        for index, column in shape.columns:
+            text = row.cells[index]
+            if column.kind == REF:
+                values[column.field_name] = self._ref(column, text, problems)
+            elif column.kind == TEAM:
+                values[column.field_name] = self._team(text, problems) if text else None
+            elif not text:
+                values[column.field_name] = _EMPTY
+            else:
+                try:
+                    values[column.field_name] = parse_cell(column.kind, text)
+                except CellError as exc:
+                    problems.append((column.name, exc))
+                    failed.add(column.field_name)
+        if counts is not None:
+            counts.rows += 1
+        key = self._key(shape, row)
+        if key is not None:
+            first = self.seen[spec.name].get(key)
+            if first is not None:
+                self._problem(
+                    spec.name,
+                    row.line,
+                    spec.key[0],
+                    _("%(key)s staat al op regel %(line)s van dit bestand.")
+                    % {"key": ", ".join(map(str, key)), "line": first},
+                )
+                return
+            self.seen[spec.name][key] = row.line
+
+        instance = existing.get(key) if key is not None else None
+        before = None if instance is None else shape.snapshot(instance)
+        if instance is None:
+            instance = shape.new()
+        self._fill(shape, instance, values, failed)
+        if self.writing:
+            # Validated in the first pass; only what the model's cleaning changed
+            # in the values (a national number with dots) is applied again.
+            for name, value in self.normalised.get((spec.name, key), {}).items():
+                setattr(instance, name, value)
+        else:
+            self._validate(shape, instance, row.line, failed, problems, values)
+            for column_name, message in problems:
+                self._problem(spec.name, row.line, column_name, message)
+            if key is not None and not problems:
+                self._note_normalised(shape, key, instance, values)
+
+        changed = [] if before is None else _changed(before, shape.snapshot(instance))
+        if counts is not None:
+            if before is None:
+                counts.created += 1
+            elif changed:
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        if key is None:
+            return
+        if not self.writing:
+            if spec.name in self.refs:
+                # A row with a problem is known (no "does not exist" for rows referring
+                # to it) but its values are not used to check those rows.
+                if problems:
+                    self.refs[spec.name][key[0]] = None
+                else:
+                    self._remember(spec, key[0], instance)
+            if changed:
+                self.setchecks.parent_changed(spec, instance, before or {}, row.line)
+        elif batch is not None:
+            if before is None:
+                batch.creates.append((key, instance))
+            elif changed:
+                batch.updates.append((instance, {name: before[name] for name in changed}))
+            elif spec.name in self.refs:
+                self._remember(spec, key[0], instance)
+
+    def _ref(self, column: Column, text: str, problems: list) -> models.Model | None:
+        """The record a reference cell names (a stand-in); None if empty or unknown."""
+        if not text:
+            if column.required:
+                problems.append((column.name, _("Dit veld is verplicht.")))
+            return None
+        index = self.refs[column.ref]
+        found = index.get(text)
+        if text not in index and column.ref not in self.broken:
+            problems.append(
+                (
+                    column.name,
+                    _("'%(key)s' bestaat niet in %(file)s en niet in de organisatie.")
+                    % {"key": text, "file": column.ref},
+                )
+            )
+        return found
+
+    def _team(self, name: str, problems: list) -> Team | None:
+        """A team by name; it is created when new (while writing)."""
+        if name not in self.teams:
+            if self.writing:
+                assert self.organisation is not None
+                self.teams[name] = services.team_get_or_create(
+                    organisation=self.organisation, name=name
+                )
+            else:
+                if self._stored_teams is None:
+                    stored = Team.objects.filter(organisation=self.organisation)
+                    self._stored_teams = (
+                        dict(stored.values_list("name", "pk")) if self.organisation else {}
+                    )
+                pk = self._stored_teams.get(name) or next(self._placeholder)
+                team = Team(pk=pk, organisation_id=self.organisation_id, name=name)
+                try:
+                    team.clean_fields(exclude={"organisation"})
+                    self.teams[name] = team
+                except ValidationError as exc:
+                    self.teams[name] = None
+                    problems.extend(("team", m) for m in exc.messages)
+        return self.teams[name]
+
+    def _fill(
+        self, shape: Shape, instance: models.Model, values: dict[str, Any], failed: set[str]
+    ) -> None:
+        if shape.spec.scope_field == "organisation":
+            instance.organisation_id = self.organisation_id  # type: ignore[attr-defined]
+        for name, value in values.items():
+            if name in failed:
+                continue
+            model_field = shape.fields[name]
+            if value is _EMPTY:
+                value = empty_value(model_field)
+            if model_field.is_relation:
+                setattr(instance, model_field.attname, None if value is None else value.pk)
+                if value is not None and not self.writing:
+                    model_field.set_cached_value(instance, value)  # for the model's clean()
+            else:
+                setattr(instance, name, value)
+
+    def _validate(
+        self,
+        shape: Shape,
+        instance: models.Model,
+        line: int,
+        failed: set[str],
+        problems: list[tuple[str, Any]],
+        values: dict[str, Any],
+    ) -> None:
+        """The model's validation, with the per-row queries replaced by set-based checks."""
+        spec = shape.spec
+        if hasattr(instance, "check_no_overlap"):
+            instance.check_no_overlap = self.setchecks.overlap_recorder(spec, instance, line)  # type: ignore[attr-defined]
+        if hasattr(instance, "check_session_capacity"):
+            instance.check_session_capacity = self.setchecks.capacity_recorder(instance, line)  # type: ignore[attr-defined]
+        errors = instances.clean(instance, shape.exclude, failed)
+        problems.extend(instances.messages(spec, instance, errors))
+        # A column the spec requires but the model would accept empty.
+        for column in spec.columns:
+            if (
+                column.required
+                and values.get(column.field_name) is _EMPTY
+                and column.field_name not in errors
+            ):
+                problems.append((column.name, _("Dit veld is verplicht.")))
+        self.setchecks.row_checked(spec, instance, line, ok=not problems)
+
+    def _note_normalised(
+        self, shape: Shape, key: tuple, instance: models.Model, values: dict[str, Any]
+    ) -> None:
+        """Remember values that the model's cleaning changed, for the second pass."""
+        changed = {
+            name: getattr(instance, name)
+            for name, value in values.items()
+            if value is not _EMPTY
+            and not shape.fields[name].is_relation
+            and getattr(instance, name) != value
+        }
+        if changed:
+            self.normalised[(shape.spec.name, key)] = changed
+
+    def revalidate(
+        self, spec: FileSpec, instance: models.Model, column: Column, parent: models.Model
+    ) -> list[tuple[str, str]]:
+        """A stored record checked again against the bundle's version of a record it
+        refers to (e.g. an income right against its client's new birth date)."""
+        instance._meta.get_field(column.field_name).set_cached_value(instance, parent)
+        for name in ("check_no_overlap", "check_session_capacity"):
+            if hasattr(instance, name):
+                setattr(instance, name, _ignore)
+        exclude = instances.relations(spec.model)
+        return instances.messages(spec, instance, instances.clean(instance, exclude, set()))
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _flush(self, batch: _Batch) -> None:
+        spec = batch.shape.spec
+        manager = spec.model._default_manager
+        if batch.creates:
+            created = [instance for _key, instance in batch.creates]
+            manager.bulk_create(created, batch_size=BATCH_SIZE)
+            if spec.name in self.refs:
+                for key, instance in batch.creates:
+                    self._remember(spec, key[0], instance)
+            attnames = ("id", *batch.shape.attnames)
+            services.notify_writes(
+                "create",
+                [(i, {name: (None, getattr(i, name)) for name in attnames}) for i in created],
+            )
+        if batch.updates:
+            now = timezone.now()
+            fields: set[str] = set()
+            items = []
+            for instance, old in batch.updates:
+                changes = {name: (value, getattr(instance, name)) for name, value in old.items()}
+                if hasattr(instance, "version"):
+                    changes["version"] = (instance.version, instance.version + 1)
+                    instance.version += 1
+                if hasattr(instance, "updated_at"):
+                    instance.updated_at = now
+                fields.update(spec.model._meta.get_field(name).name for name in old)
+                items.append((instance, changes))
+            fields.update(f for f in ("version", "updated_at") if hasattr(spec.model, f))
+            manager.bulk_update([i for i, _c in items], sorted(fields), batch_size=BATCH_SIZE)
+            if spec.name in self.refs:
+                key_field = spec.key_fields[0]
+                for instance, _c in items:
+                    self._remember(spec, getattr(instance, key_field), instance)
+            services.notify_writes("update", items)
+        batch.creates.clear()
+        batch.updates.clear()
+
+
+def _ignore(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [name for name, value in after.items() if before[name] != value]
+
+
+_COLUMN_ORDER = {
+    (spec.name, column.name): position
+    for spec in FILES
+    for position, column in enumerate(spec.columns)
+}
+
+
+def _problem_order(problem: Problem) -> tuple:
+    """Problems by file (in the order of the spec), line, and column (in the order of the spec)."""
+    return (
+        FILE_ORDER.get(problem.file, -1),
+        problem.file,
+        problem.line,
+        _COLUMN_ORDER.get((problem.file, problem.column), -1),
+    )

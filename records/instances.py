@@ -1,0 +1,125 @@
+"""Rows as model instances, and the model's own validation of them.
+
+Building and validating 100,000 instances must be cheap, so instances are
+built positionally from a per-file template (no default is computed per row)
+and the records rows refer to are *stand-ins*: instances holding only the
+fields the model's clean() reads (a client's birth date, a trajectory's
+start), cached per key.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models.base import DEFERRED
+from django.utils.translation import gettext as _
+
+from records.checks import check_constraints
+from records.spec import Column, FileSpec
+
+
+def stand_in(model: type[models.Model], **values: Any) -> models.Model:
+    """An instance with only `values` loaded (by attname), as if fetched with .only()."""
+    fields = model._meta.concrete_fields
+    instance = model(*[values.get(f.attname, DEFERRED) for f in fields])
+    instance._state.adding = False
+    return instance
+
+
+@functools.cache
+def relations(model: type[models.Model]) -> frozenset[str]:
+    """Relation fields: references are checked against the index, not in the database."""
+    return frozenset(f.name for f in model._meta.concrete_fields if f.is_relation)
+
+
+class Shape:
+    """How rows of one file (with its header) become instances of its model."""
+
+    def __init__(self, spec: FileSpec, columns: list[tuple[int, Column]]) -> None:
+        self.spec = spec
+        self.model = spec.model
+        meta = self.model._meta
+        self.columns = columns
+        self.fields = {c.field_name: meta.get_field(c.field_name) for _i, c in columns}
+        present = set(self.fields)
+        # Validation covers what the file sets; references go through the index.
+        self.exclude = frozenset(
+            f.name for f in meta.concrete_fields if f.name not in present
+        ) | relations(self.model)
+        self.attnames = tuple(meta.get_field(c.field_name).attname for c in spec.columns)
+        # A new record: every field at its default, computed once (a callable
+        # default such as a generated external id only for a column absent here).
+        self._template = []
+        self._per_row: list[tuple[int, models.Field]] = []
+        for position, model_field in enumerate(meta.concrete_fields):
+            if model_field.primary_key:
+                self._template.append(None)
+            elif callable(model_field.default) and model_field.name not in present:
+                self._template.append(None)
+                self._per_row.append((position, model_field))
+            elif model_field.name in present:
+                self._template.append(None)
+            else:
+                self._template.append(model_field.get_default())
+
+    def new(self) -> models.Model:
+        args = list(self._template)
+        for position, model_field in self._per_row:
+            args[position] = model_field.get_default()
+        return self.model(*args)
+
+    def snapshot(self, instance: models.Model) -> dict[str, Any]:
+        """The values of the fields a file can set, by attname."""
+        return {name: getattr(instance, name) for name in self.attnames}
+
+
+def clean(
+    instance: models.Model, exclude: frozenset[str], failed: set[str]
+) -> dict[str, list[ValidationError]]:
+    """The model's full_clean() without the parts that query the database per record:
+    references (the importer looks them up in its index), uniqueness (checked
+    set-based) and check constraints (evaluated in memory).
+
+    `exclude`: fields the row does not set; `failed`: fields whose cell could not be read.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        instance.full_clean(
+            exclude=exclude | failed, validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        errors = exc.update_error_dict({})
+    for field_name, error in check_constraints(instance, set(errors) | failed):
+        errors.setdefault(field_name or NON_FIELD_ERRORS, []).append(error)
+    return errors
+
+
+def column_for(spec: FileSpec, field_name: str) -> str:
+    """The column an error of a field is reported in (else the key column)."""
+    column = spec.column_for_field(field_name)
+    return column.name if column is not None else spec.key[0]
+
+
+def messages(
+    spec: FileSpec, instance: models.Model, errors: dict[str, list[ValidationError]]
+) -> list[tuple[str, str]]:
+    """Django's errors as (column, message); a code that is not allowed lists those that are."""
+    found = []
+    for field_name, field_errors in errors.items():
+        column = column_for(spec, field_name)
+        for error in field_errors:
+            for message in error.messages:
+                if getattr(error, "code", None) == "invalid_choice":
+                    allowed = ", ".join(
+                        str(value)
+                        for value, _label in instance._meta.get_field(field_name).flatchoices
+                    )
+                    message = _("%(message)s Toegelaten: %(allowed)s.") % {
+                        "message": message,
+                        "allowed": allowed,
+                    }
+                found.append((column, message))
+    return found
