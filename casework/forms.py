@@ -27,6 +27,8 @@ from casework.models import (
     TrajectoryEvaluation,
 )
 
+BLANK_LABEL = _("— kies —")
+
 
 class DateInput(forms.DateInput):
     """A native date picker; the value travels as ISO, the page shows dd/mm/yyyy."""
@@ -66,6 +68,14 @@ class RecordForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
+            elif isinstance(field, forms.ModelChoiceField):
+                if field.empty_label is not None:
+                    field.empty_label = BLANK_LABEL
+            elif isinstance(field, forms.ChoiceField):
+                # Django's own blank label is not translated to Dutch.
+                field.choices = [
+                    (value, BLANK_LABEL if value == "" else label) for value, label in field.choices
+                ]
 
     def record_fields(self) -> dict[str, Any]:
         """The cleaned values of the record's own fields (what the service writes)."""
@@ -158,10 +168,14 @@ class TransferForm(forms.Form):
     """Step one of a caseload transfer: from whom, to whom, from when."""
 
     from_social_worker = forms.ModelChoiceField(
-        queryset=SocialWorker.objects.none(), label=_("Van maatschappelijk assistent")
+        queryset=SocialWorker.objects.none(),
+        label=_("Van maatschappelijk assistent"),
+        empty_label=BLANK_LABEL,
     )
     to_social_worker = forms.ModelChoiceField(
-        queryset=SocialWorker.objects.none(), label=_("Naar maatschappelijk assistent")
+        queryset=SocialWorker.objects.none(),
+        label=_("Naar maatschappelijk assistent"),
+        empty_label=BLANK_LABEL,
     )
     day = forms.DateField(
         label=_("Vanaf"),

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms import DateInput, RecordForm
+from casework.forms import BLANK_LABEL, DateInput, RecordForm
 from casework.models import Client
 from partners.models import (
     Article60Placement,
@@ -104,7 +104,9 @@ class MmppScreeningForm(RecordForm):
 class SessionReferralForm(forms.Form):
     """Refer one of my clients to a session (e.g. a JobRoad screening)."""
 
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=_("Cliënt"))
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(), label=_("Cliënt"), empty_label=BLANK_LABEL
+    )
     start_date = forms.DateField(label=_("Datum toeleiding"), widget=DateInput())
 
     def __init__(self, *args: Any, clients: Any, **kwargs: Any) -> None:
