@@ -1,0 +1,51 @@
+"""Whose council report a user may see: the one place that decides it.
+
+The permission `reporting.view_council_report` (roles manager and team lead)
+opens the report. A user who is a social worker sees their own organisation's
+report only. A user without a social-worker profile (a superuser, a manager of
+the organisation's staff) picks the organisation with `?organisation=CODE`;
+without a choice, the first organisation by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from casework.models import Organisation
+
+PERMISSION = "reporting.view_council_report"
+
+
+def own_organisation(user: Any) -> Organisation | None:
+    """The organisation of the user's social-worker profile, if they have one."""
+    social_worker = getattr(user, "social_worker", None)
+    return social_worker.organisation if social_worker is not None else None
+
+
+def selectable_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations whose report `user` may ask for."""
+    own = own_organisation(user)
+    if own is not None:
+        return Organisation.objects.filter(pk=own.pk)
+    return Organisation.objects.order_by("name", "code")
+
+
+def report_organisation(user: Any, code: str | None) -> Organisation | None:
+    """The organisation of the report `user` asks for with `code` (None: their default).
+
+    PermissionDenied when a social worker asks for another organisation; None when
+    no organisation exists or the code is unknown (the form says so).
+    """
+    own = own_organisation(user)
+    if own is not None:
+        if code and code != own.code:
+            raise PermissionDenied(_("U kunt enkel het rapport van uw eigen organisatie opvragen."))
+        return own
+    organisations = selectable_organisations(user)
+    if code:
+        return organisations.filter(code=code).first()
+    return organisations.first()

@@ -1,0 +1,70 @@
+"""The council report page, its downloads and its JSON endpoint.
+
+One view serves the page and, with `?format=csv|xlsx`, the whole report as a
+download; the API serves the same report as JSON, byte for byte what
+`manage.py council_report` writes for the same parameters.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from reporting.access import PERMISSION, report_organisation
+from reporting.exports import CONTENT_TYPES
+from reporting.exports import render as render_export
+from reporting.forms import ReportForm
+from reporting.presentation import build_sections
+from reporting.statistics import build_report
+from reporting.tables import table_for
+
+
+def _form(request: HttpRequest) -> ReportForm:
+    # A social worker asking for another organisation's report: 403 (raised here).
+    report_organisation(request.user, request.GET.get("organisation"))
+    return ReportForm(request.GET.dict(), user=request.user, today=timezone.localdate())
+
+
+def _filename(form: ReportForm, fmt: str) -> str:
+    data = form.cleaned_data
+    return f"raadsrapport-{data['organisation']}-{data['from']}-{data['to']}.{fmt}"
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def council_report(request: HttpRequest) -> HttpResponse:
+    form = _form(request)
+    fmt = request.GET.get("format", "")
+    if not form.is_valid() or form.parameters is None:
+        return render(request, "reporting/council_report.html", {"form": form}, status=400)
+    report = build_report(form.parameters)
+    if fmt in ("csv", "xlsx", "json"):
+        response = HttpResponse(render_export(report, fmt), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{_filename(form, fmt)}"'
+        return response
+    sections = [
+        (section, [table_for(grid) for grid in section.grids]) for section in build_sections(report)
+    ]
+    context = {
+        "form": form,
+        "report": report,
+        "sections": sections,
+        "organisation": form.parameters.organisation,
+        "csv_query": form.query_string(format="csv"),
+        "xlsx_query": form.query_string(format="xlsx"),
+        "api_query": form.query_string(),
+    }
+    return render(request, "reporting/council_report.html", context)
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def council_report_api(request: HttpRequest) -> HttpResponse:
+    form = _form(request)
+    if not form.is_valid() or form.parameters is None:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return HttpResponse(
+        render_export(build_report(form.parameters), "json"), content_type=CONTENT_TYPES["json"]
+    )
