@@ -57,6 +57,13 @@ def _d(day: datetime.date | None) -> str:
     return date_format(day, "d/m/Y") if day else ""
 
 
+def _none(text: str) -> str:
+    """A dash on screen; screen readers and the export read the words."""
+    return format_html(
+        '<span aria-hidden="true">—</span><span class="visually-hidden">{}</span>', text
+    )
+
+
 def income_text(record: Any) -> str:
     if not record.income_kind:
         return str(_("geen lopend recht"))
@@ -137,13 +144,16 @@ class CaseloadTable(tables.Table):
         return record.age_on(self.today)
 
     def render_income(self, record: Any) -> str:
-        return income_text(record)
+        return income_text(record) if record.income_kind else _none(income_text(record))
 
     def value_income(self, record: Any) -> str:
         return income_text(record)
 
     def render_gpmi(self, record: Any) -> str:
-        return gpmi_text(record)
+        # Compact on screen (tablets); the export keeps the full words.
+        if not record.gpmi_since:
+            return _none(gpmi_text(record))
+        return str(_("sinds %(date)s") % {"date": _d(record.gpmi_since)})
 
     def value_gpmi(self, record: Any) -> str:
         return gpmi_text(record)
@@ -155,7 +165,9 @@ class CaseloadTable(tables.Table):
         return article60_text(record)
 
     def render_vdab(self, record: Any) -> str:
-        return vdab_text(record)
+        if not record.vdab_since:
+            return _none(vdab_text(record))
+        return str(_("sinds %(date)s") % {"date": _d(record.vdab_since)})
 
     def value_vdab(self, record: Any) -> str:
         return vdab_text(record)

@@ -67,7 +67,8 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
         if self.exporting():
             clients = Client.objects.filter(pk__in=self.get_filterset().qs.values("pk"))
         else:
-            clients = Client.objects.filter(pk__in=[row.record.pk for row in table.page.object_list])
+            shown = [row.record.pk for row in table.page.object_list]
+            clients = Client.objects.filter(pk__in=shown)
         items = workqueue.work_queue(
             clients=clients,
             today=self.day,

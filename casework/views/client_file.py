@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -63,6 +64,8 @@ from partners.models import (
     Referral,
     VdabRegistration,
 )
+
+NOTE_TITLE_CHARS = 80
 
 
 def _d(day: datetime.date | None) -> str:
@@ -108,10 +111,11 @@ def _exemption(r: Exemption) -> tuple[str, list[str]]:
 
 def _note(r: ClientNote) -> tuple[str, list[str]]:
     author = r.author.get_full_name() or r.author.get_username() if r.author else ""
-    details = [r.text]
+    title = Truncator(r.text).chars(NOTE_TITLE_CHARS)
+    details = [r.text] if title != r.text else []
     if author:
         details.append(_("door %(author)s") % {"author": author})
-    return _("Notitie"), details
+    return title, details
 
 
 def _article60(r: Article60Placement) -> tuple[str, list[str]]:

@@ -91,9 +91,10 @@ def test_columns_show_what_runs_today(sa, staff):
     staff.client_of("sa", last_name="Leeg")
     html = sa.get(URL).content.decode()
     assert "leefloon (alleenstaande)" in html
-    assert "lopend sinds 01/02/2024" in html
-    assert "sinds 01/03/2024" in html
-    assert "ingeschreven sinds 15/01/2024" in html
+    assert "sinds 01/02/2024" in html  # GPMI
+    assert "sinds 01/03/2024" in html  # article 60
+    assert "sinds 15/01/2024" in html  # VDAB
+    assert "geen lopend GPMI" in html
     assert "geen lopend recht" in html
     assert "niet ingeschreven" in html
     # The next due action (the earliest item) links to the form that resolves it.
