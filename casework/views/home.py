@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.views.generic import TemplateView
 
 from casework import workqueue
-from casework.models import Client, IncomeRight, Trajectory, TrajectoryKind
+from casework.models import Client, IncomeRight, SocialWorker, Trajectory, TrajectoryKind
 from casework.roles import ADMINISTRATOR, MANAGER, ROLE_LABELS, TEAM_LEAD, user_roles
 from casework.views.base import RoleRequiredMixin, today, user_organisations, user_social_worker
 from casework.views.team import caseload_figures, led_team
@@ -85,8 +85,17 @@ class WorkQueueView(RoleRequiredMixin, TemplateView):
         social_worker = user_social_worker(user)
         team = led_team(user)
         scope = self.request.GET.get("scope", "team" if team is not None else "mine")
+        members = (
+            SocialWorker.objects.filter(team=team).employed_on(day) if team is not None else []
+        )
+        worker = None
         if scope == "team" and team is not None:
-            items = workqueue.team_queue(team, today=day)
+            worker = next((m for m in members if str(m.pk) == self.request.GET.get("worker")), None)
+            if worker is not None:
+                # One social assistant of the team (the team lead may see their queue).
+                items = workqueue.social_worker_queue(worker, today=day)
+            else:
+                items = workqueue.team_queue(team, today=day)
         elif social_worker is not None:
             scope = "mine"
             items = workqueue.social_worker_queue(social_worker, today=day)
@@ -106,6 +115,8 @@ class WorkQueueView(RoleRequiredMixin, TemplateView):
             counts=counts,
             rule=rule,
             show_worker=scope == "team",
+            members=members,
+            worker=worker,
             rhythm={
                 "sign_days": settings.TRAJECT["GPMI_SIGN_WITHIN_DAYS"],
                 "per_year": settings.TRAJECT["GPMI_EVALUATIONS_PER_YEAR"],

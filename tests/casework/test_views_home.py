@@ -214,3 +214,21 @@ def test_500_page_renders_without_a_request(settings):
     html = render_to_string("500.html")
     assert "Er ging iets mis" in html
     assert "Foutcode 500" in html
+
+
+def test_team_lead_sees_the_queue_of_one_social_assistant_of_the_team(client, staff):
+    IncomeRightFactory(client=staff.client_of("colleague"), start_date=datetime.date(2025, 1, 1))
+    IncomeRightFactory(client=staff.client_of("sa"), start_date=datetime.date(2025, 1, 1))
+    IncomeRightFactory(client=staff.client_of("other_sa"), start_date=datetime.date(2025, 1, 1))
+    login(client, staff, "lead")
+    assert len(client.get(QUEUE + "?scope=team").context["items"]) == 4
+    one = client.get(QUEUE + f"?scope=team&worker={staff.workers['colleague'].pk}")
+    assert one.context["worker"] == staff.workers["colleague"]
+    assert {item.social_worker_name for item in one.context["items"]} == {
+        staff.workers["colleague"].full_name
+    }
+    assert len(one.context["items"]) == 2
+    # Somebody of another team is not a choice: the whole team is shown instead.
+    other = client.get(QUEUE + f"?scope=team&worker={staff.workers['other_sa'].pk}")
+    assert other.context["worker"] is None
+    assert len(other.context["items"]) == 4
