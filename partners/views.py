@@ -84,9 +84,13 @@ def yearly_results(organisation: Organisation, day: datetime.date) -> dict[str, 
         as_of=day,
     )
     results = programme_statistic(params)
-    # Newest year first on the page.
+    # Newest year first on the page; years in which nothing happened are left out.
     return {
-        code: sorted(per_year.items(), key=lambda kv: kv[0], reverse=True)
+        code: [
+            (year, figures)
+            for year, figures in sorted(per_year.items(), key=lambda kv: kv[0], reverse=True)
+            if figures["participants"] or figures["sessions"] or figures["funding_eur"] is not None
+        ]
         for code, per_year in results.items()
     }
 

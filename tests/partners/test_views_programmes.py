@@ -203,3 +203,9 @@ def test_programme_pages_need_a_role(client, staff, django_user_model):
     assert client.get(LIST).status_code == 302
     client.force_login(django_user_model.objects.create(username="nobody"))
     assert client.get(LIST).status_code == 403
+
+
+def test_years_without_activity_are_left_out(client, staff, duo):
+    login(client, staff, "manager")
+    response = client.get(reverse("partners:programme_detail", kwargs={"pk": duo.pk}))
+    assert [year for year, _figures in response.context["results"]] == ["2024"]
