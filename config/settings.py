@@ -164,6 +164,8 @@ SECURE_CSP = {
 # and off by default only in development (DEBUG on) so the demo works without a phone.
 TRAJECT_ADMIN_OTP_REQUIRED = env_bool("TRAJECT_ADMIN_OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("TRAJECT_OTP_ISSUER", "Traject")
+# Nobody reads another person's TOTP key or QR code in the admin (it would clone the factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Break glass: how long access to a file outside one's caseload lasts.
 TRAJECT_BREAK_GLASS_HOURS = int(os.environ.get("TRAJECT_BREAK_GLASS_HOURS", "8"))
 # Retention: clients whose last record ended more than this many years ago are

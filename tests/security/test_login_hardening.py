@@ -1,0 +1,256 @@
+"""Login hardening: lockout after failures, strong passwords, session expiry, a second
+factor for staff before the admin."""
+
+import datetime
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.admin_site import TrajectAdminSite
+from audit.models import AuditAction, AuditEntry
+from audit.otp import totp_device_ensure
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("login")
+PASSWORD = "Juiste-Paardenbatterij-42"
+
+
+@pytest.fixture
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member(world, fast_hasher):
+    user = world.user("sa")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def attempt(client, password, username="sa", **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+# --- Lockout ---------------------------------------------------------------------------
+
+
+def test_a_correct_login_works_and_is_logged(member, client):
+    response = attempt(client, PASSWORD)
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN, username="sa").count() == 1
+
+
+def test_after_the_failure_limit_even_the_right_password_is_refused(member, client, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for _ in range(4):
+        assert attempt(client, "wrong-password").status_code == 200
+    response = attempt(client, "wrong-password")
+    assert response.status_code == 429
+    assert "tijdelijk geblokkeerd" in response.content.decode()
+    response = attempt(client, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    failures = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, username="sa")
+    assert failures.count() == 6
+    assert AuditEntry.objects.filter(action=AuditAction.LOCKED_OUT, username="sa").exists()
+
+
+def test_the_lockout_is_per_username_from_any_address(member, client):
+    for n in range(5):
+        attempt(client, "wrong-password", REMOTE_ADDR=f"10.0.0.{n}")
+    assert attempt(client, PASSWORD, REMOTE_ADDR="10.0.0.99").status_code == 429
+
+
+def test_password_spraying_from_one_address_is_locked_out(world, client, fast_hasher):
+    for name in ("colleague", "lead", "other_sa", "manager", "dpo"):
+        attempt(client, "Welkom2025!", username=name, REMOTE_ADDR="203.0.113.5")
+    member = world.user("administrator")
+    member.set_password(PASSWORD)
+    member.save()
+    response = attempt(client, PASSWORD, username="administrator", REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 429
+
+
+def test_tests_may_still_use_client_login(member, client):
+    # A call without a request is not a web login attempt: the lockout backend steps aside.
+    assert client.login(username="sa", password=PASSWORD)
+
+
+def test_the_lockout_backend_comes_first():
+    assert django_settings.AUTHENTICATION_BACKENDS[0] == "audit.backends.LockoutBackend"
+
+
+# --- Passwords and sessions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("password", ["kort-1", "123456789012", "password1234"])
+def test_weak_passwords_are_refused(world, password):
+    with pytest.raises(ValidationError):
+        validate_password(password, world.user("sa"))
+
+
+def test_a_strong_password_is_accepted(world):
+    validate_password(PASSWORD, world.user("sa"))
+
+
+def test_sessions_expire_after_thirty_minutes_without_a_request(world, client):
+    assert django_settings.SESSION_COOKIE_AGE == 30 * 60
+    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    client.force_login(world.user("sa"))
+    home = reverse("casework:home")
+    assert client.get(home).status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    remaining = session.expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
+    # Every request pushes the end forward; after 30 idle minutes the session is gone.
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+# --- Second factor for staff -------------------------------------------------------------
+
+
+def token(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def otp_required(settings):
+    settings.TRAJECT_ADMIN_OTP_REQUIRED = True
+
+
+def test_the_admin_uses_the_otp_aware_site():
+    from django.contrib import admin
+
+    assert isinstance(admin.site, TrajectAdminSite)
+
+
+def test_staff_without_a_device_enrol_one_with_a_qr_code(world, client, otp_required):
+    admin_user = world.user("administrator")
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("audit:otp_setup"))
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert "<svg" in html and "style=" not in html.split("<svg", 1)[1].split("</svg>")[0]
+    device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
+    # A wrong code: refused, logged, still not confirmed.
+    wrong = f"{(int(token(device)) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("audit:otp_setup"), {"token": wrong})
+    assert "klopt niet" in response.content.decode()
+    assert AuditEntry.objects.filter(action=AuditAction.OTP_FAILED).exists()
+    device.refresh_from_db()
+    device.throttling_failure_count = 0  # the next try is immediate in the test
+    device.throttling_failure_timestamp = None
+    device.save()
+    response = client.post(
+        reverse("audit:otp_setup"), {"token": token(device), "next": reverse("admin:index")}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert AuditEntry.objects.filter(action=AuditAction.OTP_ENROLLED, username="administrator")
+
+
+def test_staff_with_a_device_give_a_code_before_the_admin(world, client, otp_required):
+    admin_user = world.user("administrator")
+    device = totp_device_ensure(admin_user, key_hex="3132333435363738393031323334353637383930")
+    client.force_login(admin_user)
+    changelist = reverse("admin:casework_team_changelist")
+    response = client.get(changelist)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("audit:otp_verify"))
+    assert client.post(reverse("audit:otp_verify"), {"token": "12345"}).status_code == 200
+    response = client.post(
+        reverse("audit:otp_verify"), {"token": token(device), "next": changelist}
+    )
+    assert response["Location"] == changelist
+    assert client.get(changelist).status_code == 200
+
+
+def test_a_used_code_cannot_be_replayed(world, client, otp_required):
+    admin_user = world.user("administrator")
+    device = totp_device_ensure(admin_user)
+    code = token(device)
+    client.force_login(admin_user)
+    assert client.post(reverse("audit:otp_verify"), {"token": code}).status_code == 302
+    client.logout()
+    client.force_login(admin_user)
+    response = client.post(reverse("audit:otp_verify"), {"token": code})
+    assert response.status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_the_admin_site_itself_refuses_an_unverified_staff_member(world, rf, otp_required):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = world.user("superuser")
+    request.user.is_verified = lambda: False
+    assert admin.site.has_permission(request) is False
+    request.user.is_verified = lambda: True
+    assert admin.site.has_permission(request) is True
+
+
+def test_non_staff_users_never_reach_the_admin(world, client, otp_required):
+    client.force_login(world.user("sa"))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_without_the_requirement_staff_reach_the_admin_directly(world, client, settings):
+    settings.TRAJECT_ADMIN_OTP_REQUIRED = False
+    client.force_login(world.user("administrator"))
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_requirement_is_on_by_default_in_production(monkeypatch):
+    import subprocess
+    import sys
+
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 60,
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.TRAJECT_ADMIN_OTP_REQUIRED, s.SESSION_COOKIE_SECURE)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=django_settings.BASE_DIR,
+    ).stdout.split()
+    assert out == ["True", "True"]
+
+
+def test_a_user_model_is_not_deleted_once_it_has_audit_entries(world):
+    from django.db.models import ProtectedError
+
+    user = world.user("sa")
+    AuditEntry.objects.create(action=AuditAction.LOGIN, user=user, username="sa")
+    with pytest.raises(ProtectedError):
+        get_user_model().objects.filter(pk=user.pk).delete()
