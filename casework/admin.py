@@ -27,7 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from casework.access import can_see_health_data
+from casework.access import (
+    can_see_health_data,
+    health_data_clients_filter,
+    is_health_data,
+    visible_records_filter,
+)
 from casework.models import (
     Assignment,
     Client,
@@ -168,35 +173,42 @@ def update_through_services(instance: models.Model, form: forms.ModelForm) -> No
 
 
 class ClientScoped:
-    """Admin behaviour for client data: rows and choices limited to visible clients.
+    """Admin behaviour for client data: rows and choices limited to what the user may see.
 
     `client_lookup` is the path from the model to its client ("client",
     "trajectory__client"), "" for Client itself, None for data of no client.
+    Which clients a user may see is decided in casework/access.py only
+    (`Client.objects.visible_to`, `visible_records_filter`, and the stricter
+    rule for health data, GDPR art. 9).
     """
 
     client_lookup: str | None = None
-    health_data = False
+    model: type[models.Model]
+
+    @property
+    def health_data(self) -> bool:
+        return is_health_data(self.model)
 
     def scope_to_visible_clients(self, request, queryset):
         if self.client_lookup is None or request.user.is_superuser:
             return queryset
-        visible = Client.objects.visible_to(request.user)
-        if self.client_lookup == "":
-            return queryset.filter(pk__in=visible.values("pk"))
-        return queryset.filter(**{f"{self.client_lookup}__in": visible.values("pk")})
+        return queryset.filter(visible_records_filter(self.model, request.user))
 
     def limit_choices(self, db_field, request, kwargs: dict[str, Any]) -> None:
-        if db_field.name == "client" and not request.user.is_superuser:
-            kwargs["queryset"] = Client.objects.visible_to(request.user)
+        user = request.user
+        if db_field.name == "client" and not user.is_superuser:
+            clients = Client.objects.visible_to(user)
+            if self.health_data:
+                clients = clients.filter(health_data_clients_filter(user))
+            kwargs["queryset"] = clients
         elif db_field.name == "trajectory":
             queryset = Trajectory.objects.select_related("client")
-            if not request.user.is_superuser:
-                visible = Client.objects.visible_to(request.user)
-                queryset = queryset.filter(client__in=visible.values("pk"))
+            if not user.is_superuser:
+                queryset = queryset.filter(visible_records_filter(Trajectory, user))
             kwargs["queryset"] = queryset
 
     def health_permission(self, request, obj=None) -> bool:
-        """Health data (GDPR art. 9): the permission, and for one record its client's rule."""
+        """Health data: the permission, and for one record the rule of its client."""
         if not self.health_data or request.user.is_superuser:
             return True
         if not request.user.has_perm(HEALTH_DATA_PERMISSION):
@@ -464,7 +476,6 @@ class ExemptionInline(RecordInline):
     model = Exemption
     fields = ("kind", "reason", "start_date", "end_date")
     client_lookup = "client"
-    health_data = True
 
 
 class ClientNoteInline(RecordInline):
@@ -564,7 +575,7 @@ class ClientAdmin(ClientSearch, RecordAdmin):
             health = user.is_superuser or user.has_perm(HEALTH_DATA_PERMISSION)
         else:
             health = can_see_health_data(user, obj)
-        return [inline for inline in CLIENT_INLINES if health or not inline.health_data]
+        return [inline for inline in CLIENT_INLINES if health or not is_health_data(inline.model)]
 
 
 class ClientRecordAdmin(ClientSearch, RecordAdmin):
@@ -644,7 +655,6 @@ class TrajectoryEvaluationAdmin(ClientSearch, RecordAdmin):
 
 @admin.register(Exemption)
 class ExemptionAdmin(ClientRecordAdmin):
-    health_data = True
     list_display = (client_column, "kind", "reason", "start_date", "end_date", "organisation")
     list_filter = (PeriodStatusFilter, "kind", "reason", "organisation")
     date_hierarchy = "start_date"

@@ -77,7 +77,6 @@ class MmppScreeningInline(RecordInline):
     model = MmppScreening
     fields = ("advised_on", "category", "ended_on")
     client_lookup = "client"
-    health_data = True
 
 
 register_client_inlines(
@@ -265,7 +264,6 @@ class EmploymentAdmin(ClientRecordAdmin):
 
 @admin.register(MmppScreening)
 class MmppScreeningAdmin(ClientRecordAdmin):
-    health_data = True
     list_display = (client_column, "advised_on", "category", "ended_on", "organisation")
     list_filter = (PeriodStatusFilter, "category", "organisation")
     date_hierarchy = "advised_on"

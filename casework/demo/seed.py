@@ -1,0 +1,450 @@
+"""Load the demo organisation: replace it as a whole, in one transaction, in seconds.
+
+Reference data (organisation, population, teams) goes through the services;
+the volume (clients and their records) is bulk-created from timelines that
+respect every rule of the models (see records.py), because tens of thousands
+of full_clean() calls would take minutes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.management.color import no_style
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+
+from casework.demo import shape
+from casework.demo.names import FLEMISH_FIRST_NAMES, FLEMISH_LAST_NAMES
+from casework.demo.records import RecordBuilder, Worker
+from casework.demo.timeline import ONE_DAY, Timeline, days, overlaps
+from casework.models import (
+    Assignment,
+    Client,
+    ClientNote,
+    Exemption,
+    IncomeRight,
+    Organisation,
+    Population,
+    SocialWorker,
+    Team,
+    Trajectory,
+    TrajectoryEvaluation,
+)
+from casework.roles import (
+    ADMINISTRATOR,
+    DPO,
+    MANAGER,
+    ROLE_LABELS,
+    SOCIAL_ASSISTANT,
+    TEAM_LEAD,
+    group_name,
+)
+from casework.services import (
+    organisation_get_or_create,
+    population_set,
+    team_get_or_create,
+    writes_by,
+)
+from partners.models import (
+    Article60Placement,
+    Employment,
+    MmppScreening,
+    Programme,
+    ProgrammeFunding,
+    ProgrammeSession,
+    Referral,
+    VdabRegistration,
+)
+
+D = datetime.date
+
+# Children before parents: the order to create in (and, reversed, to delete in).
+CREATE_ORDER: tuple[type[models.Model], ...] = (
+    Client,
+    Assignment,
+    IncomeRight,
+    Trajectory,
+    TrajectoryEvaluation,
+    Exemption,
+    ClientNote,
+    ProgrammeSession,
+    ProgrammeFunding,
+    Referral,
+    Article60Placement,
+    VdabRegistration,
+    Employment,
+    MmppScreening,
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    description: str = ""
+    # The password hashed in advance (PBKDF2, the settings' first hasher): hashing five
+    # passwords at 1.5 million iterations would take longer than the whole demo.
+    password_hash: str = field(default="", repr=False)
+
+
+# One login per role of casework/roles.py. The passwords pass the settings' validators
+# (checked when the users are made); they are demo passwords, printed on purpose.
+DEMO_LOGINS = (
+    DemoLogin(
+        "assistent",
+        "Leefloon-Traject-2025",
+        SOCIAL_ASSISTANT,
+        password_hash="pbkdf2_sha256$1500000$jpyUUrmfb5YZO4nspPSu7c$"
+        "dXdnUn9esF7iddAiycQdqZvICuk/PoKGI02bXPqUBHM=",
+    ),
+    DemoLogin(
+        "teamlead",
+        "Caseload-Overzicht-25",
+        TEAM_LEAD,
+        password_hash="pbkdf2_sha256$1500000$HbYMaxZxc62xQdkZ0LvFlx$"
+        "5Qa/lMnNzRqX+TeWXdKZKc+dnr/iYOFB9xtyaBlodVQ=",
+    ),
+    DemoLogin(
+        "manager",
+        "Raadsvraag-Cijfers-25",
+        MANAGER,
+        password_hash="pbkdf2_sha256$1500000$u98Igvv0G4atldnCkFoMNb$"
+        "BPGx0iJnrvOPLgCaLuy1bG1oyVoU6DcHKeFoGAczcxk=",
+    ),
+    DemoLogin(
+        "beheerder",
+        "Beheer-Sociaal-Huis-25",
+        ADMINISTRATOR,
+        password_hash="pbkdf2_sha256$1500000$CGx366Ahvdd4ubmPl44QbV$"
+        "sz7EPclqHjoD+m9VgK/ITPkELoW+KVevIb6ctzY98zQ=",
+    ),
+    DemoLogin(
+        "dpo",
+        "Privacy-Register-AVG-25",
+        DPO,
+        password_hash="pbkdf2_sha256$1500000$YDSloyXFGvJRuuDbsDbnHf$"
+        "cNoYMuakVVroKGBf8Izq7LTKfnxTA1Eaaaz7RUXf2K8=",
+    ),
+)
+
+
+def set_demo_password(user: Any, login: DemoLogin) -> None:
+    """The prepared hash when this installation can check it, else hash it now."""
+    try:
+        identify_hasher(login.password_hash)
+    except ValueError:
+        user.set_password(login.password)
+    else:
+        user.password = login.password_hash
+
+
+@dataclass
+class DemoSummary:
+    organisation: Organisation
+    today: D
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: list[DemoLogin] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def delete_demo_organisation(code: str = shape.CODE) -> None:
+    """Remove an organisation and everything of it, children first.
+
+    Django's cascade would load every client into memory to find its records;
+    the records are deleted here kind by kind instead, each with one statement.
+    Rows of other apps that point at them (the audit's break-glass grants, ...)
+    are deleted or cleared first, as their on_delete says.
+    """
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        return
+    for model in reversed(CREATE_ORDER):
+        if model is ProgrammeFunding:
+            rows = model._default_manager.filter(programme__organisation=organisation)
+        else:
+            rows = model._default_manager.filter(organisation=organisation)
+        if not model._meta.related_objects:
+            rows.delete()  # nothing points here: Django deletes with one statement
+            continue
+        for relation in model._meta.related_objects:
+            if relation.related_model in CREATE_ORDER:
+                continue  # deleted before, in this loop
+            linked = relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__in": rows.values("pk")}
+            )
+            if relation.on_delete is models.SET_NULL:
+                linked.update(**{relation.field.name: None})
+            else:
+                linked.delete()
+        connection = connections[router.db_for_write(model)]
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field("organisation").column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [organisation.pk])
+    SocialWorker.objects.filter(organisation=organisation).delete()
+    Programme.objects.filter(organisation=organisation).delete()
+    organisation.delete()
+
+
+@transaction.atomic
+def seed_demo(*, today: D) -> DemoSummary:
+    """Replace the demo organisation by a freshly generated one, as of `today`."""
+    if today < shape.EARLIEST_TODAY:
+        raise ValueError(f"The demo needs a today on or after {shape.EARLIEST_TODAY:%d/%m/%Y}.")
+    began = time.monotonic()
+    rng = random.Random(shape.SEED)
+    with writes_by(source="command:seed_demo"):
+        delete_demo_organisation()
+        organisation = organisation_get_or_create(
+            code=shape.CODE, name=shape.NAME, nis_code=shape.NIS_CODE
+        )
+        for year, inhabitants in shape.POPULATION.items():
+            if year <= today.year:
+                population_set(organisation=organisation, year=year, inhabitants=inhabitants)
+        teams = [team_get_or_create(organisation=organisation, name=n) for n in shape.TEAMS]
+        workers = make_workers(organisation, teams, rng)
+
+        timeline = Timeline(today, rng)
+        timeline.build_spells()
+        timeline.build_placements()
+        timeline.build_care()
+        fte_in_reference_month = sum(
+            (w.record.fte for w in workers if w.employed_on(shape.REFERENCE_LAST)), Decimal(0)
+        )
+        wanted = round(float(fte_in_reference_month) * shape.CLIENTS_PER_FTE)
+        timeline.add_other_aid(max(0, wanted - followed_on(timeline, shape.REFERENCE_LAST)))
+
+        programmes = {p.code: p for p in Programme.objects.filter(organisation=organisation)}
+        builder = RecordBuilder(timeline, organisation, programmes, workers, rng)
+        records = builder.build()
+        logins = make_users(organisation, workers, records, today)
+        add_notes(builder, records, today, logins)
+        for model in CREATE_ORDER:
+            insert_rows(model, records.get(model, []))
+        reset_sequences(CREATE_ORDER)
+
+    summary = DemoSummary(organisation=organisation, today=today, logins=logins)
+    summary.counts = {
+        str(model._meta.verbose_name_plural): len(records.get(model, [])) for model in CREATE_ORDER
+    }
+    summary.counts[str(SocialWorker._meta.verbose_name_plural)] = len(workers)
+    summary.seconds = time.monotonic() - began
+    return summary
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT the rows (attribute name -> Python value) with one executemany per chunk.
+
+    The demo's volume (about 100,000 records) through model instances and
+    bulk_create takes tens of seconds; plain parameter tuples take one or two.
+    Values are adapted for the database the way Django's fields do it.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    fields = model._meta.concrete_fields
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), 5000):
+            chunk = rows[first : first + 5000]
+            values = [_column(field, chunk, ops, now) for field in fields]
+            cursor.executemany(sql, list(zip(*values, strict=True)))
+
+
+def _column(field: models.Field, rows: list[dict[str, Any]], ops: Any, now: Any) -> list[Any]:
+    """The values of one column, adapted for the database."""
+    if isinstance(field, models.DateTimeField):
+        return [now] * len(rows)  # created_at, updated_at
+    name = field.attname
+    if field.has_default() and not callable(field.default):
+        default = field.default
+    elif field.empty_strings_allowed and not field.null:
+        default = ""
+    else:
+        default = None
+    values = [row.get(name, default) for row in rows]
+    if isinstance(field, models.DateField):
+        adapt = ops.adapt_datefield_value
+        return [adapt(v) for v in values]
+    if isinstance(field, models.DecimalField):
+        digits, places = field.max_digits, field.decimal_places
+        return [ops.adapt_decimalfield_value(v, digits, places) for v in values]
+    return values
+
+
+def reset_sequences(model_list: tuple[type[models.Model], ...]) -> None:
+    """After inserting explicit primary keys, the database must hand out higher ones."""
+    connection = connections[router.db_for_write(model_list[0])]
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_list))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def followed_on(timeline: Timeline, day: D) -> int:
+    return sum(
+        1 for person in timeline.people if any(overlaps(s, e, day, day) for s, e in person.care)
+    )
+
+
+def make_workers(organisation: Organisation, teams: list[Team], rng: random.Random) -> list[Worker]:
+    """40 social assistants employed today (and in January 2025) in 5 teams, plus 4
+    who left over the years, each replaced the next day in the same team."""
+    ftes = list(shape.FTES)
+    rng.shuffle(ftes)
+    names: set[tuple[str, str]] = set()
+
+    def name() -> tuple[str, str]:
+        while True:
+            gender = "f" if rng.random() < 0.8 else "m"
+            candidate = (rng.choice(FLEMISH_FIRST_NAMES[gender]), rng.choice(FLEMISH_LAST_NAMES))
+            if candidate not in names:
+                names.add(candidate)
+                return candidate
+
+    def worker(index: int, team: Team, fte: Any, start: D, end: D | None) -> Worker:
+        first, last = name()
+        record = SocialWorker(
+            organisation=organisation,
+            external_id=f"demo-ma-{index:03d}",
+            first_name=first,
+            last_name=last,
+            fte=fte,
+            team=team,
+            start_date=start,
+            end_date=end,
+        )
+        return Worker(record=record, start=start, end=end)
+
+    workers = []
+    stayers = len(ftes) - len(shape.DEPARTURES)
+    for i in range(stayers):
+        start = D(2003, 1, 1) + days(rng.uniform(0, 12 * 365))
+        workers.append(worker(i + 1, teams[i % len(teams)], ftes[i], start, None))
+    for j, left in enumerate(shape.DEPARTURES):
+        team = teams[j % len(teams)]
+        start = D(2004, 1, 1) + days(rng.uniform(0, 10 * 365))
+        former = worker(stayers + j + 1, team, Decimal("1.0"), start, left)
+        newcomer = worker(len(ftes) + j + 1, team, ftes[stayers + j], left + ONE_DAY, None)
+        former.replacement = newcomer
+        workers += [former, newcomer]
+    SocialWorker.objects.bulk_create([w.record for w in workers])
+    return workers
+
+
+def make_users(
+    organisation: Organisation,
+    workers: list[Worker],
+    records: dict[type[models.Model], list[dict[str, Any]]],
+    today: D,
+) -> list[DemoLogin]:
+    """One login per role; the social assistant follows about 72 clients today and the
+    team lead leads that social assistant's team."""
+    caseload: dict[int, int] = {}
+    for assignment in records[Assignment]:
+        if overlaps(assignment["start_date"], assignment["end_date"], today, today):
+            key = assignment["social_worker_id"]
+            caseload[key] = caseload.get(key, 0) + 1
+    full_time = [w for w in workers if w.end is None and w.record.fte == 1]
+    assistant = min(
+        full_time, key=lambda w: (abs(caseload.get(w.record.pk, 0) - 72), w.record.external_id)
+    )
+    lead = next(
+        w for w in full_time if w.record.team is assistant.record.team and w is not assistant
+    )
+    linked = {SOCIAL_ASSISTANT: assistant.record, TEAM_LEAD: lead.record}
+    other_names = {
+        MANAGER: ("Katrien", "Vermeulen"),
+        ADMINISTRATOR: ("Bart", "Goossens"),
+        DPO: ("Ilse", "Lemmens"),
+    }
+    User = get_user_model()
+    logins = []
+    for login in DEMO_LOGINS:
+        worker = linked.get(login.role)
+        first, last = (worker.first_name, worker.last_name) if worker else other_names[login.role]
+        user = User.objects.filter(username=login.username).first() or User(username=login.username)
+        user.first_name, user.last_name = first, last
+        user.email = f"{login.username}@traject-demo.invalid"
+        user.is_active = True
+        user.is_staff = login.role == ADMINISTRATOR
+        user.is_superuser = login.role == ADMINISTRATOR
+        validate_password(login.password, user)
+        set_demo_password(user, login)
+        user.save()
+        user.groups.set([Group.objects.get(name=group_name(login.role))])
+        description = str(ROLE_LABELS[login.role])
+        if worker is not None:
+            SocialWorker.objects.filter(user=user).exclude(pk=worker.pk).update(user=None)
+            worker.user = user
+            worker.save(update_fields=["user"])
+            clients = caseload.get(worker.pk, 0)
+            description += f", {worker.team}, {clients} cliënten"
+        logins.append(DemoLogin(login.username, login.password, login.role, description))
+    return logins
+
+
+def add_notes(
+    builder: RecordBuilder,
+    records: dict[type[models.Model], list[dict[str, Any]]],
+    today: D,
+    logins: list[DemoLogin],
+) -> None:
+    """A few notes in the files of the demo social assistant's clients."""
+    User = get_user_model()
+    author = User.objects.get(username=DEMO_LOGINS[0].username)
+    worker = author.social_worker
+    rng = builder.rng
+    texts = (
+        "Telefonisch contact: afspraak verzet naar volgende week.",
+        "Huisbezoek gedaan; de woning is in orde.",
+        "Cliënt brengt loonfiches binnen voor de herziening.",
+        "Gesprek over de stap naar een tewerkstelling artikel 60.",
+        "Doorverwezen naar schuldbemiddeling.",
+        "Inschrijving bij VDAB samen in orde gebracht.",
+    )
+    for assignment in records[Assignment]:
+        if assignment["social_worker_id"] != worker.pk:
+            continue
+        if not overlaps(assignment["start_date"], assignment["end_date"], today, today):
+            continue
+        for _ in range(rng.randint(1, 2)):
+            day = max(assignment["start_date"], today - days(rng.uniform(0, 150)))
+            builder.add(
+                ClientNote,
+                "note",
+                client_id=assignment["client_id"],
+                date=day,
+                text=rng.choice(texts),
+                author_id=author.pk,
+            )
+
+
+def record_counts(organisation: Organisation) -> dict[str, int]:
+    """How many records of each kind the organisation has (for re-run checks)."""
+    counts = {}
+    for model in (*CREATE_ORDER, SocialWorker, Team, Population, Programme):
+        manager = model._default_manager
+        if model is ProgrammeFunding:
+            queryset = manager.filter(programme__organisation=organisation)
+        else:
+            queryset = manager.filter(organisation=organisation)
+        counts[model._meta.label] = queryset.count()
+    return counts
