@@ -3,9 +3,10 @@
 Django validates a CheckConstraint with a query per record (`Q.check`); for a
 bundle of 100,000 rows that is 100,000 round trips. The conditions of
 Traject's constraints are plain comparisons of a record's own fields, so they
-are evaluated here on the instance with SQL's rules (a comparison with NULL is
-unknown, and a check constraint only fails when its condition is false).
-Anything this module does not understand falls back to Django's own query.
+are compiled once into Python functions evaluated on the instance with SQL's
+rules (a comparison with NULL is unknown, and a check constraint only fails
+when its condition is false). A condition this module does not understand
+falls back to Django's own query.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+
+# A compiled condition: instance -> True, False or None (unknown).
+Condition = Callable[[models.Model], bool | None]
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "exact": operator.eq,
@@ -33,38 +37,47 @@ class Unsupported(Exception):
     pass
 
 
-def _value(instance: models.Model, operand: Any) -> Any:
+def _operand(model: type[models.Model], operand: Any) -> Callable[[models.Model], Any]:
     if isinstance(operand, F):
-        return getattr(instance, instance._meta.get_field(operand.name).attname)
+        return operator.attrgetter(model._meta.get_field(operand.name).attname)
     if hasattr(operand, "resolve_expression"):
         raise Unsupported(operand)
-    return operand
+    return lambda instance: operand
 
 
-def evaluate(node: Any, instance: models.Model) -> bool | None:
-    """True, False or None (unknown) for a Q (or one lookup of it) on an instance."""
+def compile_condition(model: type[models.Model], node: Any) -> Condition:
+    """A Q (or one lookup of it) as a function of an instance; raise Unsupported."""
     if isinstance(node, Q):
-        results = [evaluate(child, instance) for child in node.children]
-        if node.connector == Q.AND:
-            result = False if False in results else (None if None in results else True)
-        else:
-            result = True if True in results else (None if None in results else False)
-        if node.negated and result is not None:
-            result = not result
-        return result
+        children = [compile_condition(model, child) for child in node.children]
+        conjunction, negated = node.connector == Q.AND, node.negated
+
+        def combined(instance: models.Model) -> bool | None:
+            results = [child(instance) for child in children]
+            if conjunction:
+                result = False if False in results else (None if None in results else True)
+            else:
+                result = True if True in results else (None if None in results else False)
+            return (not result) if negated and result is not None else result
+
+        return combined
     if not isinstance(node, tuple):
         raise Unsupported(node)
     lookup, operand = node
     name, _sep, op = lookup.partition("__")
-    left = _value(instance, F(name))
-    right = _value(instance, operand)
+    left = _operand(model, F(name))
     if op == "isnull":
-        return (left is None) == bool(right)
-    if op == "" or op in _OPERATORS:
-        if left is None or right is None:
-            return None
-        return _OPERATORS[op or "exact"](left, right)
-    raise Unsupported(lookup)
+        wanted = bool(operand)
+        return lambda instance: (left(instance) is None) == wanted
+    if op and op not in _OPERATORS:
+        raise Unsupported(lookup)
+    compare = _OPERATORS[op or "exact"]
+    right = _operand(model, operand)
+
+    def comparison(instance: models.Model) -> bool | None:
+        a, b = left(instance), right(instance)
+        return None if a is None or b is None else compare(a, b)
+
+    return comparison
 
 
 def referenced_fields(node: Any) -> list[str]:
@@ -83,10 +96,19 @@ def referenced_fields(node: Any) -> list[str]:
     return names
 
 
+def _compiled(model: type[models.Model], constraint: models.BaseConstraint) -> Condition | None:
+    try:
+        return compile_condition(model, constraint.condition)  # type: ignore[attr-defined]
+    except Unsupported:
+        return None
+
+
 @functools.cache
-def _check_constraints(model: type[models.Model]) -> list[tuple[models.CheckConstraint, list[str]]]:
+def _check_constraints(
+    model: type[models.Model],
+) -> list[tuple[models.CheckConstraint, list[str], Condition | None]]:
     return [
-        (constraint, referenced_fields(constraint.condition))
+        (constraint, referenced_fields(constraint.condition), _compiled(model, constraint))
         for constraint in model._meta.constraints
         if isinstance(constraint, models.CheckConstraint)
     ]
@@ -103,12 +125,12 @@ def check_constraints(
     """
     failed = []
     model = type(instance)
-    for constraint, fields in _check_constraints(model):
-        if skip_fields.intersection(fields):
+    for constraint, fields, condition in _check_constraints(model):
+        if skip_fields and skip_fields.intersection(fields):
             continue
-        try:
-            ok = evaluate(constraint.condition, instance) is not False
-        except Unsupported:
+        if condition is not None:
+            ok = condition(instance) is not False
+        else:
             try:
                 constraint.validate(model, instance)
                 ok = True
@@ -122,11 +144,18 @@ def check_constraints(
     return failed
 
 
+@functools.cache
+def _unique_condition(model: type[models.Model], name: str) -> Condition | None:
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    try:
+        return compile_condition(model, constraint.condition)  # type: ignore[attr-defined]
+    except Unsupported:
+        return None
+
+
 def unique_condition_holds(constraint: models.UniqueConstraint, instance: models.Model) -> bool:
     """Whether a (conditional) unique constraint applies to the instance."""
     if constraint.condition is None:
         return True
-    try:
-        return evaluate(constraint.condition, instance) is True
-    except Unsupported:
-        return True
+    condition = _unique_condition(type(instance), constraint.name)
+    return True if condition is None else condition(instance) is True

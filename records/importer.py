@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +51,7 @@ from records.spec import (
     ORGANISATION,
     REF,
     TEAM,
+    TEXT,
     Column,
     FileSpec,
     empty_value,
@@ -58,6 +59,7 @@ from records.spec import (
 from records.values import CellError, parse_cell
 
 BATCH_SIZE = 1000
+_CREATE, _UPDATE = "create", "update"
 _EMPTY = object()  # an empty cell, before it is known what that means for the field
 
 
@@ -128,9 +130,13 @@ def import_bundle(
                     with transaction.atomic():
                         if not importer.validate().ok:
                             raise _Refused
-                        importer.write()
-                        if not result.ok:  # a concurrent change since validation
-                            raise _Refused
+                        try:
+                            importer.write()
+                        except IntegrityError as exc:
+                            # A rule only the database knows, or a change made by
+                            # somebody else since the validation: still nothing written.
+                            importer.refused_by_database(exc)
+                            raise _Refused from exc
                         result.written = True
                 except _Refused:
                     pass
@@ -164,7 +170,11 @@ class Importer:
         self.result = ImportResult()
         self.setchecks = SetChecks(self)
         self.writing = False
-        # (file, key) -> {field: value} the model's cleaning normalised (pass 1 -> pass 2)
+        self.writing_file = ORGANISATION.name
+        # From the first pass to the second: the rows that create or change a record,
+        # and the values the model's cleaning normalised ((file, key) -> {field: value}).
+        self.to_write: dict[str, dict[tuple, str]] = defaultdict(dict)
+        self.phases: dict[str, set[str]] = defaultdict(set)
         self.normalised: dict[tuple[str, tuple], dict[str, Any]] = {}
 
     # --- the two passes ------------------------------------------------------------------
@@ -195,7 +205,16 @@ class Importer:
         self._load_refs()
         for spec in FILES[1:]:
             if spec.name in self.bundle.members:
-                self._read_file(spec)
+                self._write_file(spec)
+
+    def refused_by_database(self, exc: IntegrityError) -> None:
+        self._problem(
+            self.writing_file,
+            0,
+            NO_COLUMN,
+            _("De database weigert de bundel; er is niets geschreven: %(error)s")
+            % {"error": str(exc).strip().splitlines()[0]},
+        )
 
     def _start_pass(self) -> None:
         self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
@@ -326,48 +345,82 @@ class Importer:
         ]
 
     def _read_file(self, spec: FileSpec) -> None:
-        counts = None if self.writing else self.result.counts.setdefault(spec.name, FileCounts())
+        """Validate every row of a file (first pass)."""
+        counts = self.result.counts.setdefault(spec.name, FileCounts())
         with self.bundle.open(spec.name) as text:
             csvfile = CsvFile(spec.name, text)
             columns = self._columns(spec, csvfile)
             if columns is not None:
                 shape = Shape(spec, columns)
-                batch = _Batch(shape) if self.writing else None
-                self.progress.start(spec.name, writing=self.writing)
+                self.progress.start(spec.name, writing=False)
                 for rows in _batched(csvfile.rows(), BATCH_SIZE):
-                    existing = self._existing(shape, rows)
-                    for row in rows:
-                        self._read_row(shape, row, existing, counts, batch)
-                    if batch is not None:
-                        self._flush(batch)
+                    keyed = [(row, self._key(shape, row)) for row in rows]
+                    existing = self._existing(shape, [key for _row, key in keyed])
+                    for row, key in keyed:
+                        self._read_row(shape, row, key, existing, counts, None)
                     self.progress.advance(len(rows))
-            if not self.writing:
-                self.result.problems.extend(csvfile.problems)
+            self.result.problems.extend(csvfile.problems)
+
+    def _write_file(self, spec: FileSpec) -> None:
+        """Write the rows of a file that create or change a record (second pass).
+
+        Changes go first, then new records: a bundle that ends a stored period
+        and adds the next one must not overlap them even for a moment (the
+        database checks non-overlap and uniqueness row by row).
+        """
+        writes = self.to_write.get(spec.name)
+        if not writes:
+            return
+        self.writing_file = spec.name
+        for phase in (_UPDATE, _CREATE):
+            if phase not in self.phases[spec.name]:
+                continue
+            with self.bundle.open(spec.name) as text:
+                csvfile = CsvFile(spec.name, text)
+                columns = self._columns(spec, csvfile)
+                assert columns is not None  # validated in the first pass
+                shape = Shape(spec, columns)
+                batch = _Batch(shape)
+                self.progress.start(spec.name, writing=True)
+                for rows in _batched(csvfile.rows(), BATCH_SIZE):
+                    keyed = [
+                        (row, key)
+                        for row in rows
+                        if writes.get(key := self._key(shape, row)) == phase  # type: ignore[arg-type]
+                    ]
+                    keys = [key for _row, key in keyed]
+                    # Looked up again for new records too: the standard programmes of a
+                    # new organisation exist by now.
+                    existing = self._existing(shape, keys)
+                    for row, key in keyed:
+                        self._read_row(shape, row, key, existing, None, batch)
+                    self._flush(batch)
+                    self.progress.advance(len(rows))
 
     def _key(self, shape: Shape, row: Row) -> tuple | None:
         """The key of a row (a tuple of parsed cells), or None if a key cell is empty or bad."""
+        if not shape.complete_key:
+            return None
         key = []
-        for index, column in shape.columns:
-            if column.name not in shape.spec.key:
-                continue
+        for index, column in shape.key_columns:
             text = row.cells[index]
             if not text:
                 return None
             try:
-                key.append(text if column.kind == REF else parse_cell(column.kind, text))
+                key.append(text if column.kind in (REF, TEXT) else parse_cell(column.kind, text))
             except CellError:
                 return None
-        return tuple(key) if len(key) == len(shape.spec.key) else None
+        return tuple(key)
 
-    def _existing(self, shape: Shape, rows: list[Row]) -> dict[tuple, models.Model]:
-        """The organisation's records that rows of this batch update, by key."""
+    def _existing(self, shape: Shape, batch: list[tuple | None]) -> dict[tuple, models.Model]:
+        """The organisation's records that rows of this batch (by key) update."""
         if self.organisation is None:
             return {}
         spec = shape.spec
         scope = spec.model._default_manager.filter(**{spec.scope_field: self.organisation})
         if self.writing:
             scope = scope.select_for_update()
-        keys = {key for row in rows if (key := self._key(shape, row)) is not None}
+        keys = {key for key in batch if key is not None}
         if spec.has_external_id:
             found = scope.filter(external_id__in=[k[0] for k in keys])
             return {(o.external_id,): o for o in found}  # type: ignore[attr-defined]
@@ -391,6 +444,7 @@ class Importer:
         self,
         shape: Shape,
         row: Row,
+        key: tuple | None,
         existing: dict[tuple, models.Model],
         counts: FileCounts | None,
         batch: _Batch | None,
@@ -415,7 +469,6 @@ class Importer:
                     failed.add(column.field_name)
         if counts is not None:
             counts.rows += 1
-        key = self._key(shape, row)
         if key is not None:
             first = self.seen[spec.name].get(key)
             if first is not None:
@@ -457,6 +510,10 @@ class Importer:
         if key is None:
             return
         if not self.writing:
+            if not problems and (before is None or changed):
+                phase = _CREATE if before is None else _UPDATE
+                self.to_write[spec.name][key] = phase
+                self.phases[spec.name].add(phase)
             if spec.name in self.refs:
                 # A row with a problem is known (no "does not exist" for rows referring
                 # to it) but its values are not used to check those rows.
@@ -471,8 +528,6 @@ class Importer:
                 batch.creates.append((key, instance))
             elif changed:
                 batch.updates.append((instance, {name: before[name] for name in changed}))
-            elif spec.name in self.refs:
-                self._remember(spec, key[0], instance)
 
     def _ref(self, column: Column, text: str, problems: list) -> models.Model | None:
         """The record a reference cell names (a stand-in); None if empty or unknown."""
@@ -552,12 +607,8 @@ class Importer:
         errors = instances.clean(instance, shape.exclude, failed)
         problems.extend(instances.messages(spec, instance, errors))
         # A column the spec requires but the model would accept empty.
-        for column in spec.columns:
-            if (
-                column.required
-                and values.get(column.field_name) is _EMPTY
-                and column.field_name not in errors
-            ):
+        for column in shape.required:
+            if values.get(column.field_name) is _EMPTY and column.field_name not in errors:
                 problems.append((column.name, _("Dit veld is verplicht.")))
         self.setchecks.row_checked(spec, instance, line, ok=not problems)
 

@@ -18,7 +18,7 @@ from django.db.models.base import DEFERRED
 from django.utils.translation import gettext as _
 
 from records.checks import check_constraints
-from records.spec import Column, FileSpec
+from records.spec import REF, Column, FileSpec
 
 
 def stand_in(model: type[models.Model], **values: Any) -> models.Model:
@@ -43,6 +43,9 @@ class Shape:
         self.model = spec.model
         meta = self.model._meta
         self.columns = columns
+        self.key_columns = [(i, c) for i, c in columns if c.name in spec.key]
+        self.required = [c for _i, c in columns if c.required and c.kind != REF]
+        self.complete_key = len(self.key_columns) == len(spec.key)
         self.fields = {c.field_name: meta.get_field(c.field_name) for _i, c in columns}
         present = set(self.fields)
         # Validation covers what the file sets; references go through the index.

@@ -8,6 +8,7 @@ nothing else, so the contract lives here once.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,12 +49,11 @@ class Column:
     required: bool = False
     ref: str = ""  # for REF: the file whose key this column holds
     field: str = ""  # model field; default: the column name (`id` is `external_id`)
+    field_name: str = dataclasses.field(init=False, compare=False)
 
-    @property
-    def field_name(self) -> str:
-        if self.field:
-            return self.field
-        return "external_id" if self.name == "id" else self.name
+    def __post_init__(self) -> None:
+        name = self.field or ("external_id" if self.name == "id" else self.name)
+        object.__setattr__(self, "field_name", name)
 
 
 @dataclass(frozen=True)
