@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -37,9 +37,13 @@ class Unsupported(Exception):
     pass
 
 
+def _attname(model: type[models.Model], name: str) -> str:
+    return cast(models.Field, model._meta.get_field(name)).attname
+
+
 def _operand(model: type[models.Model], operand: Any) -> Callable[[models.Model], Any]:
     if isinstance(operand, F):
-        return operator.attrgetter(model._meta.get_field(operand.name).attname)
+        return operator.attrgetter(_attname(model, operand.name))  # type: ignore[attr-defined]
     if hasattr(operand, "resolve_expression"):
         raise Unsupported(operand)
     return lambda instance: operand
@@ -83,7 +87,7 @@ def compile_condition(model: type[models.Model], node: Any) -> Condition:
 def referenced_fields(node: Any) -> list[str]:
     """The fields a condition reads, in order of appearance."""
     names: list[str] = []
-    children = node.children if isinstance(node, Q) else [node]
+    children: list[Any] = list(node.children) if isinstance(node, Q) else [node]
     for child in children:
         if isinstance(child, Q):
             found = referenced_fields(child)
@@ -91,7 +95,7 @@ def referenced_fields(node: Any) -> list[str]:
             lookup, operand = child
             found = [lookup.partition("__")[0]]
             if isinstance(operand, F):
-                found.append(operand.name)
+                found.append(operand.name)  # type: ignore[attr-defined]
         names.extend(n for n in found if n not in names)
     return names
 

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -60,6 +60,7 @@ from records.values import CellError, parse_cell
 
 BATCH_SIZE = 1000
 _CREATE, _UPDATE = "create", "update"
+_NOTHING = (None, "")
 _EMPTY = object()  # an empty cell, before it is known what that means for the field
 
 
@@ -171,6 +172,9 @@ class Importer:
         self.setchecks = SetChecks(self)
         self.writing = False
         self.writing_file = ORGANISATION.name
+        self.organisation: Organisation | None = None
+        self.organisation_id: Any = None
+        self.organisation_row: dict[str, str] = {}
         # From the first pass to the second: the rows that create or change a record,
         # and the values the model's cleaning normalised ((file, key) -> {field: value}).
         self.to_write: dict[str, dict[tuple, str]] = defaultdict(dict)
@@ -232,8 +236,8 @@ class Importer:
 
     def _read_organisation(self) -> None:
         spec = ORGANISATION
-        self.organisation: Organisation | None = None
-        self.organisation_row: dict[str, str] = {}
+        self.organisation = None
+        self.organisation_row = {}
         self.result.counts[spec.name] = counts = FileCounts()
         rows: list[Row] = []
         with self.bundle.open(spec.name) as text:
@@ -286,7 +290,7 @@ class Importer:
         for spec in FILES:
             if spec.name not in targets:
                 continue
-            index: dict[Any, models.Model] = {}
+            index: dict[Any, models.Model | None] = {}
             if self.organisation is not None:
                 key_field = spec.key_fields[0]
                 stored = spec.model._default_manager.filter(organisation=self.organisation)
@@ -490,7 +494,7 @@ class Importer:
         if self.writing:
             # Validated in the first pass; only what the model's cleaning changed
             # in the values (a national number with dots) is applied again.
-            for name, value in self.normalised.get((spec.name, key), {}).items():
+            for name, value in self.normalised.get((spec.name, key or ()), {}).items():
                 setattr(instance, name, value)
         else:
             self._validate(shape, instance, row.line, failed, problems, values)
@@ -582,7 +586,7 @@ class Importer:
             model_field = shape.fields[name]
             if value is _EMPTY:
                 value = empty_value(model_field)
-            if model_field.is_relation:
+            if isinstance(model_field, models.ForeignKey):
                 setattr(instance, model_field.attname, None if value is None else value.pk)
                 if value is not None and not self.writing:
                     model_field.set_cached_value(instance, value)  # for the model's clean()
@@ -631,7 +635,8 @@ class Importer:
     ) -> list[tuple[str, str]]:
         """A stored record checked again against the bundle's version of a record it
         refers to (e.g. an income right against its client's new birth date)."""
-        instance._meta.get_field(column.field_name).set_cached_value(instance, parent)
+        link = cast(models.ForeignKey, instance._meta.get_field(column.field_name))
+        link.set_cached_value(instance, parent)
         for name in ("check_no_overlap", "check_session_capacity"):
             if hasattr(instance, name):
                 setattr(instance, name, _ignore)
@@ -649,10 +654,14 @@ class Importer:
             if spec.name in self.refs:
                 for key, instance in batch.creates:
                     self._remember(spec, key[0], instance)
+            # The audit trail gets what each new record holds (empty fields say nothing).
             attnames = ("id", *batch.shape.attnames)
             services.notify_writes(
                 "create",
-                [(i, {name: (None, getattr(i, name)) for name in attnames}) for i in created],
+                [
+                    (i, {n: (None, v) for n in attnames if (v := getattr(i, n)) not in _NOTHING})
+                    for i in created
+                ],
             )
         if batch.updates:
             now = timezone.now()

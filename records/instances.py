@@ -10,21 +10,34 @@ start), cached per key.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models.base import DEFERRED
+from django.db.models import signals
+from django.db.models.base import DEFERRED, ModelState
 from django.utils.translation import gettext as _
 
 from records.checks import check_constraints
 from records.spec import REF, Column, FileSpec
 
 
+def _bare(model: type[models.Model], values: dict[str, Any]) -> models.Model:
+    """An instance holding exactly `values` (by attname), as Model.__init__ would leave it
+    but without its per-field loop: the importer makes hundreds of thousands. Models
+    with post_init receivers go through __init__ as usual."""
+    if signals.post_init.has_listeners(model):
+        fields = model._meta.concrete_fields
+        return model(*[values.get(f.attname, DEFERRED) for f in fields])
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance.__dict__.update(values)
+    return instance
+
+
 def stand_in(model: type[models.Model], **values: Any) -> models.Model:
     """An instance with only `values` loaded (by attname), as if fetched with .only()."""
-    fields = model._meta.concrete_fields
-    instance = model(*[values.get(f.attname, DEFERRED) for f in fields])
+    instance = _bare(model, values)
     instance._state.adding = False
     return instance
 
@@ -46,33 +59,35 @@ class Shape:
         self.key_columns = [(i, c) for i, c in columns if c.name in spec.key]
         self.required = [c for _i, c in columns if c.required and c.kind != REF]
         self.complete_key = len(self.key_columns) == len(spec.key)
-        self.fields = {c.field_name: meta.get_field(c.field_name) for _i, c in columns}
+        self.fields: dict[str, models.Field] = {
+            c.field_name: cast(models.Field, meta.get_field(c.field_name)) for _i, c in columns
+        }
         present = set(self.fields)
         # Validation covers what the file sets; references go through the index.
         self.exclude = frozenset(
             f.name for f in meta.concrete_fields if f.name not in present
         ) | relations(self.model)
-        self.attnames = tuple(meta.get_field(c.field_name).attname for c in spec.columns)
+        self.attnames = tuple(
+            cast(models.Field, meta.get_field(c.field_name)).attname for c in spec.columns
+        )
         # A new record: every field at its default, computed once (a callable
         # default such as a generated external id only for a column absent here).
-        self._template = []
-        self._per_row: list[tuple[int, models.Field]] = []
-        for position, model_field in enumerate(meta.concrete_fields):
-            if model_field.primary_key:
-                self._template.append(None)
-            elif callable(model_field.default) and model_field.name not in present:
-                self._template.append(None)
-                self._per_row.append((position, model_field))
-            elif model_field.name in present:
-                self._template.append(None)
+        self._template: dict[str, Any] = {}
+        self._per_row: list[models.Field] = []
+        for model_field in meta.concrete_fields:
+            if model_field.primary_key or model_field.name in present:
+                self._template[model_field.attname] = None
+            elif callable(model_field.default):
+                self._template[model_field.attname] = None
+                self._per_row.append(model_field)
             else:
-                self._template.append(model_field.get_default())
+                self._template[model_field.attname] = model_field.get_default()
 
     def new(self) -> models.Model:
-        args = list(self._template)
-        for position, model_field in self._per_row:
-            args[position] = model_field.get_default()
-        return self.model(*args)
+        values = dict(self._template)
+        for model_field in self._per_row:
+            values[model_field.attname] = model_field.get_default()
+        return _bare(self.model, values)
 
     def snapshot(self, instance: models.Model) -> dict[str, Any]:
         """The values of the fields a file can set, by attname."""
@@ -118,7 +133,9 @@ def messages(
                 if getattr(error, "code", None) == "invalid_choice":
                     allowed = ", ".join(
                         str(value)
-                        for value, _label in instance._meta.get_field(field_name).flatchoices
+                        for value, _label in cast(
+                            models.Field, instance._meta.get_field(field_name)
+                        ).flatchoices
                     )
                     message = _("%(message)s Toegelaten: %(allowed)s.") % {
                         "message": message,

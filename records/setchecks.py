@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from partners.models import Referral
+from partners.models import ProgrammeSession, Referral
 from records.checks import unique_condition_holds
 from records.spec import FILES, FileSpec, referencing
 
@@ -182,10 +182,10 @@ class SetChecks:
             if self._untouched("referrals.csv", key):
                 taken[session_id] += 1
         for session_id, rows in self.participants.items():
-            key, capacity = sessions.get(session_id, ("", None))
-            if capacity is None:
+            limit = sessions.get(session_id, ("", None))[1]
+            if limit is None:
                 continue
-            stand_in = _SPECS[sessions_file].model(pk=session_id, capacity=capacity)
+            stand_in = ProgrammeSession(pk=session_id, capacity=limit)
             for position, (_row_key, line) in enumerate(rows):
                 try:
                     Referral().check_session_capacity(stand_in, taken=taken[session_id] + position)
@@ -194,11 +194,11 @@ class SetChecks:
                         self._problem("referrals.csv", line, "session", message)
         lines = self.importer.seen[sessions_file]
         for session_id, (key, capacity) in sessions.items():
-            line = lines.get((key,))
-            if line is not None and capacity is not None and taken[session_id] > capacity:
+            session_line = lines.get((key,))
+            if session_line is not None and capacity is not None and taken[session_id] > capacity:
                 self._problem(
                     sessions_file,
-                    line,
+                    session_line,
                     "capacity",
                     _("Deze sessie telt al %(count)s deelnemers die de bundel niet wijzigt.")
                     % {"count": taken[session_id]},

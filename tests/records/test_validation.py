@@ -480,3 +480,18 @@ def test_every_problem_of_a_bundle_full_of_mistakes_is_listed(tmp_path):
         "referrals.csv:2: start_date",
         "referrals.csv:3: client",
     ]
+
+
+def test_swapping_national_numbers_of_stored_clients_is_refused_without_writing(tmp_path):
+    """A known limit: the database checks uniqueness row by row (see README)."""
+    import_ok(write_bundle(tmp_path / "base", base_files()))
+    before = snapshot()
+    clients = base_files()["clients.csv"]
+    first, second = clients[0]["national_number"], clients[1]["national_number"]
+    clients[0].update(national_number=second, birth_date="2003-02-14")
+    clients[1].update(national_number=first, birth_date="1985-07-30")
+    files = {"organisation.csv": base_files()["organisation.csv"], "clients.csv": clients}
+    problems = import_problems(write_bundle(tmp_path / "b", files))
+    assert len(problems) == 1
+    assert problems[0].startswith("clients.csv:0: -: De database weigert de bundel")
+    assert snapshot() == before
