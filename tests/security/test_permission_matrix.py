@@ -189,18 +189,19 @@ def record_add_cases(world: World, route: Route) -> list[Case]:
 def record_edit_cases(world: World, route: Route) -> list[Case]:
     cases = []
     for slug, kind in record_kinds().items():
+        records = {}
         for relation in RELATIONS:
             client = world.clients[relation]
-            record = make_record(kind.model, client)
+            records[relation] = make_record(kind.model, client)
             cases.append(
                 Case(
                     f"{slug}/{relation}",
-                    kwargs={"pk": client.pk, "kind": slug, "record_pk": record.pk},
+                    kwargs={"pk": client.pk, "kind": slug, "record_pk": records[relation].pk},
                     expect=_record_expect(kind.model, relation),
                 )
             )
         # A record of another client under the own client's URL: never found.
-        foreign = make_record(kind.model, world.clients["other"])
+        foreign = records["other"]
         cases.append(
             Case(
                 f"{slug}/foreign-record",
