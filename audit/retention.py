@@ -134,7 +134,7 @@ def apply_retention(
 def _pseudonymise_batch(ids: list[int], due: dict[int, datetime.date], years: int) -> int:
     clients = list(Client.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     now = timezone.now()
-    items = []
+    items: list[tuple[models.Model, dict[str, tuple[Any, Any]]]] = []
     for client in clients:
         changes: dict[str, tuple[Any, Any]] = {
             "first_name": ("***", PSEUDONYM_FIRST_NAME),
@@ -161,7 +161,7 @@ def _pseudonymise_batch(ids: list[int], due: dict[int, datetime.date], years: in
         if any(f.name == "version" for f in model._meta.concrete_fields):
             updates["version"] = F("version") + 1
         cleared += model._default_manager.filter(**{f"{path}__in": ids}).update(**updates)
-    for _client, changes in items:
+    for _record, changes in items:
         changes["free_text"] = ("***", "")
     notify_writes("update", items)
     Pseudonymisation.objects.bulk_create(

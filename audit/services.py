@@ -133,12 +133,12 @@ def _client_ids(instances: Iterable[models.Model]) -> dict[int, int | None]:
             result[id(instance)] = instance.pk
         elif hasattr(instance, "client_id"):
             result[id(instance)] = instance.client_id
-        elif getattr(instance, "trajectory_id", None):
+        elif trajectory_id := getattr(instance, "trajectory_id", None):
             cached = instance._state.fields_cache.get("trajectory")
             if cached is not None:
                 result[id(instance)] = cached.client_id
             else:
-                missing_trajectories.setdefault(instance.trajectory_id, []).append(id(instance))
+                missing_trajectories.setdefault(trajectory_id, []).append(id(instance))
         else:
             result[id(instance)] = None
     if missing_trajectories:
