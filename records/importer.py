@@ -201,8 +201,11 @@ class Importer:
         self.writing = True
         self.setchecks.active = False
         row = self.organisation_row
+        stored = self.organisation
+        # A column left out keeps the stored value, as in every other file.
+        nis_code = row.get("nis_code", stored.nis_code if stored is not None else "")
         self.organisation = services.organisation_get_or_create(
-            code=row["code"], name=row["name"], nis_code=row.get("nis_code", "")
+            code=row["code"], name=row["name"], nis_code=nis_code
         )
         self._start_pass()
         self.organisation_id = self.organisation.pk

@@ -234,6 +234,16 @@ def test_an_optional_column_left_out_keeps_the_stored_value(tmp_path):
     assert (trajectory.kind, trajectory.goal) == ("activation", "Werk in de logistiek")
 
 
+def test_organisation_csv_updates_the_organisation_and_keeps_a_left_out_nis_code(tmp_path):
+    import_ok(write_bundle(tmp_path / "a", base_files()))
+    files = {"organisation.csv": [{"code": "mechelen", "name": "Sociaal Huis Mechelen"}]}
+    output = import_ok(write_bundle(tmp_path / "b", files))
+    assert "organisation.csv: 0 nieuw, 1 gewijzigd, 0 ongewijzigd" in output
+    organisation = Organisation.objects.get()
+    assert (organisation.name, organisation.nis_code) == ("Sociaal Huis Mechelen", "12025")
+    assert Client.objects.count() == 2  # the other files were not in this bundle
+
+
 def test_the_same_id_in_another_organisation_is_another_record(tmp_path):
     import_ok(write_bundle(tmp_path / "a", base_files()))
     files = base_files()

@@ -198,3 +198,13 @@ def test_confirming_validates_again(admin_client, tmp_path):
 
 def test_the_confirmation_url_only_accepts_post(admin_client):
     assert admin_client.get(reverse("records:import_confirm", args=["x"])).status_code == 405
+
+
+def test_uploaded_bundles_are_listed_read_only_in_the_admin(admin_client, tmp_path):
+    upload(admin_client, zip_upload(tmp_path, base_files()))
+    superuser = get_user_model().objects.create(username="root", is_staff=True, is_superuser=True)
+    admin_client.force_login(superuser)
+    response = admin_client.get(reverse("admin:records_uploadedbundle_changelist"))
+    assert response.status_code == 200
+    assert "bundel.zip" in response.text
+    assert admin_client.get(reverse("admin:records_uploadedbundle_add")).status_code == 403
