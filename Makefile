@@ -21,7 +21,7 @@ help:
 	@echo "make demo   set up, load the demo organisation and serve http://127.0.0.1:8000"
 	@echo "make test   set up, lint, type-check, makemigrations --check and the whole test suite"
 	@echo "make test-postgres   the test suite on PostgreSQL ($(PG_URL))"
-	@echo "make bench  the import/export and council-report benchmarks"
+	@echo "make bench  the import/export, council-report and seed_demo benchmarks"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -74,6 +74,7 @@ messages: install
 bench: install
 	$(PY) benchmarks/bench_records.py
 	$(PY) benchmarks/bench_council_report.py
+	$(PY) benchmarks/bench_seed_demo.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts

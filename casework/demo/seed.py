@@ -16,16 +16,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import identify_hasher
-from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
-from django.core.management.color import no_style
 from django.db import connections, models, router, transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from casework.demo import shape
+from casework.demo.bulk import insert_rows, reset_sequences
+from casework.demo.logins import DEMO_LOGINS, DemoLogin, make_users
 from casework.demo.names import FLEMISH_FIRST_NAMES, FLEMISH_LAST_NAMES
-from casework.demo.records import RecordBuilder, Worker
+from casework.demo.records import RecordBuilder
+from casework.demo.rows import Worker
 from casework.demo.timeline import ONE_DAY, Timeline, days, overlaps
 from casework.models import (
     Assignment,
@@ -39,15 +38,6 @@ from casework.models import (
     Team,
     Trajectory,
     TrajectoryEvaluation,
-)
-from casework.roles import (
-    ADMINISTRATOR,
-    DPO,
-    MANAGER,
-    ROLE_LABELS,
-    SOCIAL_ASSISTANT,
-    TEAM_LEAD,
-    group_name,
 )
 from casework.services import (
     organisation_get_or_create,
@@ -85,68 +75,6 @@ CREATE_ORDER: tuple[type[models.Model], ...] = (
     Employment,
     MmppScreening,
 )
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    password: str
-    role: str
-    description: str = ""
-    # The password hashed in advance (PBKDF2, the settings' first hasher): hashing five
-    # passwords at 1.5 million iterations would take longer than the whole demo.
-    password_hash: str = field(default="", repr=False)
-
-
-# One login per role of casework/roles.py. The passwords pass the settings' validators
-# (checked when the users are made); they are demo passwords, printed on purpose.
-DEMO_LOGINS = (
-    DemoLogin(
-        "assistent",
-        "Leefloon-Traject-2025",
-        SOCIAL_ASSISTANT,
-        password_hash="pbkdf2_sha256$1500000$jpyUUrmfb5YZO4nspPSu7c$"
-        "dXdnUn9esF7iddAiycQdqZvICuk/PoKGI02bXPqUBHM=",
-    ),
-    DemoLogin(
-        "teamlead",
-        "Caseload-Overzicht-25",
-        TEAM_LEAD,
-        password_hash="pbkdf2_sha256$1500000$HbYMaxZxc62xQdkZ0LvFlx$"
-        "5Qa/lMnNzRqX+TeWXdKZKc+dnr/iYOFB9xtyaBlodVQ=",
-    ),
-    DemoLogin(
-        "manager",
-        "Raadsvraag-Cijfers-25",
-        MANAGER,
-        password_hash="pbkdf2_sha256$1500000$u98Igvv0G4atldnCkFoMNb$"
-        "BPGx0iJnrvOPLgCaLuy1bG1oyVoU6DcHKeFoGAczcxk=",
-    ),
-    DemoLogin(
-        "beheerder",
-        "Beheer-Sociaal-Huis-25",
-        ADMINISTRATOR,
-        password_hash="pbkdf2_sha256$1500000$CGx366Ahvdd4ubmPl44QbV$"
-        "sz7EPclqHjoD+m9VgK/ITPkELoW+KVevIb6ctzY98zQ=",
-    ),
-    DemoLogin(
-        "dpo",
-        "Privacy-Register-AVG-25",
-        DPO,
-        password_hash="pbkdf2_sha256$1500000$YDSloyXFGvJRuuDbsDbnHf$"
-        "cNoYMuakVVroKGBf8Izq7LTKfnxTA1Eaaaz7RUXf2K8=",
-    ),
-)
-
-
-def set_demo_password(user: Any, login: DemoLogin) -> None:
-    """The prepared hash when this installation can check it, else hash it now."""
-    try:
-        identify_hasher(login.password_hash)
-    except ValueError:
-        user.set_password(login.password)
-    else:
-        user.password = login.password_hash
 
 
 @dataclass
@@ -197,11 +125,39 @@ def delete_demo_organisation(code: str = shape.CODE) -> None:
     organisation.delete()
 
 
+class DemoRefused(Exception):
+    """The demo cannot be loaded (the message is for people: Dutch)."""
+
+
+def is_demo_organisation(organisation: Organisation) -> bool:
+    """Only records the demo made (their ids start with "demo-"): safe to replace."""
+    prefix = shape.DEMO_ID_PREFIX
+    return not (
+        Client.objects.filter(organisation=organisation).exclude(external_id__startswith=prefix)
+    ).exists() and not (
+        SocialWorker.objects.filter(organisation=organisation)
+        .exclude(external_id__startswith=prefix)
+        .exists()
+    )
+
+
 @transaction.atomic
 def seed_demo(*, today: D) -> DemoSummary:
     """Replace the demo organisation by a freshly generated one, as of `today`."""
     if today < shape.EARLIEST_TODAY:
-        raise ValueError(f"The demo needs a today on or after {shape.EARLIEST_TODAY:%d/%m/%Y}.")
+        raise DemoRefused(
+            _("De demo heeft een datum 'vandaag' op of na %(day)s nodig.")
+            % {"day": f"{shape.EARLIEST_TODAY:%d/%m/%Y}"}
+        )
+    existing = Organisation.objects.filter(code=shape.CODE).first()
+    if existing is not None and not is_demo_organisation(existing):
+        raise DemoRefused(
+            _(
+                "De organisatie '%(code)s' bevat gegevens die niet van de demo komen; "
+                "seed_demo vervangt ze niet. Gebruik een andere databank (DATABASE_URL)."
+            )
+            % {"code": shape.CODE}
+        )
     began = time.monotonic()
     rng = random.Random(shape.SEED)
     with writes_by(source="command:seed_demo"):
@@ -243,61 +199,6 @@ def seed_demo(*, today: D) -> DemoSummary:
     return summary
 
 
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT the rows (attribute name -> Python value) with one executemany per chunk.
-
-    The demo's volume (about 100,000 records) through model instances and
-    bulk_create takes tens of seconds; plain parameter tuples take one or two.
-    Values are adapted for the database the way Django's fields do it.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    fields = model._meta.concrete_fields
-    table = ops.quote_name(model._meta.db_table)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), 5000):
-            chunk = rows[first : first + 5000]
-            values = [_column(field, chunk, ops, now) for field in fields]
-            cursor.executemany(sql, list(zip(*values, strict=True)))
-
-
-def _column(field: models.Field, rows: list[dict[str, Any]], ops: Any, now: Any) -> list[Any]:
-    """The values of one column, adapted for the database."""
-    if isinstance(field, models.DateTimeField):
-        return [now] * len(rows)  # created_at, updated_at
-    name = field.attname
-    if field.has_default() and not callable(field.default):
-        default = field.default
-    elif field.empty_strings_allowed and not field.null:
-        default = ""
-    else:
-        default = None
-    values = [row.get(name, default) for row in rows]
-    if isinstance(field, models.DateField):
-        adapt = ops.adapt_datefield_value
-        return [adapt(v) for v in values]
-    if isinstance(field, models.DecimalField):
-        digits, places = field.max_digits, field.decimal_places
-        return [ops.adapt_decimalfield_value(v, digits, places) for v in values]
-    return values
-
-
-def reset_sequences(model_list: tuple[type[models.Model], ...]) -> None:
-    """After inserting explicit primary keys, the database must hand out higher ones."""
-    connection = connections[router.db_for_write(model_list[0])]
-    statements = connection.ops.sequence_reset_sql(no_style(), list(model_list))
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
 def followed_on(timeline: Timeline, day: D) -> int:
     return sum(
         1 for person in timeline.people if any(overlaps(s, e, day, day) for s, e in person.care)
@@ -323,7 +224,7 @@ def make_workers(organisation: Organisation, teams: list[Team], rng: random.Rand
         first, last = name()
         record = SocialWorker(
             organisation=organisation,
-            external_id=f"demo-ma-{index:03d}",
+            external_id=f"{shape.DEMO_ID_PREFIX}ma-{index:03d}",
             first_name=first,
             last_name=last,
             fte=fte,
@@ -347,58 +248,6 @@ def make_workers(organisation: Organisation, teams: list[Team], rng: random.Rand
         workers += [former, newcomer]
     SocialWorker.objects.bulk_create([w.record for w in workers])
     return workers
-
-
-def make_users(
-    organisation: Organisation,
-    workers: list[Worker],
-    records: dict[type[models.Model], list[dict[str, Any]]],
-    today: D,
-) -> list[DemoLogin]:
-    """One login per role; the social assistant follows about 72 clients today and the
-    team lead leads that social assistant's team."""
-    caseload: dict[int, int] = {}
-    for assignment in records[Assignment]:
-        if overlaps(assignment["start_date"], assignment["end_date"], today, today):
-            key = assignment["social_worker_id"]
-            caseload[key] = caseload.get(key, 0) + 1
-    full_time = [w for w in workers if w.end is None and w.record.fte == 1]
-    assistant = min(
-        full_time, key=lambda w: (abs(caseload.get(w.record.pk, 0) - 72), w.record.external_id)
-    )
-    lead = next(
-        w for w in full_time if w.record.team is assistant.record.team and w is not assistant
-    )
-    linked = {SOCIAL_ASSISTANT: assistant.record, TEAM_LEAD: lead.record}
-    other_names = {
-        MANAGER: ("Katrien", "Vermeulen"),
-        ADMINISTRATOR: ("Bart", "Goossens"),
-        DPO: ("Ilse", "Lemmens"),
-    }
-    User = get_user_model()
-    logins = []
-    for login in DEMO_LOGINS:
-        worker = linked.get(login.role)
-        first, last = (worker.first_name, worker.last_name) if worker else other_names[login.role]
-        user = User.objects.filter(username=login.username).first() or User(username=login.username)
-        user.first_name, user.last_name = first, last
-        user.email = f"{login.username}@traject-demo.invalid"
-        user.is_active = True
-        user.is_staff = login.role == ADMINISTRATOR
-        user.is_superuser = login.role == ADMINISTRATOR
-        validate_password(login.password, user)
-        set_demo_password(user, login)
-        user.save()
-        user.groups.set([Group.objects.get(name=group_name(login.role))])
-        description = str(ROLE_LABELS[login.role])
-        if worker is not None:
-            SocialWorker.objects.filter(user=user).exclude(pk=worker.pk).update(user=None)
-            worker.user = user
-            worker.save(update_fields=["user"])
-            clients = caseload.get(worker.pk, 0)
-            description += f", {worker.team}, {clients} cliënten"
-        logins.append(DemoLogin(login.username, login.password, login.role, description))
-    return logins
 
 
 def add_notes(
@@ -425,7 +274,7 @@ def add_notes(
             continue
         if not overlaps(assignment["start_date"], assignment["end_date"], today, today):
             continue
-        for _ in range(rng.randint(1, 2)):
+        for _note in range(rng.randint(1, 2)):
             day = max(assignment["start_date"], today - days(rng.uniform(0, 150)))
             builder.add(
                 ClientNote,

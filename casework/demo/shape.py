@@ -18,6 +18,8 @@ CODE = "mechelen"
 NAME = "OCMW Mechelen"
 NIS_CODE = "12025"
 SEED = 20250131
+# The external ids of everything the demo makes start with this (see seed.is_demo_organisation).
+DEMO_ID_PREFIX = "demo-"
 
 HISTORY_START = D(2015, 1, 1)
 REFERENCE_FIRST = D(2025, 1, 1)  # the reference month of the Mechelen answer

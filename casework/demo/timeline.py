@@ -339,7 +339,8 @@ class Timeline:
                 ending[D(start.year, start.month, 1)].append(spell)
         for first in month_starts(shape.HISTORY_START, self.today):
             continuing = sum(1 for p in self.placements if p.start < first <= p.natural_end)
-            need = round(self.article60_target(first)) - continuing
+            # The target with some month-to-month noise (a real series is never flat).
+            need = round(self.article60_target(first) + rng.gauss(0, 2.5)) - continuing
             pool = ending.get(first, [])
             rng.shuffle(pool)
             for spell in pool[: max(0, need)]:

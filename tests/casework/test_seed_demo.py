@@ -48,6 +48,7 @@ from partners.models import (
     Referral,
     VdabRegistration,
 )
+from tests.factories import ClientFactory
 
 TODAY = datetime.date(2025, 6, 30)
 REFERENCE_LAST = datetime.date(2025, 1, 31)
@@ -529,3 +530,11 @@ def test_a_different_today_moves_the_present(demo):
 def test_a_today_before_february_2025_or_not_a_date_is_refused(value):
     with pytest.raises(CommandError):
         call_command("seed_demo", "--today", value, stdout=io.StringIO())
+
+
+def test_an_organisation_with_records_not_from_the_demo_is_not_replaced(demo):
+    ClientFactory(organisation=demo, external_id="c-42", last_name="Echt")
+    with pytest.raises(CommandError, match="niet van de demo"):
+        call_command("seed_demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    assert Client.objects.filter(organisation=demo, external_id="c-42").exists()
+    assert of(IncomeRight, demo).exists()

@@ -4,8 +4,10 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from casework.demo import seed_demo
+from casework.demo import DemoRefused, seed_demo
 from casework.demo.shape import CODE, EARLIEST_TODAY
 from casework.roles import ROLE_LABELS
 
@@ -14,11 +16,13 @@ def parse_day(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--today: geen geldige datum (JJJJ-MM-DD): {value!r}") from exc
+        raise CommandError(
+            _("--today: geen geldige datum (JJJJ-MM-DD): %(value)s") % {"value": value}
+        ) from exc
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Laadt de demo-organisatie 'mechelen' (OCMW Mechelen) opnieuw: een bestaande "
         "demo-organisatie wordt vervangen. Drukt op het einde de demo-logins af."
     )
@@ -28,27 +32,42 @@ class Command(BaseCommand):
             "--today",
             type=parse_day,
             default=None,
-            help="De dag 'vandaag' van de demo (JJJJ-MM-DD); standaard de echte datum. "
-            "Dezelfde dag geeft dezelfde records.",
+            help=_(
+                "De dag 'vandaag' van de demo (JJJJ-MM-DD); standaard de echte datum. "
+                "Dezelfde dag geeft dezelfde records."
+            ),
         )
 
     def handle(self, *args, **options):
         today = options["today"] or timezone.localdate()
         if today < EARLIEST_TODAY:
-            raise CommandError(f"--today moet op of na {EARLIEST_TODAY:%d/%m/%Y} liggen.")
-        summary = seed_demo(today=today)
+            raise CommandError(
+                _("--today moet op of na %(day)s liggen.") % {"day": f"{EARLIEST_TODAY:%d/%m/%Y}"}
+            )
+        try:
+            summary = seed_demo(today=today)
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
         out = self.stdout
         out.write(
-            f"Demo-organisatie '{CODE}' ({summary.organisation.name}) geladen "
-            f"met vandaag = {today:%d/%m/%Y} in {summary.seconds:.1f} s:"
+            _(
+                "Demo-organisatie '%(code)s' (%(name)s) geladen met vandaag = %(today)s "
+                "in %(seconds).1f s:"
+            )
+            % {
+                "code": CODE,
+                "name": summary.organisation.name,
+                "today": f"{today:%d/%m/%Y}",
+                "seconds": summary.seconds,
+            }
         )
         for label, count in summary.counts.items():
             out.write(f"  {count:>7}  {label}")
         out.write("")
-        out.write(self.style.SUCCESS("Demo-logins (gebruikersnaam / wachtwoord / rol):"))
+        out.write(self.style.SUCCESS(_("Demo-logins (gebruikersnaam / wachtwoord / rol):")))
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
-            role = ROLE_LABELS[login.role]
-            out.write(
-                f"  {login.username:<{width}}  {login.password:<24}  {role} ({login.description})"
-            )
+            role = str(ROLE_LABELS[login.role])
+            if login.description:
+                role = f"{role}: {login.description}"
+            out.write(f"  {login.username:<{width}}  {login.password:<24}  {role}")
