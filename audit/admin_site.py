@@ -16,10 +16,51 @@ def otp_verified(user) -> bool:
     return bool(is_verified and is_verified())
 
 
+def observe_client_reads(model_admin: admin.ModelAdmin) -> None:
+    """Tell the access observers (the audit log) about every admin page of one record of
+    client data: a read of that client's file when the record is visible to the user,
+    a refusal when it exists but is not (the admin then says it does not exist)."""
+    from django.db.models import F
+
+    from casework.access import _client_path, notify_client_access
+
+    model = model_admin.model
+    path = _client_path(model)
+    if path is None or model._meta.app_label == "audit":
+        return
+    original = model_admin.get_object
+
+    def get_object(request, object_id, from_field=None):
+        obj = original(request, object_id, from_field)
+        lookup = {from_field or "pk": object_id}
+        try:
+            if path == "":
+                owner = model._default_manager.filter(**lookup).values_list("pk", flat=True)
+            else:
+                owner = model._default_manager.filter(**lookup).values_list(F(path), flat=True)
+            client_pk = owner.first()
+        except (ValueError, TypeError):
+            client_pk = None
+        if client_pk is not None:
+            notify_client_access(request, client_pk, obj is not None)
+        return obj
+
+    model_admin.get_object = get_object  # type: ignore[method-assign]
+
+
 class TrajectAdminSite(admin.AdminSite):
     site_header = _("Traject beheer")
     site_title = _("Traject beheer")
     index_title = _("Beheer")
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        super().register(model_or_iterable, admin_class, **options)
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
+        )
+        for model in models:
+            if not model._meta.abstract:
+                observe_client_reads(self._registry[model])
 
     def has_permission(self, request) -> bool:
         # AdminOTPMiddleware sends an unverified staff member to the token page

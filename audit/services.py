@@ -183,9 +183,10 @@ def audit_client_access(request: Any, client: Any, allowed: bool) -> None:
     from casework.models import Client
 
     if allowed:
+        client_pk = getattr(client, "pk", client)  # the client, or its pk (the admin)
         grant = (
             BreakGlassGrant.objects.active()
-            .filter(user_id=getattr(request.user, "pk", None), client=client)
+            .filter(user_id=getattr(request.user, "pk", None), client_id=client_pk)
             .order_by("-expires_at")
             .first()
         )
@@ -193,8 +194,8 @@ def audit_client_access(request: Any, client: Any, allowed: bool) -> None:
             action=AuditAction.READ,
             request=request,
             object_type=Client._meta.label_lower,
-            object_id=client.pk,
-            client_id=client.pk,
+            object_id=client_pk,
+            client_id=client_pk,
             reason=grant.reason if grant is not None else "",
         )
         return

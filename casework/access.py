@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
     from casework.models import Client, SocialWorker
 
-# observer(request, client, allowed): called on every attempt to open a client file.
+# observer(request, client, allowed): called on every attempt to open a client file;
+# `client` is the Client (or its pk) when allowed, the pk that was asked for otherwise.
 ClientAccessObserver = Callable[["HttpRequest", Any, bool], None]
 client_access_observers: list[ClientAccessObserver] = []
 

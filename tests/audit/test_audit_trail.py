@@ -250,3 +250,35 @@ def test_deleting_a_client_keeps_its_audit_entries(world):
     services.record_delete(instance=client)
     assert not Client.objects.filter(pk=pk).exists()
     assert AuditEntry.objects.filter(client_id=pk, action=AuditAction.DELETE).exists()
+
+
+def test_an_admin_page_of_a_client_record_is_a_read_of_that_client_file(world, client):
+    from tests.factories import IncomeRightFactory
+
+    right = IncomeRightFactory(client=world.clients["other"])
+    client.force_login(world.user("superuser"))
+    response = client.get(reverse("admin:casework_incomeright_change", args=[right.pk]))
+    assert response.status_code == 200
+    [read] = entries(action=AuditAction.READ)
+    assert (read.client_id, read.username) == (world.clients["other"].pk, "superuser")
+    assert read.source == f"page:/admin/casework/incomeright/{right.pk}/change/"
+    response = client.get(reverse("admin:casework_client_change", args=[world.clients["own"].pk]))
+    assert response.status_code == 200
+    assert len(entries(action=AuditAction.READ)) == 2
+
+
+def test_an_admin_page_of_a_record_the_user_may_not_see_is_logged_as_denied(world, client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import IncomeRightFactory
+
+    right = IncomeRightFactory(client=world.clients["other"])
+    lead = world.user("lead")
+    lead.is_staff = True
+    lead.save()
+    client.force_login(lead)
+    response = client.get(reverse("admin:casework_incomeright_change", args=[right.pk]))
+    assert response.status_code == 302  # "does not exist"
+    [denied] = entries(action=AuditAction.DENIED)
+    assert (denied.client_id, denied.username) == (world.clients["other"].pk, "lead")
+    assert Group.objects.filter(user=lead).exists()
