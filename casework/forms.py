@@ -111,6 +111,10 @@ class TrajectoryEvaluationForm(RecordForm):
         trajectories.queryset = Trajectory.objects.filter(client=client)  # type: ignore[attr-defined]
         trajectories.empty_label = None  # type: ignore[attr-defined]
         trajectories.label = _("GPMI of traject")
+        if not self.is_bound and not trajectories.queryset.exists():  # type: ignore[attr-defined]
+            trajectories.help_text = _(
+                "Deze cliënt heeft nog geen GPMI of traject: registreer dat eerst."
+            )
 
 
 class ExemptionForm(RecordForm):

@@ -537,3 +537,11 @@ def test_client_count_unchanged_by_a_bad_identity_edit(sa, person):
     assert Client.objects.count() == 1
     person.refresh_from_db()
     assert person.first_name == "An"
+
+
+def test_an_evaluation_without_any_trajectory_explains_what_to_do_first(sa, person):
+    html = sa.get(add_url(person, "evaluation")).content.decode()
+    assert "nog geen GPMI of traject" in html
+    response = sa.post(add_url(person, "evaluation"), {"date": "2025-01-10"})
+    assert "trajectory" in response.context["form"].errors
+    assert not TrajectoryEvaluation.objects.exists()
