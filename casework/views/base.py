@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,19 +31,6 @@ def request_writes(request: HttpRequest) -> Iterator[WriteSource]:
         address=request.META.get("REMOTE_ADDR", ""),
     ) as source:
         yield source
-
-
-def writes_by_request[V: Callable[..., HttpResponse]](view: V) -> V:
-    """Decorator for function views: every POST writes on behalf of the request's user."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method in WRITE_METHODS:
-            with request_writes(request):
-                return view(request, *args, **kwargs)
-        return view(request, *args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
 
 
 class WritesByRequestMixin:

@@ -67,7 +67,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             MANAGER in roles or user.is_superuser or team is not None
         ):
             context["figures"] = caseload_figures(user_organisations(user), day, team)
-        context["is_administrator"] = ADMINISTRATOR in roles or user.is_staff
+        context["is_administrator"] = (
+            ADMINISTRATOR in roles or user.is_staff or user.has_perm("records.import_records")
+        )
         context["has_role"] = bool(roles) or user.is_superuser
         return context
 
