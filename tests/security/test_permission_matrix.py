@@ -358,6 +358,7 @@ READ_ONLY_MODELS = {
     "axes.accessattempt": {"add", "change"},
     "axes.accesslog": {"add", "change"},
     "axes.accessfailurelog": {"add", "change"},
+    "records.uploadedbundle": {"add", "change", "delete"},
 }
 STAFF_ROLES = {"administrator", "superuser"}
 
@@ -436,6 +437,10 @@ def make_object(world: World, model: type) -> Any:
     if label == "audit.pseudonymisation":
         return model.objects.create(
             client=world.clients["other"], last_record_ended_on="2010-01-01", retention_years=10
+        )
+    if label == "records.uploadedbundle":
+        return model.objects.create(
+            uploaded_by=world.user("administrator"), file_name="x.zip", path="/none", size=1
         )
     if label == "casework.leefloonamount":
         return model.objects.create(category="single", valid_from="2030-01-01", monthly_amount=1)
