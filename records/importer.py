@@ -429,7 +429,11 @@ class Importer:
             scope = scope.select_for_update()
         keys = {key for key in batch if key is not None}
         if spec.has_external_id:
-            found = scope.filter(external_id__in=[k[0] for k in keys])
+            # Bookkeeping timestamps are not read (converting them is half the cost of
+            # loading a record on SQLite); a changed record gets a new updated_at anyway.
+            found = scope.filter(external_id__in=[k[0] for k in keys]).defer(
+                "created_at", "updated_at"
+            )
             return {(o.external_id,): o for o in found}  # type: ignore[attr-defined]
         if spec.name not in self._existing_keys:
             paths = [
@@ -668,15 +672,19 @@ class Importer:
             )
         if batch.updates:
             now = timezone.now()
+            # Asked of the model, not the instance: updated_at is not loaded (deferred).
+            versioned = hasattr(spec.model, "version")
+            stamped = hasattr(spec.model, "updated_at")
             fields: set[str] = set()
             items = []
             for instance, old in batch.updates:
                 changes = {name: (value, getattr(instance, name)) for name, value in old.items()}
-                if hasattr(instance, "version"):
-                    changes["version"] = (instance.version, instance.version + 1)
-                    instance.version += 1
-                if hasattr(instance, "updated_at"):
-                    instance.updated_at = now
+                if versioned:
+                    version = instance.version  # type: ignore[attr-defined]
+                    changes["version"] = (version, version + 1)
+                    instance.version = version + 1  # type: ignore[attr-defined]
+                if stamped:
+                    instance.updated_at = now  # type: ignore[attr-defined]
                 fields.update(spec.model._meta.get_field(name).name for name in old)
                 items.append((instance, changes))
             fields.update(f for f in ("version", "updated_at") if hasattr(spec.model, f))

@@ -388,3 +388,42 @@ def test_the_command_reports_every_problem_not_only_the_first(tmp_path):
         "clients.csv:3",
         "income_rights.csv:4",
     ]
+
+
+def _clients(count, last_name):
+    return [
+        {
+            "id": f"c{n:03d}",
+            "first_name": "Client",
+            "last_name": last_name,
+            "birth_date": "1980-01-01",
+            "gender": "x",
+        }
+        for n in range(count)
+    ]
+
+
+def _queries_to_import(tmp_path, name, files):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        import_ok(write_bundle(tmp_path / name, files))
+    return len(queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(tmp_path):
+    counts = {}
+    for count in (5, 60):
+        organisation = [{"code": f"ocmw{count}", "name": "OCMW", "nis_code": ""}]
+        counts[count] = [
+            _queries_to_import(
+                tmp_path,
+                f"{count}-{last_name}",
+                {"organisation.csv": organisation, "clients.csv": _clients(count, last_name)},
+            )
+            for last_name in ("A", "B")  # new records, then every one of them changed
+        ]
+        changed = Client.objects.filter(organisation__code=f"ocmw{count}", last_name="B")
+        assert changed.count() == count
+    assert counts[5] == counts[60]
