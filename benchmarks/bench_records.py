@@ -28,11 +28,13 @@ import filecmp
 import functools
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,8 +236,18 @@ def write_bundle(folder: Path, files: dict[str, list[list[str]]]) -> int:
     return rows
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run a manage.py command; returns (seconds, peak memory in MB, output)."""
+@dataclass
+class Step:
+    seconds: float  # wall clock of the whole process, Django start-up included
+    cpu: float  # user + system CPU seconds of the process (not of the database server)
+    peak_mb: float  # peak resident memory of the process
+    inside: float | None  # the command's own timing ("... rijen in X s"), without start-up
+    load: float  # 1-minute load average when the step started (the machine is shared)
+
+
+def run(args: list[str], env: dict[str, str]) -> Step:
+    """Run a manage.py command in its own process and measure it."""
+    load = os.getloadavg()[0]
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -247,10 +259,16 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     output = process.stdout.read() if process.stdout else ""
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
+    if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{output[-5000:]}")
-    return seconds, usage.ru_maxrss / 1024, output
+    inside = re.search(r"rijen in ([0-9.]+) s", output)
+    return Step(
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        float(inside.group(1)) if inside else None,
+        load,
+    )
 
 
 def fresh_database(url: str | None, folder: Path) -> str:
@@ -273,27 +291,36 @@ def bench(label: str, url: str | None, bundle: Path, changed: Path, rows: int, f
         "SECRET_KEY": "benchmark-only-secret-key-benchmark-only",
     }
     run(["migrate", "--noinput", "-v", "0"], env)
+    start_up = run(["shell", "-c", "pass"], env)
     print(f"\n## {label}: {rows:,} rows")
-    print(f"{'step':<34}{'seconds':>9}{'rows/s':>10}{'peak MB':>10}")
+    print(f"Django start-up alone: {start_up.seconds:.1f} s wall, {start_up.peak_mb:.0f} MB\n")
+    print(
+        "| step | wall s | rows/s (wall) | in command s | rows/s (command) "
+        "| CPU s | rows/s (CPU) | peak MB | load |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     results = {}
-    for step, args in [
-        ("import --dry-run (empty db)", ["import_records", str(bundle), "--dry-run"]),
-        ("import (empty db)", ["import_records", str(bundle)]),
+    out = folder / f"export-{label.lower()}"
+    for name, args in [
+        ("import --dry-run (empty database)", ["import_records", str(bundle), "--dry-run"]),
+        ("import (empty database)", ["import_records", str(bundle)]),
         ("import again (all unchanged)", ["import_records", str(bundle)]),
         ("import with 10% changed", ["import_records", str(changed)]),
         ("import original again (10% back)", ["import_records", str(bundle)]),
+        ("export", ["export_records", "bench", str(out)]),
     ]:
-        seconds, peak, _output = run(args, env)
-        results[step] = (seconds, peak)
-        print(f"{step:<34}{seconds:>9.1f}{rows / seconds:>10,.0f}{peak:>10.0f}")
-    out = folder / f"export-{label.lower()}"
-    seconds, peak, _output = run(["export_records", "bench", str(out)], env)
-    print(f"{'export':<34}{seconds:>9.1f}{rows / seconds:>10,.0f}{peak:>10.0f}")
+        step = run(args, env)
+        results[name] = step
+        inside = f"{step.inside:.1f} | {rows / step.inside:,.0f}" if step.inside else "- | -"
+        print(
+            f"| {name} | {step.seconds:.1f} | {rows / step.seconds:,.0f} | {inside} "
+            f"| {step.cpu:.1f} | {rows / step.cpu:,.0f} | {step.peak_mb:.0f} | {step.load:.1f} |"
+        )
     names = sorted(p.name for p in bundle.glob("*.csv"))
-    match, mismatch, errors = filecmp.cmpfiles(bundle, out, names, shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(bundle, out, names, shallow=False)
     extra = sorted({p.name for p in out.glob("*.csv")} - set(names))
     print(
-        f"export == bundle byte for byte: {not mismatch and not errors and not extra}"
+        f"\nexport == bundle byte for byte: {not mismatch and not errors and not extra}"
         + (f" (differ: {mismatch + errors + extra})" if mismatch or errors or extra else "")
     )
     return results
