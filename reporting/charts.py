@@ -28,14 +28,14 @@ class Series:
     css_class: str
 
 
-def nice_maximum(value: int) -> int:
-    """A round number >= value for the top of the axis (1, 2, 5 x 10^n)."""
-    if value <= 0:
-        return 1
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
+def axis_step(maximum: float) -> int:
+    """A round step (1, 2 or 5 x 10^n, at least 1: the figures are counts) giving at most
+    five steps up to `maximum`."""
+    raw = max(maximum / 4, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return max(int(factor * magnitude), 1)
     return 10 * magnitude  # pragma: no cover (the loop always returns)
 
 
@@ -54,17 +54,19 @@ def bar_chart(
     """A (stacked) bar chart: `values[i][s]` is the part of series `s` in bar `i`."""
     count = len(labels)
     totals = [sum(v or 0 for v in bar) for bar in values]
-    top = nice_maximum(math.ceil(max(totals, default=0)))
+    step = axis_step(max(totals, default=0))
+    steps = max(math.ceil(max(totals, default=0) / step), 1)
+    top = step * steps
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     slot = plot_width / max(count, 1)
-    bar_width = max(slot * 0.7, 1)
+    bar_width = min(max(slot * 0.7, 1), 40)
     label_every = max(1, math.ceil(count / 12))
 
     parts: list[str] = []
-    for tick in range(5):
-        value = top * tick / 4
-        y = TOP + plot_height - plot_height * tick / 4
+    for tick in range(steps + 1):
+        value = step * tick
+        y = TOP + plot_height - plot_height * tick / steps
         parts.append(
             format_html(
                 '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'

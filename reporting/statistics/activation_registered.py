@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, FilteredRelation, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from casework.models import IncomeRight, Trajectory, TrajectoryKind
-from partners.models import VdabRegistration
+from casework.models import Trajectory, TrajectoryKind
 from reporting.statistics.common import known_overlap_q, month_alias
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
@@ -35,28 +34,53 @@ ACTIVATION_KINDS = (TrajectoryKind.GPMI.value, TrajectoryKind.ACTIVATION.value)
     """,
 )
 def activation_registered(params: ReportParameters) -> dict[str, Any]:
-    aggregates: dict[str, Any] = {}
-    for month in params.months:
-        first, last = month.first, params.known(month.last)
-        income = IncomeRight.objects.filter(client=OuterRef("client")).overlapping(first, last)
-        registered = VdabRegistration.objects.filter(client=OuterRef("client")).overlapping(
-            first, last
-        )
-        # The trajectory's own overlap first: the subqueries only run for the rows it keeps.
-        aggregates[month_alias(month)] = Count(
-            "client",
-            distinct=True,
-            filter=known_overlap_q(params, month.first, month.last)
-            & Q(Exists(income))
-            & Q(Exists(registered)),
-        )
+    # One row per (trajectory, income right, VDAB registration) of a client, each
+    # overlapping the period; per month, a filtered count of distinct clients whose three
+    # overlap that month. Plain comparisons on joined rows: no subquery per month.
+    first, last = params.first_day, params.last_day
     rows = (
         Trajectory.objects.filter(organisation=params.organisation, kind__in=ACTIVATION_KINDS)
-        .filter(known_overlap_q(params, params.first_day, params.last_day))
+        .filter(known_overlap_q(params, first, last))
+        .annotate(
+            income=FilteredRelation(
+                "client__income_rights",
+                condition=known_overlap_q(params, first, last, prefix="client__income_rights__"),
+            ),
+            registration=FilteredRelation(
+                "client__vdab_registrations",
+                condition=known_overlap_q(
+                    params,
+                    first,
+                    last,
+                    "registered_on",
+                    "ended_on",
+                    prefix="client__vdab_registrations__",
+                ),
+            ),
+        )
+        .filter(income__isnull=False, registration__isnull=False)
         .annotate(household=Coalesce(NullIf("client__household", Value("")), Value("unknown")))
         .order_by()
         .values("household")
-        .annotate(**aggregates)
+        .annotate(
+            **{
+                month_alias(month): Count(
+                    "client",
+                    distinct=True,
+                    filter=known_overlap_q(params, month.first, month.last)
+                    & known_overlap_q(params, month.first, month.last, prefix="income__")
+                    & known_overlap_q(
+                        params,
+                        month.first,
+                        month.last,
+                        "registered_on",
+                        "ended_on",
+                        prefix="registration__",
+                    ),
+                )
+                for month in params.months
+            }
+        )
     )
     result = {str(month): dict.fromkeys((*HOUSEHOLDS, "total"), 0) for month in params.months}
     row: dict[str, Any]

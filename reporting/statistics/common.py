@@ -14,7 +14,6 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    DateField,
     Exists,
     F,
     Func,
@@ -76,6 +75,19 @@ class DateNumber(Func):
             compiler,
             connection,
             template="CAST(REPLACE(%(expressions)s, '-', '') AS INTEGER)",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # date_part (double precision) is about twice as fast as EXTRACT (numeric).
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                "(date_part('year', %(expressions)s)::integer * 10000"
+                " + date_part('month', %(expressions)s)::integer * 100"
+                " + date_part('day', %(expressions)s)::integer)"
+            ),
             **extra_context,
         )
 
@@ -149,17 +161,29 @@ def closed_months(params: ReportParameters) -> list[Month]:
     return [month for month in params.months if window_end(month) <= params.as_of]
 
 
+def window_end_number(registered_on: str) -> Any:
+    """The last day of the 12th month after the month of `registered_on`, as a YYYYMMDD
+    bound: (YYYYMM of the registration) * 100 + 10031, i.e. the same month a year later,
+    day 31. No date of that month lies after it and no date of the next month before it,
+    so `DateNumber(start) <= bound` is "starts on or before the window's last day"."""
+    return month_number(registered_on) * Value(100) + Value(10031)
+
+
 def followed_by_work(window_end_field: str) -> Q:
     """An employment or article-60 placement of the registration's client starting on or
-    after `registered_on` and on or before the registration's window end."""
-    in_window = {
-        "client": OuterRef("client"),
-        "start_date__gte": OuterRef("registered_on"),
-        "start_date__lte": OuterRef(window_end_field),
-    }
-    return Q(Exists(Employment.objects.filter(**in_window))) | Q(
-        Exists(Article60Placement.objects.filter(**in_window))
-    )
+    after `registered_on` and on or before the registration's window end (a YYYYMMDD
+    number, see `window_end_number`)."""
+
+    def in_window(model: Any) -> Exists:
+        return Exists(
+            model.objects.annotate(start_number=DateNumber("start_date")).filter(
+                client=OuterRef("client"),
+                start_date__gte=OuterRef("registered_on"),
+                start_number__lte=OuterRef(window_end_field),
+            )
+        )
+
+    return Q(in_window(Employment)) | Q(in_window(Article60Placement))
 
 
 def outflow_by_month(
@@ -173,16 +197,11 @@ def outflow_by_month(
     result: dict[str, Any] = {
         str(month): {count_key: 0, "to_work": 0, "percent": None} for month in months
     }
-    window = Case(
-        *[
-            When(registered_on__range=(month.first, month.last), then=Value(window_end(month)))
-            for month in months
-        ],
-        output_field=DateField(),
-    )
     rows = (
         registrations.filter(registered_on__range=(months[0].first, months[-1].last))
-        .annotate(window_end=window, month=month_number("registered_on"))
+        .annotate(
+            window_end=window_end_number("registered_on"), month=month_number("registered_on")
+        )
         .order_by()
         .values("month")
         .annotate(

@@ -11,7 +11,9 @@ overlap (the model refuses it, and on PostgreSQL an exclusion constraint), so
 "a right that starts at most 30 days after the previous one ended continues the
 spell": ended 31/03, next starts 30/04 (30 days later) continues; starts 01/05
 (31 days later) breaks. The client's current spell starts at the latest
-spell-starting right on or before the last day of the reference month.
+spell-starting right on or before the last day of the reference month; its
+bucket is computed in the same subquery and the clients are counted per bucket
+(GROUP BY): one query, four rows back.
 
 Why not window functions (LAG over the rights of a client)? Django cannot
 aggregate over a filtered window expression without raw SQL, and the date
@@ -26,7 +28,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from casework.models import IncomeKind, IncomeRight
@@ -40,9 +54,13 @@ CONTINUATION_DAYS = 30
 BUCKETS = ("up_to_1y", "1y_to_2y", "2y_to_4y", "over_4y")
 
 
-def spell_start_subquery(last_day: datetime.date) -> Subquery:
-    """The first day of the uninterrupted spell of income support of the client `OuterRef("pk")`
-    that runs on `last_day` (rights starting after `last_day` are ignored)."""
+def bucket_subquery(last_day: datetime.date, until: datetime.date) -> Subquery:
+    """The duration bucket (an index into BUCKETS) on `last_day` of the uninterrupted spell of
+    income support of the client `OuterRef("pk")`; rights starting after `until` are ignored.
+
+    The bucket is computed inside the subquery, so that the outer query refers to it once
+    (PostgreSQL evaluates a correlated subquery again for every place it appears in)."""
+    one, two, four = (minus_years(last_day, years) for years in (1, 2, 4))
     continued_from = (
         IncomeRight.objects.filter(client=OuterRef("client"), start_date__lt=OuterRef("start_date"))
         .annotate(
@@ -53,13 +71,22 @@ def spell_start_subquery(last_day: datetime.date) -> Subquery:
         )
         .filter(Q(end_date__isnull=True) | Q(reach__gte=OuterRef("start_date")))
     )
-    spell_starts = (
-        IncomeRight.objects.filter(client=OuterRef("pk"), start_date__lte=last_day)
+    spell_start = (
+        IncomeRight.objects.filter(client=OuterRef("pk"), start_date__lte=until)
         .filter(~Exists(continued_from))
         .order_by("-start_date")
-        .values("start_date")[:1]
+        .annotate(
+            bucket=Case(
+                When(start_date__gte=one, then=Value(0)),
+                When(start_date__gte=two, then=Value(1)),
+                When(start_date__gte=four, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .values("bucket")[:1]
     )
-    return Subquery(spell_starts, output_field=DateField())
+    return Subquery(spell_start, output_field=IntegerField())
 
 
 @statistic(
@@ -91,18 +118,19 @@ def spell_start_subquery(last_day: datetime.date) -> Subquery:
 )
 def leefloon_duration(params: ReportParameters) -> dict[str, Any]:
     last_day = params.reference_month.last
-    one, two, four = (minus_years(last_day, years) for years in (1, 2, 4))
     clients = clients_in_reference_month(params, IncomeKind.LEEFLOON.value)
-    counts = clients.annotate(spell_start=spell_start_subquery(params.known(last_day))).aggregate(
-        up_to_1y=Count("pk", filter=Q(spell_start__gte=one)),
-        **{
-            "1y_to_2y": Count("pk", filter=Q(spell_start__gte=two, spell_start__lt=one)),
-            "2y_to_4y": Count("pk", filter=Q(spell_start__gte=four, spell_start__lt=two)),
-        },
-        over_4y=Count("pk", filter=Q(spell_start__lt=four)),
+    rows = (
+        clients.annotate(bucket=bucket_subquery(last_day, params.known(last_day)))
+        .order_by()
+        .values("bucket")
+        .annotate(n=Count("pk"))
     )
-    total = sum(counts[bucket] for bucket in BUCKETS)
+    counts = dict.fromkeys(BUCKETS, 0)
+    for row in rows:  # at most one row per bucket
+        if row["bucket"] is not None:  # (every counted client has a spell)
+            counts[BUCKETS[row["bucket"]]] += row["n"]
+    total = sum(counts.values())
     return {
-        "counts": {bucket: counts[bucket] for bucket in BUCKETS},
+        "counts": counts,
         "percent": {bucket: percent(counts[bucket], total) for bucket in BUCKETS},
     }

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Value, When
 
 from partners.models import MmppScreening
-from reporting.statistics.common import month_alias
+from reporting.statistics.common import month_number
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
 
@@ -28,24 +28,34 @@ from reporting.statistics.registry import statistic
     """,
 )
 def mmpp_screenings(params: ReportParameters) -> dict[str, Any]:
-    aggregates: dict[str, Any] = {
-        month_alias(month): Count(
-            "pk", filter=Q(advised_on__gte=month.first, advised_on__lte=month.last)
+    # One query: advices before the period in one group (0), the others per YYYYMM.
+    rows = (
+        MmppScreening.objects.filter(
+            organisation=params.organisation, advised_on__lte=params.known(params.last_day)
         )
-        for month in params.months
+        .annotate(
+            group=Case(
+                When(advised_on__lt=params.first_day, then=Value(0)),
+                default=month_number("advised_on"),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["group"]: row["n"] for row in rows}
+    by_month = {
+        str(month): counts.get(month.year * 100 + month.month, 0) for month in params.months
     }
-    aggregates["before_period"] = Count("pk", filter=Q(advised_on__lt=params.first_day))
-    counts = MmppScreening.objects.filter(
-        organisation=params.organisation, advised_on__lte=params.known(params.last_day)
-    ).aggregate(**aggregates)
-    by_month = {str(month): counts[month_alias(month)] for month in params.months}
     by_year = {
         span.key: sum(by_month[str(m)] for m in params.months if m.year == span.year)
         for span in params.years
     }
+    before = counts.get(0, 0)
     return {
-        "before_period": counts["before_period"],
+        "before_period": before,
         "by_month": by_month,
         "by_year": by_year,
-        "total": counts["before_period"] + sum(by_month.values()),
+        "total": before + sum(by_month.values()),
     }

@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from casework.models import Client
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
@@ -16,21 +28,31 @@ CATEGORIES = ("1", "2", "3", "4", "5")
 
 
 def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
-    """Per category of the latest advice: the MMPP stock on `day` (rows: year, category, n)."""
-    latest = MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day).order_by(
-        "-advised_on", "-pk"
+    """Rows (year, category, n) of the MMPP stock on `day`; category 0: the latest advice
+    has lapsed, None: no advice (both left out by the caller).
+
+    The category and the lapse of the latest advice come from one correlated subquery
+    that the outer query refers to once (GROUP BY): PostgreSQL evaluates a subquery again
+    for every place it appears in."""
+    latest = (
+        MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day)
+        .order_by("-advised_on", "-pk")
+        .annotate(
+            current=Case(
+                When(Q(ended_on__isnull=True) | Q(ended_on__gt=day), then=F("category")),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .values("current")[:1]
     )
     return (
         Client.objects.filter(organisation=params.organisation)
+        .filter(Exists(MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day)))
         .filter(Exists(VdabRegistration.objects.filter(client=OuterRef("pk")).active_on(day)))
         .filter(~Exists(Employment.objects.filter(client=OuterRef("pk")).active_on(day)))
         .filter(~Exists(Article60Placement.objects.filter(client=OuterRef("pk")).active_on(day)))
-        .annotate(
-            latest_category=Subquery(latest.values("category")[:1]),
-            latest_ended_on=Subquery(latest.values("ended_on")[:1]),
-        )
-        .filter(latest_category__isnull=False)
-        .filter(Q(latest_ended_on__isnull=True) | Q(latest_ended_on__gt=day))
+        .annotate(latest_category=Subquery(latest, output_field=IntegerField()))
         .order_by()
         .values("latest_category")
         .annotate(n=Count("pk"), year=Value(day.year, output_field=IntegerField()))
@@ -75,6 +97,8 @@ def mmpp_stock(params: ReportParameters) -> dict[str, Any]:
     first, *others = (stock_on(params, day) for day in days)
     query = first.union(*others, all=True).order_by()
     for row in query:
+        if not row["latest_category"]:  # no advice, or the latest one lapsed
+            continue
         entry = result[str(row["year"])]
         entry["by_category"][str(row["latest_category"])] += row["n"]
         entry["total"] += row["n"]

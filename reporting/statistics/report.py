@@ -10,13 +10,19 @@ from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import in_report_order
 
 
-def _snapshot() -> None:
-    """On PostgreSQL, read every statistic from one snapshot (an import running meanwhile
-    cannot make two figures of one report disagree). Only possible when the report opens
-    the transaction itself; inside an outer transaction the outer one decides."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _prepare(outermost: bool) -> None:
+    """On PostgreSQL: read every statistic from one snapshot when the report opens the
+    transaction itself (an import running meanwhile cannot make two figures of one report
+    disagree; inside an outer transaction, the outer one decides), and switch JIT
+    compilation off for it: the report's queries are wide (a filtered count per month)
+    and cheap to run, and compiling them took longer than running them (73 s against
+    under 1 s for a ten-year period, see docs/benchmarks.md)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if outermost:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor.execute("SET LOCAL jit = off")
 
 
 def build_report(params: ReportParameters) -> dict[str, Any]:
@@ -24,8 +30,7 @@ def build_report(params: ReportParameters) -> dict[str, Any]:
     ordered = in_report_order()
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if outermost:
-            _snapshot()
+        _prepare(outermost)
         statistics = {stat.key: stat(params) for stat in ordered}
     return {
         "organisation": params.organisation.code,

@@ -97,5 +97,6 @@ def test_queries_do_not_grow_with_the_number_of_records(organisation):
     assert small["statistics"]["income_support"] != large["statistics"]["income_support"]
     assert large["statistics"]["vdab_inflow"] != small["statistics"]["vdab_inflow"]
     assert few == many
-    # One or two queries per statistic, one per year-end of the MMPP stock (UNION ALL): bounded.
-    assert many <= 20
+    # One to four queries per statistic (the MMPP stock of every year in one UNION ALL),
+    # plus the transaction around them: 17 + 2 or 3.
+    assert many <= 22
