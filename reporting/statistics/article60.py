@@ -23,7 +23,7 @@ TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED
         die de maand overlapt. Gemiddeld per maand: het gemiddelde van de maandcijfers van de
         maanden van dat jaar binnen de periode, afgerond op 2 decimalen. Tewerkgesteld in de
         referentiemaand: idem voor die maand. Doorstroom per jaar: tewerkstellingen waarvan de
-        werkelijke einddatum in het jaar (binnen de periode) valt, hoeveel daarvan uitstroomden
+        werkelijke einddatum in het kalenderjaar valt, hoeveel daarvan uitstroomden
         naar werk of een werkgerelateerde opleiding, en het percent. Tewerkstellingen die na
         de opmaakdatum beginnen of eindigen, tellen daarvoor niet mee.
     """,
@@ -31,8 +31,8 @@ TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED
         Employed per month: distinct clients with an article 60 §7 placement overlapping the
         month. Average per month: the mean of the monthly figures of that year's months inside
         the period, rounded to 2 decimals. Employed in the reference month: the same for that
-        month. Flow-through per year: placements whose actual end date falls in the year
-        (inside the period), how many of them went on to work or work-linked training, and the
+        month. Flow-through per year: placements whose actual end date falls in the calendar
+        year, how many of them went on to work or work-linked training, and the
         percent. Placements starting or ending after the as-of day do not count for it.
     """,
 )
@@ -47,7 +47,7 @@ def article60(params: ReportParameters) -> dict[str, Any]:
     aggregates["reference"] = Count(
         "client", distinct=True, filter=known_overlap_q(params, reference.first, reference.last)
     )
-    for span in params.years:
+    for span in params.calendar_years:
         ended = Q(
             start_date__lte=params.as_of,
             end_date__gte=span.first,
@@ -76,6 +76,6 @@ def article60(params: ReportParameters) -> dict[str, Any]:
                 "to_work_or_training": counts[f"to_work_{span.key}"],
                 "percent": percent(counts[f"to_work_{span.key}"], counts[f"ended_{span.key}"]),
             }
-            for span in params.years
+            for span in params.calendar_years
         },
     }

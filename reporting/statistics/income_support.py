@@ -34,8 +34,9 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
         dag ervan). Een cliënt die in de maand van soort wisselt, telt bij beide. Per 1.000
         inwoners: gedeeld door het aantal inwoners op 1 januari van het jaar van de
         referentiemaand, afgerond op 2 decimalen (leeg als dat aantal niet gekend is). Uniek
-        per jaar: verschillende cliënten met een recht van die soort dat het deel van het jaar
-        binnen de periode overlapt. Rechten die na de opmaakdatum beginnen, tellen niet mee.
+        per jaar: voor elk jaar van de periode, verschillende cliënten met een recht van die
+        soort dat het kalenderjaar overlapt. Rechten die na de opmaakdatum beginnen, tellen
+        niet mee.
     """,
     definition_en="""
         Number of distinct clients with a leefloon right, and separately with an equivalent
@@ -43,9 +44,9 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
         month's last day and has no end or ends on or after its first day). A client who
         changes kind within the month counts under both. Per 1,000 inhabitants: divided by the
         inhabitants on 1 January of the reference month's year, rounded to 2 decimals (empty
-        when unknown). Unique per year: distinct clients with a right of that kind overlapping
-        the part of the year inside the period. Rights starting after the as-of day do not
-        count.
+        when unknown). Unique per year: for every year of the period, distinct clients with a
+        right of that kind overlapping the calendar year. Rights starting after the as-of day
+        do not count.
     """,
 )
 def income_support(params: ReportParameters) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def income_support(params: ReportParameters) -> dict[str, Any]:
             distinct=True,
             filter=Q(kind=kind) & known_overlap_q(params, month.first, month.last),
         )
-        for span in params.years:
+        for span in params.calendar_years:
             aggregates[f"{kind}_{span.key}"] = Count(
                 "client",
                 distinct=True,
@@ -77,6 +78,6 @@ def income_support(params: ReportParameters) -> dict[str, Any]:
         "equivalent_per_1000": ratio(counts["equivalent"], inhabitants, per=1000),
         "unique_by_year": {
             span.key: {kind: counts[f"{kind}_{span.key}"] for kind in KINDS}
-            for span in params.years
+            for span in params.calendar_years
         },
     }

@@ -110,7 +110,7 @@ def minus_years(day: datetime.date, years: int) -> datetime.date:
 
 @dataclass(frozen=True)
 class YearSpan:
-    """The part of a calendar year that lies inside the report's period."""
+    """A year of the report: the whole calendar year or the part inside the period."""
 
     year: int
     first: datetime.date
@@ -169,6 +169,14 @@ class ReportParameters:
                 max(datetime.date(year, 1, 1), self.first_day),
                 min(datetime.date(year, 12, 31), self.last_day),
             )
+            for year in range(self.period_from.year, self.period_to.year + 1)
+        ]
+
+    @property
+    def calendar_years(self) -> list[YearSpan]:
+        """Every calendar year touched by the period, whole (1 January to 31 December)."""
+        return [
+            YearSpan(year, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
             for year in range(self.period_from.year, self.period_to.year + 1)
         ]
 

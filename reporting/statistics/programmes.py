@@ -27,7 +27,8 @@ OUTCOMES = {"permanent_job": PERMANENT, "to_work": TO_WORK, "broader_result": BR
 @statistic(
     "programmes",
     definition_nl="""
-        Per programma en per jaar (het deel van het jaar binnen de periode): deelnemers =
+        Per programma (de standaardprogramma's altijd, ook zonder gegevens) en per kalenderjaar
+        van de periode: deelnemers =
         toeleidingen met een begindatum in het jaar; sessies die dat jaar plaatsvonden en het
         grootste aantal deelnemers (toeleidingen) in één ervan; resultaten van de deelnemers:
         vaste job; naar werk = vaste of tijdelijke job; ruimer resultaat = vaste of tijdelijke
@@ -39,7 +40,8 @@ OUTCOMES = {"permanent_job": PERMANENT, "to_work": TO_WORK, "broader_result": BR
         einddatum heeft).
     """,
     definition_en="""
-        Per programme and per year (the part of the year inside the period): participants =
+        Per programme (the standard programmes always, even without records) and per calendar
+        year of the period: participants =
         referrals starting in the year; sessions held that year and the largest number of
         participants (referrals) in one of them; outcomes of the participants: permanent job;
         to work = permanent or temporary job; broader result = permanent or temporary job,
@@ -53,16 +55,16 @@ OUTCOMES = {"permanent_job": PERMANENT, "to_work": TO_WORK, "broader_result": BR
 def programmes(params: ReportParameters) -> dict[str, Any]:
     organisation = params.organisation
     as_of = params.as_of
-    codes = list(
-        Programme.objects.filter(organisation=organisation)
-        .order_by("code")
-        .values_list("code", flat=True)
+    # The standard programmes exist in every organisation (import-format.md), recorded or not.
+    codes = sorted(
+        set(Programme.DEFAULTS)
+        | set(Programme.objects.filter(organisation=organisation).values_list("code", flat=True))
     )
 
     outcome_known = Q(end_date__isnull=True) | Q(end_date__lte=as_of)
     referral_aggregates: dict[str, Any] = {}
     session_aggregates: dict[str, Any] = {}
-    for span in params.years:
+    for span in params.calendar_years:
         started = Q(start_date__gte=span.first, start_date__lte=params.known(span.last))
         referral_aggregates[f"participants_{span.key}"] = Count("pk", filter=started)
         for name, outcomes in OUTCOMES.items():
@@ -102,14 +104,15 @@ def programmes(params: ReportParameters) -> dict[str, Any]:
     funding = {
         (row["programme__code"], row["year"]): row["amount_eur"]
         for row in ProgrammeFunding.objects.filter(
-            programme__organisation=organisation, year__in=[span.year for span in params.years]
+            programme__organisation=organisation,
+            year__in=[span.year for span in params.calendar_years],
         ).values("programme__code", "year", "amount_eur")
     }
 
     result: dict[str, Any] = {}
     for code in codes:
         per_year: dict[str, Any] = {}
-        for span in params.years:
+        for span in params.calendar_years:
             ref = referrals.get(code, {})
             ses = sessions.get(code, {})
             count: int = ref.get(f"participants_{span.key}", 0)

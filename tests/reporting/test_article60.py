@@ -106,3 +106,16 @@ def test_placements_starting_after_the_as_of_day_do_not_count(organisation):
     result = statistic("article60", organisation, as_of="2025-01-19")
     assert result["employed_in_reference_month"] == 0
     assert result["employed_by_month"]["2025-02"] == 0
+
+
+def test_flow_through_counts_the_whole_calendar_year(organisation):
+    placement(organisation, D(2024, 1, 1), D(2025, 1, 15), outcome="work")  # before the period
+    placement(organisation, D(2024, 1, 1), D(2025, 11, 30), outcome="training")  # after it
+    result = statistic("article60", organisation, period_from="2025-03", period_to="2025-06")
+    assert result["flow_through_by_year"] == {
+        "2025": {"ended": 1, "to_work_or_training": 1, "percent": 100},
+    }
+    result = statistic(
+        "article60", organisation, period_from="2025-03", period_to="2025-06", as_of="2025-12-31"
+    )
+    assert result["flow_through_by_year"]["2025"]["ended"] == 2

@@ -108,7 +108,7 @@ def test_parameters_refuse_an_endless_period():
         )
 
 
-def test_years_of_the_period_are_limited_to_the_period():
+def test_years_of_the_period_limited_to_it_or_whole():
     params = ReportParameters(
         None, Month(2024, 3), Month(2025, 2), Month(2025, 1), datetime.date(2025, 6, 30)
     )
@@ -116,6 +116,10 @@ def test_years_of_the_period_are_limited_to_the_period():
     assert [(s.key, s.first, s.last) for s in spans] == [
         ("2024", datetime.date(2024, 3, 1), datetime.date(2024, 12, 31)),
         ("2025", datetime.date(2025, 1, 1), datetime.date(2025, 2, 28)),
+    ]
+    assert [(s.key, s.first, s.last) for s in params.calendar_years] == [
+        ("2024", datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)),
+        ("2025", datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
     ]
 
 

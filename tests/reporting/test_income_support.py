@@ -99,12 +99,21 @@ def test_unique_by_year_counts_distinct_clients_overlapping_the_year(organisatio
     }
 
 
-def test_unique_by_year_only_looks_at_the_part_of_the_year_inside_the_period(organisation):
+def test_unique_by_year_counts_the_whole_calendar_year_of_each_year_of_the_period(organisation):
     right(organisation, D(2024, 1, 1), D(2024, 2, 29))  # before the period's first month
-    right(organisation, D(2024, 3, 1), D(2024, 3, 1))
-    result = statistic("income_support", organisation, period_from="2024-03", period_to="2025-02")
-    assert result["unique_by_year"]["2024"]["leefloon"] == 1
-    assert list(result["unique_by_year"]) == ["2024", "2025"]
+    right(organisation, D(2025, 11, 1))  # after its last month, before the as-of day
+    right(organisation, D(2026, 1, 5))  # after the as-of day
+    result = statistic(
+        "income_support",
+        organisation,
+        period_from="2024-03",
+        period_to="2025-02",
+        as_of="2026-01-04",
+    )
+    assert result["unique_by_year"] == {
+        "2024": {"leefloon": 1, "equivalent": 0},
+        "2025": {"leefloon": 1, "equivalent": 0},
+    }
 
 
 def test_an_empty_organisation_gives_zeros(organisation):

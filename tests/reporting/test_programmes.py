@@ -82,9 +82,18 @@ def test_missing_funding_or_no_result_gives_null_costs(organisation):
 def test_every_programme_and_every_year_is_present(organisation):
     ProgrammeFactory(organisation=organisation, code="jobroad")
     ProgrammeFactory(organisation=organisation, code="social_economy", name="Sociale economie")
+    ProgrammeFactory(organisation=organisation, code="taalcoaching", name="Taalcoaching")
     ProgrammeFactory(organisation=ProgrammeFactory().organisation, code="elsewhere")
     result = statistic("programmes", organisation, period_from="2023-05", period_to="2025-02")
-    assert sorted(result) == ["jobroad", "social_economy"]
+    # The standard programmes always; other programmes of this organisation too.
+    assert sorted(result) == [
+        "duo_for_a_job",
+        "jobroad",
+        "social_economy",
+        "taalcoaching",
+        "vdab",
+        "wijkwerken",
+    ]
     assert list(result["jobroad"]) == ["2023", "2024", "2025"]
     assert result["jobroad"]["2023"]["participants"] == 0
     assert result["jobroad"]["2023"]["permanent_job_percent"] is None
@@ -97,3 +106,11 @@ def test_referrals_after_the_as_of_day_and_unfinished_outcomes_do_not_count(orga
     referral(duo, D(2025, 4, 1), "permanent_job", end=D(2025, 4, 2))  # starts after as_of
     result = statistic("programmes", organisation, as_of="2025-03-31")["duo_for_a_job"]["2025"]
     assert (result["participants"], result["permanent_job"]) == (2, 1)
+
+
+def test_participants_of_the_whole_calendar_year(organisation):
+    duo = ProgrammeFactory(organisation=organisation, code="duo_for_a_job")
+    referral(duo, D(2025, 1, 10))  # before the period's first month
+    referral(duo, D(2025, 5, 10))
+    result = statistic("programmes", organisation, period_from="2025-03", period_to="2025-06")
+    assert result["duo_for_a_job"]["2025"]["participants"] == 2
