@@ -67,8 +67,10 @@ test-postgres: install
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The source strings are Dutch; locale/en holds the English catalogue (committed, .mo too).
+# translate_en.py fills it from locale/en_translations.json and lists what is untranslated.
 messages: install
 	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=artifacts --ignore=benchmarks
+	$(PY) locale/translate_en.py
 	$(MANAGE) compilemessages --ignore=.venv
 
 bench: install
