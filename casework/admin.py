@@ -101,6 +101,20 @@ def add_errors_to_form(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# Choices that belong to one organisation: limited to the record's own when it has one.
+ORGANISATION_SCOPED_FIELDS = ("social_worker", "programme", "session", "team")
+
+
+def limit_to_organisation(form_class, obj) -> None:
+    organisation_id = getattr(obj, "organisation_id", None)
+    if not organisation_id:
+        return
+    for name in ORGANISATION_SCOPED_FIELDS:
+        field = form_class.base_fields.get(name)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = field.queryset.filter(organisation_id=organisation_id)
+
+
 def _refusal(request) -> Refusal | None:
     return getattr(request, "_traject_refusal", None)
 
@@ -232,6 +246,7 @@ class RecordInline(ClientScoped, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        limit_to_organisation(formset.form, obj)
         refusal = _refusal(request)
         if refusal is None or refusal.model is not self.model:
             return formset
@@ -296,6 +311,7 @@ class RecordAdmin(ClientScoped, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
+        limit_to_organisation(form_class, obj)
         refusal = _refusal(request)
         if refusal is None or refusal.model is not None:
             return form_class

@@ -30,7 +30,7 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     now = ops.adapt_datetimefield_value(timezone.now())
     fields = model._meta.concrete_fields
     table = ops.quote_name(model._meta.db_table)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(f.column or f.attname) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     with connection.cursor() as cursor:
@@ -65,6 +65,25 @@ def _column(field: models.Field, rows: list[dict[str, Any]], ops: Any, now: Any)
         digits, places = field.max_digits, field.decimal_places
         return [ops.adapt_decimalfield_value(v, digits, places) for v in values]
     return values
+
+
+def highest_id(model: type[models.Model]) -> int:
+    """The highest primary key the table has or has handed out (its sequence on
+    PostgreSQL): new rows get higher ones, so no id is ever used twice, not even
+    one of a row deleted in the same transaction."""
+    highest = model._default_manager.aggregate(highest=models.Max("pk"))["highest"] or 0
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return highest
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+        )
+        sequence = cursor.fetchone()[0]
+        if sequence:
+            cursor.execute(f"SELECT last_value FROM {sequence}")  # a name from PostgreSQL
+            highest = max(highest, cursor.fetchone()[0])
+    return highest
 
 
 def reset_sequences(model_list: tuple[type[models.Model], ...]) -> None:

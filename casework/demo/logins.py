@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from casework.roles import (
     TEAM_LEAD,
     group_name,
 )
+from partners.models import Article60Placement
 
 D = datetime.date
 
@@ -96,17 +98,27 @@ def make_users(
     records: dict[type[models.Model], list[dict[str, Any]]],
     today: D,
 ) -> list[DemoLogin]:
-    """One login per role; the social assistant follows about 72 clients today and the
-    team lead leads that social assistant's team."""
-    caseload: dict[int, int] = {}
+    """One login per role. The social assistant follows about 72 clients today, among
+    them (preferably) some whose article-60 placement ends soon, so that their work
+    queue shows every kind of item; the team lead leads that social assistant's team."""
+    caseload: dict[int, set[int]] = defaultdict(set)
     for assignment in records[Assignment]:
         if overlaps(assignment["start_date"], assignment["end_date"], today, today):
-            key = assignment["social_worker_id"]
-            caseload[key] = caseload.get(key, 0) + 1
+            caseload[assignment["social_worker_id"]].add(assignment["client_id"])
+    soon = today + datetime.timedelta(days=60)
+    ending = {
+        placement["client_id"]
+        for placement in records[Article60Placement]
+        if placement["end_date"] is None and placement["planned_end_date"] <= soon
+    }
+
+    def fit(worker: Worker) -> tuple:
+        clients = caseload[worker.record.pk]
+        off = abs(len(clients) - 72)
+        return (off > 4, -len(clients & ending), off, worker.record.external_id)
+
     full_time = [w for w in workers if w.end is None and w.record.fte == 1]
-    assistant = min(
-        full_time, key=lambda w: (abs(caseload.get(w.record.pk, 0) - 72), w.record.external_id)
-    )
+    assistant = min(full_time, key=fit)
     lead = next(
         w for w in full_time if w.record.team is assistant.record.team and w is not assistant
     )
@@ -138,7 +150,7 @@ def make_users(
             SocialWorker.objects.filter(user=user).exclude(pk=worker.pk).update(user=None)
             worker.user = user
             worker.save(update_fields=["user"])
-            clients = caseload.get(worker.pk, 0)
+            clients = len(caseload[worker.pk])
             description = _("%(team)s, %(clients)s cliënten vandaag") % {
                 "team": worker.team,
                 "clients": clients,

@@ -272,6 +272,7 @@ class RecordBuilder(ProgrammeRows):
         registered = (placement.end or placement.planned_end) - days(rng.uniform(0, 40))
         if registered > self.today or registered < placement.start:
             return
+        ended: D | None
         if job_start is not None:
             ended = job_start - ONE_DAY
         else:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Max
 
 from casework.demo import shape
 from casework.demo.timeline import ONE_DAY, Person, Spell, Timeline, days
@@ -42,6 +41,7 @@ class RowBuilder:
         programmes: dict[str, Programme],
         workers: list[Worker],
         rng: random.Random,
+        highest_ids: dict[type[models.Model], int],
     ) -> None:
         self.t = timeline
         self.today = timeline.today
@@ -50,7 +50,7 @@ class RowBuilder:
         self.workers = workers
         self.rng = rng
         self.records: dict[type[models.Model], list[dict[str, Any]]] = defaultdict(list)
-        self.last_ids: dict[type[models.Model], int] = {}
+        self.last_ids = dict(highest_ids)
         self.counters: dict[str, int] = defaultdict(int)
         self.duo_people: set[int] = set()  # DUO for a JOB: once per person
         self.staffing: dict[int, tuple[list[Worker], list[float]]] = {}
@@ -65,9 +65,6 @@ class RowBuilder:
     def next_id(self, model: type[models.Model]) -> int:
         """Primary keys are given here, so that records can refer to each other before
         they are inserted (after the highest one in the table)."""
-        if model not in self.last_ids:
-            highest = model._default_manager.aggregate(highest=Max("pk"))["highest"]
-            self.last_ids[model] = highest or 0
         self.last_ids[model] += 1
         return self.last_ids[model]
 

@@ -20,7 +20,7 @@ from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
 from casework.demo import shape
-from casework.demo.bulk import insert_rows, reset_sequences
+from casework.demo.bulk import highest_id, insert_rows, reset_sequences
 from casework.demo.logins import DEMO_LOGINS, DemoLogin, make_users
 from casework.demo.names import FLEMISH_FIRST_NAMES, FLEMISH_LAST_NAMES
 from casework.demo.records import RecordBuilder
@@ -98,6 +98,7 @@ def delete_demo_organisation(code: str = shape.CODE) -> None:
     if organisation is None:
         return
     for model in reversed(CREATE_ORDER):
+        rows: models.QuerySet[Any]
         if model is ProgrammeFunding:
             rows = model._default_manager.filter(programme__organisation=organisation)
         else:
@@ -117,7 +118,7 @@ def delete_demo_organisation(code: str = shape.CODE) -> None:
                 linked.delete()
         connection = connections[router.db_for_write(model)]
         table = connection.ops.quote_name(model._meta.db_table)
-        column = connection.ops.quote_name(model._meta.get_field("organisation").column)
+        column = connection.ops.quote_name("organisation_id")  # OrganisationRecord
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [organisation.pk])
     SocialWorker.objects.filter(organisation=organisation).delete()
@@ -161,6 +162,7 @@ def seed_demo(*, today: D) -> DemoSummary:
     began = time.monotonic()
     rng = random.Random(shape.SEED)
     with writes_by(source="command:seed_demo"):
+        highest_ids = {model: highest_id(model) for model in CREATE_ORDER}  # before deleting
         delete_demo_organisation()
         organisation = organisation_get_or_create(
             code=shape.CODE, name=shape.NAME, nis_code=shape.NIS_CODE
@@ -182,7 +184,7 @@ def seed_demo(*, today: D) -> DemoSummary:
         timeline.add_other_aid(max(0, wanted - followed_on(timeline, shape.REFERENCE_LAST)))
 
         programmes = {p.code: p for p in Programme.objects.filter(organisation=organisation)}
-        builder = RecordBuilder(timeline, organisation, programmes, workers, rng)
+        builder = RecordBuilder(timeline, organisation, programmes, workers, rng, highest_ids)
         records = builder.build()
         logins = make_users(organisation, workers, records, today)
         add_notes(builder, records, today, logins)
@@ -289,7 +291,14 @@ def add_notes(
 def record_counts(organisation: Organisation) -> dict[str, int]:
     """How many records of each kind the organisation has (for re-run checks)."""
     counts = {}
-    for model in (*CREATE_ORDER, SocialWorker, Team, Population, Programme):
+    models_: tuple[type[models.Model], ...] = (
+        *CREATE_ORDER,
+        SocialWorker,
+        Team,
+        Population,
+        Programme,
+    )
+    for model in models_:
         manager = model._default_manager
         if model is ProgrammeFunding:
             queryset = manager.filter(programme__organisation=organisation)

@@ -350,7 +350,8 @@ class Timeline:
     def _place(self, spell: Spell) -> None:
         rng = self.rng
         person = spell.person
-        start = spell.end + ONE_DAY  # type: ignore[operator]
+        assert spell.end is not None  # only spells that ended lead to a placement
+        start = spell.end + ONE_DAY
         age = person.age_on(start)
         months = 12 if age < 36 else 18 if age < 50 else 24  # days of work for benefits
         planned_end = add_months(start, months) - ONE_DAY

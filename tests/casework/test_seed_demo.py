@@ -352,6 +352,23 @@ def test_the_work_queue_has_current_items(demo):
     )
 
 
+def test_the_demo_assistants_work_queue_shows_every_kind_of_item(demo):
+    from casework.workqueue import social_worker_queue
+
+    assistant = get_user_model().objects.get(username="assistent").social_worker
+    rules = Counter(item.rule for item in social_worker_queue(assistant, today=TODAY))
+    assert set(rules) >= {
+        "gpmi_to_sign",
+        "gpmi_evaluation",
+        "article60_ending",
+        "vdab_missing",
+        "mmpp_exit_conversation",
+        "referral_outcome",
+        "jobroad_free_places",
+    }
+    assert sum(rules.values()) < 40  # a day's work, not a wall of red
+
+
 # --- Every record is valid by the models' rules --------------------------------------------
 
 
@@ -465,6 +482,23 @@ def test_demo_passwords_pass_the_validators_and_log_in(demo):
         assert authenticate(request, username=login.username, password=login.password) == user
 
 
+def test_every_admin_list_of_the_demo_loads_with_few_queries(demo, client):
+    from django.contrib import admin
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(get_user_model().objects.get(username="beheerder"))
+    for model in admin.site._registry:
+        if model._meta.app_label not in ("casework", "partners"):
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        # 50 rows a page: a query per row would show here.
+        assert len(queries.captured_queries) <= 15, (url, len(queries.captured_queries))
+
+
 def test_the_admin_shows_the_demo_records(demo, client):
     client.force_login(get_user_model().objects.get(username="beheerder"))
     response = client.get(
@@ -538,3 +572,14 @@ def test_an_organisation_with_records_not_from_the_demo_is_not_replaced(demo):
         call_command("seed_demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
     assert Client.objects.filter(organisation=demo, external_id="c-42").exists()
     assert of(IncomeRight, demo).exists()
+
+
+def test_a_re_run_never_reuses_an_id(demo):
+    """New ids lie above every id the tables have had, so that nothing that still refers
+    to an old id (a log line, another transaction) can point at a new record."""
+    highest = Client.objects.order_by("-pk").values_list("pk", flat=True).first()
+    call_command("seed_demo", "--today", "2025-03-31", stdout=io.StringIO())
+    again = Organisation.objects.get(code="mechelen")
+    assert of(Client, again).order_by("pk").values_list("pk", flat=True).first() > highest
+    # The database hands out ids above the demo's too.
+    assert ClientFactory(organisation=again).pk > highest

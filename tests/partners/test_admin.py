@@ -194,3 +194,17 @@ def test_staff_team_colleague_sees_placements_but_not_health_data(client, organi
     sara_mmpp = sara.mmpp_screenings.get()
     # Not found for this user: the admin sends them back to its index.
     assert client.get(admin_url(MmppScreening, "change", sara_mmpp.pk)).status_code == 302
+
+
+def test_programme_choices_on_a_client_are_those_of_its_organisation(admin_client, client_file):
+    from casework.services import organisation_get_or_create
+
+    organisation_get_or_create(code="lier", name="OCMW Lier")
+    ProgrammeFactory(organisation=client_file.organisation, code="jobroad", name="JobRoad")
+    response = admin_client.get(admin_url(Client, "change", client_file.pk))
+    [referrals] = [
+        i for i in response.context["inline_admin_formsets"] if i.formset.model is Referral
+    ]
+    choices = referrals.formset.empty_form.fields["programme"].queryset
+    assert choices.exists()
+    assert set(choices.values_list("organisation", flat=True)) == {client_file.organisation_id}
