@@ -495,3 +495,21 @@ def test_swapping_national_numbers_of_stored_clients_is_refused_without_writing(
     assert len(problems) == 1
     assert problems[0].startswith("clients.csv:0: -: De database weigert de bundel")
     assert snapshot() == before
+
+
+def test_a_column_twice_in_the_header_and_an_empty_file_are_refused(tmp_path):
+    files = base_files()
+    files["population.csv"] = "year,inhabitants,year\n2024,88000,2025\n"
+    files["employment.csv"] = ""
+    problems = import_problems(write_bundle(tmp_path / "b", files))
+    assert problems == [
+        "population.csv:1: year: Deze kolom staat twee keer in de kop.",
+        "employment.csv:1: -: Het bestand is leeg; de eerste regel is de kop.",
+    ]
+
+
+def test_a_file_with_only_a_header_is_fine(tmp_path):
+    files = base_files()
+    files["employment.csv"] = "id,client,start_date,end_date,contract\r\n"
+    import_ok(write_bundle(tmp_path / "b", files))
+    assert Organisation.objects.get().code == "mechelen"
