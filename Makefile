@@ -77,6 +77,7 @@ bench: install
 	$(PY) benchmarks/bench_records.py
 	$(PY) benchmarks/bench_council_report.py
 	$(PY) benchmarks/bench_seed_demo.py
+	$(PY) benchmarks/bench_audit.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts
