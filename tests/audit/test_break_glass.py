@@ -174,3 +174,10 @@ def test_anonymous_users_go_to_the_login_page(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_menu_links_to_break_glass_for_casework_roles_only(world, client):
+    client.force_login(world.user("sa"))
+    assert f'href="{URL}"' in client.get(reverse("casework:home")).content.decode()
+    client.force_login(world.user("manager"))
+    assert f'href="{URL}"' not in client.get(reverse("casework:home")).content.decode()
