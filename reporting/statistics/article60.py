@@ -57,8 +57,14 @@ def article60(params: ReportParameters) -> dict[str, Any]:
         aggregates[f"to_work_{span.key}"] = Count(
             "pk", filter=ended & Q(outcome__in=TO_WORK_OR_TRAINING)
         )
-    counts = Article60Placement.objects.filter(organisation=params.organisation).aggregate(
-        **aggregates
+    # Only placements that can count somewhere: overlapping the years or the reference month
+    # (a placement ending in a year overlaps that year).
+    first = min(params.calendar_years[0].first, reference.first)
+    last = max(params.calendar_years[-1].last, reference.last)
+    counts = (
+        Article60Placement.objects.filter(organisation=params.organisation)
+        .filter(known_overlap_q(params, first, last))
+        .aggregate(**aggregates)
     )
 
     employed_by_month = {str(month): counts[month_alias(month)] for month in params.months}

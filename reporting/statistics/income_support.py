@@ -64,7 +64,15 @@ def income_support(params: ReportParameters) -> dict[str, Any]:
                 distinct=True,
                 filter=Q(kind=kind) & known_overlap_q(params, span.first, span.last),
             )
-    counts = IncomeRight.objects.filter(organisation=params.organisation).aggregate(**aggregates)
+    # Only rights that can count somewhere: overlapping the years or the reference month.
+    years = params.calendar_years
+    first = min(years[0].first, month.first)
+    last = max(years[-1].last, month.last)
+    counts = (
+        IncomeRight.objects.filter(organisation=params.organisation)
+        .filter(known_overlap_q(params, first, last))
+        .aggregate(**aggregates)
+    )
     inhabitants = (
         Population.objects.filter(organisation=params.organisation, year=month.year)
         .values_list("inhabitants", flat=True)

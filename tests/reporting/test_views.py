@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -126,7 +127,7 @@ def test_without_parameters_the_page_shows_last_year(client, staff, data):
     client.force_login(staff.users["lead"])
     response = client.get(PAGE)
     assert response.status_code == 200
-    last_year = datetime.date.today().year - 1
+    last_year = timezone.localdate().year - 1
     form = response.context["form"]
     assert str(form.cleaned_data["from"]) == f"{last_year}-01"
     assert str(form.cleaned_data["to"]) == f"{last_year}-12"
