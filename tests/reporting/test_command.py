@@ -116,8 +116,9 @@ def test_xlsx_is_not_written_to_a_text_stream(data):
             "na haar einde",
         ),
         (["mechelen", *ARGS, "--as-of", "30/06/2025"], "Ongeldige datum"),
-        (["mechelen", "--to", "2025-06", "--reference-month", "2025-01"], "--from"),
-        (["mechelen", *ARGS, "--format", "pdf"], "pdf"),
+        (["mechelen", "--to", "2025-06", "--reference-month", "2025-01"], "Geef ook --from op"),
+        (["mechelen", "--from", "2024-01"], "Geef ook --to, --reference-month op"),
+        (["mechelen", *ARGS, "--format", "pdf"], "Onbekend formaat 'pdf'"),
     ],
 )
 def test_invalid_parameters_give_a_clear_error(data, args, message):

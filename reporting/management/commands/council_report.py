@@ -40,23 +40,45 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # Required options and the format are checked in `parameters` (a Dutch message),
+        # not by argparse (whose messages are English).
         parser.add_argument("organisation", metavar="ORGANISATION_CODE")
         parser.add_argument(
-            "--from", dest="period_from", required=True, metavar="YYYY-MM", help="eerste maand"
+            "--from", dest="period_from", metavar="YYYY-MM", help="eerste maand (verplicht)"
         )
         parser.add_argument(
-            "--to", dest="period_to", required=True, metavar="YYYY-MM", help="laatste maand"
+            "--to", dest="period_to", metavar="YYYY-MM", help="laatste maand (verplicht)"
         )
         parser.add_argument(
-            "--reference-month", required=True, metavar="YYYY-MM", help="referentiemaand"
+            "--reference-month", metavar="YYYY-MM", help="referentiemaand (verplicht)"
         )
         parser.add_argument(
             "--as-of", metavar="YYYY-MM-DD", help="opmaakdatum (standaard: vandaag)"
         )
-        parser.add_argument("--format", choices=FORMATS, default="json")
+        parser.add_argument(
+            "--format", default="json", metavar="json|csv|xlsx", help="standaard: json"
+        )
         parser.add_argument("--output", metavar="FILE", help="schrijf naar dit bestand")
 
     def parameters(self, options: dict[str, Any]) -> ReportParameters:
+        missing = [
+            option
+            for option, key in (
+                ("--from", "period_from"),
+                ("--to", "period_to"),
+                ("--reference-month", "reference_month"),
+            )
+            if not options.get(key)
+        ]
+        if missing:
+            raise CommandError(
+                _("Geef ook %(options)s op (JJJJ-MM).") % {"options": ", ".join(missing)}
+            )
+        if options["format"] not in FORMATS:
+            raise CommandError(
+                _("Onbekend formaat %(format)s: kies json, csv of xlsx.")
+                % {"format": repr(options["format"])}
+            )
         organisation = Organisation.objects.filter(code=options["organisation"]).first()
         if organisation is None:
             raise CommandError(
