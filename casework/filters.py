@@ -2,7 +2,7 @@
 
 The filter works on a queryset that already starts from
 `Client.objects.visible_to(user)` and carries the annotations of
-`casework.tables.with_caseload_status`; a filter can only narrow it.
+`ClientQuerySet.with_status`; a filter can only narrow it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ import datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -65,6 +66,29 @@ class ScreeningQuerySet(PeriodQuerySet):
     end_field = "ended_on"
 
 
+class AssignmentQuerySet(PeriodQuerySet):
+    """Assignments of clients to social workers.
+
+    The caseload on a day is the number of distinct clients with an assignment
+    running that day: the one definition behind the team view and the council
+    report's `caseload` statistic.
+    """
+
+    def caseload_on(self, day: datetime.date) -> int:
+        """How many distinct clients have one of these assignments running on `day`."""
+        counted = self.active_on(day).aggregate(n=Count("client", distinct=True))
+        return int(counted["n"] or 0)
+
+    def caseload_per_team_on(self, day: datetime.date) -> dict[int | None, int]:
+        """The caseload on `day` per team of the social worker (team pk, None: no team)."""
+        rows = (
+            self.active_on(day)
+            .values_list("social_worker__team")
+            .annotate(n=Count("client", distinct=True))
+        )
+        return {team_id: n for team_id, n in rows}
+
+
 class SocialWorkerQuerySet(PeriodQuerySet):
     def employed_on(self, day: datetime.date) -> Self:
         # An unknown start date means "employed since before Traject knew".
@@ -72,6 +96,12 @@ class SocialWorkerQuerySet(PeriodQuerySet):
             (Q(start_date__isnull=True) | Q(start_date__lte=day))
             & (Q(end_date__isnull=True) | Q(end_date__gte=day))
         )
+
+    def with_caseload(self, day: datetime.date) -> Self:
+        """Annotate `caseload`: the distinct clients with an assignment to them running on `day`
+        (the definition of `AssignmentQuerySet.caseload_on`, per social worker)."""
+        running = overlap_q(day, day, "start_date", "end_date", prefix="assignments__")
+        return self.annotate(caseload=Count("assignments__client", filter=running, distinct=True))
 
 
 class ClientQuerySet(models.QuerySet):
@@ -89,6 +119,34 @@ class ClientQuerySet(models.QuerySet):
         from casework.access import visible_clients_filter
 
         return self.filter(visible_clients_filter(user)).distinct()
+
+    def with_status(self, day: datetime.date) -> Self:
+        """Annotate what runs on `day` (one query, whatever the number of clients):
+        `income_kind`, `income_category` (the latest income right running),
+        `gpmi_since` (the latest GPMI running), `article60_since` and
+        `article60_until` (the latest article-60 placement running; its actual end,
+        else its planned end) and `vdab_since` (the latest VDAB registration running)."""
+        from casework.models import IncomeRight, Trajectory, TrajectoryKind
+        from partners.models import Article60Placement, VdabRegistration
+
+        income = IncomeRight.objects.filter(client=OuterRef("pk")).active_on(day)
+        income = income.order_by("-start_date")
+        gpmi = Trajectory.objects.filter(client=OuterRef("pk"), kind=TrajectoryKind.GPMI)
+        gpmi = gpmi.active_on(day).order_by("-start_date")
+        placement = Article60Placement.objects.filter(client=OuterRef("pk")).active_on(day)
+        placement = placement.order_by("-start_date").annotate(
+            ends=Coalesce("end_date", "planned_end_date")
+        )
+        vdab = VdabRegistration.objects.filter(client=OuterRef("pk")).active_on(day)
+        vdab = vdab.order_by("-registered_on")
+        return self.annotate(
+            income_kind=Subquery(income.values("kind")[:1]),
+            income_category=Subquery(income.values("category")[:1]),
+            gpmi_since=Subquery(gpmi.values("start_date")[:1]),
+            article60_since=Subquery(placement.values("start_date")[:1]),
+            article60_until=Subquery(placement.values("ends")[:1]),
+            vdab_since=Subquery(vdab.values("registered_on")[:1]),
+        )
 
     def assigned_to(self, social_worker: Any, day: datetime.date) -> Self:
         return self.filter(

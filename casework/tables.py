@@ -1,8 +1,8 @@
 """Tables of the casework pages (django-tables2): presentation only.
 
-The caseload table reads the status of each client from annotations made by
-`with_caseload_status` in one query per page, so the number of queries does not
-grow with the number of rows.
+The caseload table reads the status of each client from the annotations of
+`ClientQuerySet.with_status` (casework/querysets.py), made in one query per
+page, so the number of queries does not grow with the number of rows.
 """
 
 from __future__ import annotations
@@ -11,46 +11,14 @@ import datetime
 from typing import Any
 
 import django_tables2 as tables
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import (
-    Client,
-    IncomeCategory,
-    IncomeKind,
-    IncomeRight,
-    Trajectory,
-    TrajectoryKind,
-)
+from casework.models import Client, IncomeCategory, IncomeKind
 from casework.workqueue import WorkItem
-from partners.models import Article60Placement, VdabRegistration
 
 TABLE_TEMPLATE = "django_tables2/traject.html"
-
-
-def with_caseload_status(clients: QuerySet[Client], today: datetime.date) -> QuerySet[Client]:
-    """Annotate each client with what runs today: income right, GPMI, article 60, VDAB."""
-    income = IncomeRight.objects.filter(client=OuterRef("pk")).active_on(today)
-    income = income.order_by("-start_date")
-    gpmi = Trajectory.objects.filter(client=OuterRef("pk"), kind=TrajectoryKind.GPMI)
-    gpmi = gpmi.active_on(today).order_by("-start_date")
-    placement = Article60Placement.objects.filter(client=OuterRef("pk")).active_on(today)
-    placement = placement.order_by("-start_date").annotate(
-        ends=Coalesce("end_date", "planned_end_date")
-    )
-    vdab = VdabRegistration.objects.filter(client=OuterRef("pk")).active_on(today)
-    vdab = vdab.order_by("-registered_on")
-    return clients.annotate(
-        income_kind=Subquery(income.values("kind")[:1]),
-        income_category=Subquery(income.values("category")[:1]),
-        gpmi_since=Subquery(gpmi.values("start_date")[:1]),
-        article60_since=Subquery(placement.values("start_date")[:1]),
-        article60_until=Subquery(placement.values("ends")[:1]),
-        vdab_since=Subquery(vdab.values("registered_on")[:1]),
-    )
 
 
 def _d(day: datetime.date | None) -> str:

@@ -72,6 +72,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casework.access import health_data_clients_filter
 from casework.models import (
     Assignment,
     Client,
@@ -456,21 +457,31 @@ def work_queue(
 
 
 def social_worker_queue(
-    social_worker: Any, *, today: datetime.date | None = None
+    social_worker: Any, *, viewer: Any = None, today: datetime.date | None = None
 ) -> list[WorkItem]:
     """The queue of one social assistant: the clients assigned to them today.
 
-    They follow these clients, so they may see their health data (see
-    `casework.access.can_see_health_data`).
+    Health-data items only for the clients whose health data `viewer` (the user
+    looking at the queue) may see (`casework.access.health_data_clients_filter`);
+    none without a viewer.
     """
     today = today or timezone.localdate()
     clients = Client.objects.assigned_to(social_worker, today)
     return work_queue(
         clients=clients,
         today=today,
-        health_clients=clients,
+        health_clients=_health_clients(clients, viewer, today),
         organisation_ids=[social_worker.organisation_id],
     )
+
+
+def _health_clients(
+    clients: QuerySet[Client], viewer: Any, today: datetime.date
+) -> QuerySet[Client] | None:
+    """Those of `clients` whose health data `viewer` may see today (None: no viewer)."""
+    if viewer is None:
+        return None
+    return clients.filter(health_data_clients_filter(viewer, today))
 
 
 def team_clients(team: Any, today: datetime.date) -> QuerySet[Client]:
@@ -483,15 +494,15 @@ def team_clients(team: Any, today: datetime.date) -> QuerySet[Client]:
 
 
 def team_queue(
-    team: Any, *, today: datetime.date | None = None, include_health: bool = True
+    team: Any, *, viewer: Any = None, today: datetime.date | None = None
 ) -> list[WorkItem]:
-    """The queue of a team (for its team lead, who may see the team's health data)."""
+    """The queue of a team; health-data items as in `social_worker_queue`."""
     today = today or timezone.localdate()
     clients = team_clients(team, today)
     return work_queue(
         clients=clients,
         today=today,
-        health_clients=clients if include_health else None,
+        health_clients=_health_clients(clients, viewer, today),
         organisation_ids=[team.organisation_id],
     )
 

@@ -29,7 +29,6 @@ from casework.forms import add_service_errors
 from casework.models import Client, Organisation
 from casework.views.base import (
     RoleRequiredMixin,
-    WritesByRequestMixin,
     today,
     user_organisations,
 )
@@ -153,7 +152,7 @@ class ProgrammeDetailView(ProgrammeAccessMixin, View):
         return TemplateResponse(request, "partners/programme_detail.html", context)
 
 
-class SessionDetailView(WritesByRequestMixin, ProgrammeAccessMixin, View):
+class SessionDetailView(ProgrammeAccessMixin, View):
     """/programmes/sessions/<pk>/: a session (JobRoad screening) and referring a client."""
 
     template_name = "partners/session_detail.html"

@@ -17,7 +17,7 @@ from casework.national_number import (
     normalise_national_number,
     validate_national_number,
 )
-from casework.querysets import ClientQuerySet, PeriodQuerySet
+from casework.querysets import AssignmentQuerySet, ClientQuerySet, PeriodQuerySet
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -174,7 +174,7 @@ class Assignment(ClientRecord):
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
 
-    objects = PeriodQuerySet.as_manager()
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("toewijzing")

@@ -1,46 +1,23 @@
-"""What every page shares: who may open it, and who writes what (audit trail)."""
+"""What every page shares: who may open it, and what day it is.
+
+Writes need no wrapping here: `audit.middleware.WriteSourceMiddleware`
+attributes every write of every request to its user, page and (proxy-aware)
+address."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from casework.models import Organisation
-from casework.services import WriteSource, writes_by
-
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def today() -> datetime.date:
     """Today in the organisation's time zone (one place, so tests can move it)."""
     return timezone.localdate()
-
-
-@contextmanager
-def request_writes(request: HttpRequest) -> Iterator[WriteSource]:
-    """Attribute the writes inside the block to the user, this page and their address."""
-    with writes_by(
-        user=request.user,
-        source=f"page:{request.path}",
-        address=request.META.get("REMOTE_ADDR", ""),
-    ) as source:
-        yield source
-
-
-class WritesByRequestMixin:
-    """Class-based views: every POST writes on behalf of the request's user (audit)."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method in WRITE_METHODS:
-            with request_writes(request):
-                return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):

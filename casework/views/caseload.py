@@ -2,7 +2,8 @@
 
 The filter is sent with POST and kept in the session, so that a national number
 typed in the search box never ends up in a URL (browser history, server logs);
-sorting, paging and export are ordinary GET links.
+sorting, paging and export are ordinary GET links. Every export (CSV, XLSX) is
+logged in the audit log with its format and number of rows.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 from django_tables2.paginators import LazyPaginator
 
+from audit.models import AuditAction
+from audit.services import audit_log
 from casework import workqueue
 from casework.access import health_data_clients_filter
 from casework.filters import CaseloadFilter, default_filter_data
 from casework.models import Client
-from casework.tables import CaseloadTable, with_caseload_status
+from casework.tables import CaseloadTable
 from casework.views.base import RoleRequiredMixin, today
 
 SESSION_KEY = "caseload_filter"
@@ -46,7 +49,7 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
     def get_filterset(self) -> CaseloadFilter:
         if not hasattr(self, "_filterset"):
             self.day = today()
-            clients = with_caseload_status(Client.objects.visible_to(self.request.user), self.day)
+            clients = Client.objects.visible_to(self.request.user).with_status(self.day)
             self._filterset = CaseloadFilter(
                 self.filter_data(), clients, request=self.request, today=self.day
             )
@@ -76,6 +79,23 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
         )
         table.next_actions = workqueue.first_item_per_client(items)
         return table
+
+    def create_export(self, export_format: str) -> HttpResponse:
+        """The CSV/XLSX file of the whole selection, logged once in the audit log."""
+        exporter = self.export_class(
+            export_format=export_format,
+            table=self.get_table(**self.get_table_kwargs()),
+            exclude_columns=self.exclude_columns,
+            dataset_kwargs=self.get_dataset_kwargs(),
+        )
+        response = exporter.response(filename=self.get_export_filename(export_format))
+        audit_log(
+            action=AuditAction.EXPORT,
+            request=self.request,
+            object_type="casework.client",
+            changes={"format": export_format, "rows": exporter.dataset.height},
+        )
+        return response
 
     def get_export_filename(self, export_format: str) -> str:
         return f"caseload-{self.day:%Y-%m-%d}.{export_format}"

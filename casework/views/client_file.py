@@ -49,7 +49,7 @@ from casework.models import (
     TrajectoryEvaluation,
 )
 from casework.services import record_create, record_update
-from casework.views.base import RoleRequiredMixin, WritesByRequestMixin, today
+from casework.views.base import RoleRequiredMixin, today
 from partners.forms import (
     Article60PlacementForm,
     EmploymentForm,
@@ -416,7 +416,7 @@ class ClientFileView(RoleRequiredMixin, View):
         return response
 
 
-class RecordFormView(WritesByRequestMixin, RoleRequiredMixin, View):
+class RecordFormView(RoleRequiredMixin, View):
     """Add (GET/POST .../<kind>/new/) or edit (.../<kind>/<record_pk>/) a record of a client.
 
     With htmx the form is swapped into the file; after a save the file body is

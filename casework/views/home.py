@@ -55,11 +55,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
             mine = Client.objects.visible_to(user).filter(
                 pk__in=Client.objects.assigned_to(social_worker, day).values("pk")
             )
-            context["my_items"] = workqueue.social_worker_queue(social_worker, today=day)
+            context["my_items"] = workqueue.social_worker_queue(
+                social_worker, viewer=user, today=day
+            )
             context["my_summary"] = caseload_summary(mine, day)
         team = led_team(user)
         if TEAM_LEAD in roles and team is not None:
-            items = workqueue.team_queue(team, today=day)
+            items = workqueue.team_queue(team, viewer=user, today=day)
             context["team"] = team
             context["team_counts"] = workqueue.count_by_rule(items)
             context["team_overdue"] = sum(1 for item in items if item.overdue)
@@ -95,12 +97,12 @@ class WorkQueueView(RoleRequiredMixin, TemplateView):
             worker = next((m for m in members if str(m.pk) == self.request.GET.get("worker")), None)
             if worker is not None:
                 # One social assistant of the team (the team lead may see their queue).
-                items = workqueue.social_worker_queue(worker, today=day)
+                items = workqueue.social_worker_queue(worker, viewer=user, today=day)
             else:
-                items = workqueue.team_queue(team, today=day)
+                items = workqueue.team_queue(team, viewer=user, today=day)
         elif social_worker is not None:
             scope = "mine"
-            items = workqueue.social_worker_queue(social_worker, today=day)
+            items = workqueue.social_worker_queue(social_worker, viewer=user, today=day)
         else:
             items = []
         counts = workqueue.count_by_rule(items)

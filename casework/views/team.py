@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,7 +27,6 @@ from casework.models import Assignment, Client, SocialWorker, Team
 from casework.services import assignment_transfer
 from casework.views.base import (
     RoleRequiredMixin,
-    WritesByRequestMixin,
     today,
     user_organisations,
     user_social_worker,
@@ -86,27 +85,24 @@ class CaseloadFigures:
 def caseload_figures(
     organisations: QuerySet, day: datetime.date, team: Team | None = None
 ) -> CaseloadFigures:
-    """Caseload per social assistant, per team and in total on `day` (three queries)."""
-    running = Q(assignments__start_date__lte=day) & (
-        Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day)
-    )
+    """Caseload per social assistant, per team and in total on `day` (three queries).
+
+    The caseload is `AssignmentQuerySet.caseload_on`, as in the council report."""
     workers = SocialWorker.objects.filter(organisation__in=organisations).employed_on(day)
-    assignments = Assignment.objects.active_on(day).filter(organisation__in=organisations)
+    assignments = Assignment.objects.filter(organisation__in=organisations)
     if team is not None:
         workers = workers.filter(team=team)
         assignments = assignments.filter(social_worker__team=team)
     workers = (
         workers.select_related("team")
-        .annotate(clients=Count("assignments__client", filter=running, distinct=True))
+        .with_caseload(day)
         .order_by("team__name", "last_name", "first_name")
     )
-    per_team = dict(
-        assignments.values_list("social_worker__team").annotate(n=Count("client", distinct=True))
-    )
+    per_team = assignments.caseload_per_team_on(day)
     rows: dict[int | None, TeamRow] = {}
     for worker in workers:
         row = rows.setdefault(worker.team_id, TeamRow(team=worker.team))
-        row.workers.append(WorkerRow(social_worker=worker, clients=worker.clients))  # type: ignore[attr-defined]
+        row.workers.append(WorkerRow(social_worker=worker, clients=worker.caseload))  # type: ignore[attr-defined]
     for team_id, row in rows.items():
         row.clients = per_team.get(team_id, 0)
     teams = sorted(rows.values(), key=lambda r: (r.team is None, r.team.name if r.team else ""))
@@ -114,7 +110,7 @@ def caseload_figures(
         teams=teams,
         social_workers=sum(len(r.workers) for r in teams),
         fte=sum((r.fte for r in teams), Decimal(0)),
-        clients=assignments.values("client").distinct().count(),
+        clients=assignments.caseload_on(day),
     )
 
 
@@ -156,7 +152,7 @@ def transfer_candidates(user: Any, social_worker: SocialWorker, day: datetime.da
     return Client.objects.visible_to(user).filter(pk__in=moving.values("client_id"))
 
 
-class TransferView(WritesByRequestMixin, RoleRequiredMixin, View):
+class TransferView(RoleRequiredMixin, View):
     """Move a caseload: choose (step 1), confirm the clients (step 2), see what moved."""
 
     permission_required = "casework.transfer_caseload"

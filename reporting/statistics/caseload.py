@@ -39,11 +39,9 @@ def caseload(params: ReportParameters) -> dict[str, Any]:
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=params.as_of))
         .aggregate(headcount=Count("pk"), fte=Sum("fte"))
     )
-    clients = (
-        Assignment.objects.filter(organisation=params.organisation, start_date__lte=params.as_of)
-        .active_on(day)
-        .aggregate(n=Count("client", distinct=True))["n"]
-    )
+    clients = Assignment.objects.filter(
+        organisation=params.organisation, start_date__lte=params.as_of
+    ).caseload_on(day)
     fte = Decimal(workers["fte"] or 0).quantize(Decimal("0.001"))
     return {
         "social_workers": workers["headcount"],

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditAction, AuditEntry
 from casework.views.caseload import SESSION_KEY
 from tests.factories import (
     Article60PlacementFactory,
@@ -224,6 +225,26 @@ def test_export_contains_only_visible_clients(sa, staff):
     content = sa.get(URL + "?export=csv").content.decode("utf-8-sig")
     assert "Mijn" in content
     assert "Ander" not in content
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_an_export_writes_exactly_one_export_entry(sa, staff, export_format):
+    for i in range(3):
+        staff.client_of("sa", last_name=f"Naam{i}")
+    staff.client_of("other_sa", last_name="Ander")
+    sa.get(URL)
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+    response = sa.get(URL + f"?export={export_format}", REMOTE_ADDR="192.0.2.9")
+
+    assert response.status_code == 200
+    [entry] = AuditEntry.objects.filter(action=AuditAction.EXPORT)
+    assert entry.username == "sa"
+    assert entry.object_type == "casework.client"
+    assert entry.changes == {"format": export_format, "rows": 3}
+    assert entry.source == f"page:{URL}"
+    assert entry.address == "192.0.2.9"
+    assert entry.client_id is None
 
 
 def test_anonymous_goes_to_login(client):

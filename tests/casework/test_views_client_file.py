@@ -208,6 +208,29 @@ def test_add_every_kind_of_record(sa, person, kind, data, model):
     assert record.external_id.startswith("t-")
 
 
+def test_a_saved_record_is_attributed_to_the_user_page_and_proxied_address(sa, person, settings):
+    """No view wraps its writes: the audit middleware does it for every request."""
+    from audit.models import AuditAction, AuditEntry
+
+    settings.TRAJECT_PROXY_COUNT = 1
+    response = sa.post(
+        add_url(person, "note"),
+        {"date": "2025-01-15", "text": "Gesprek"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+    )
+    assert response.status_code == 302
+    [entry] = AuditEntry.objects.filter(
+        action=AuditAction.CREATE, object_type="casework.clientnote"
+    )
+    assert (entry.username, entry.source, entry.address, entry.client_id) == (
+        "sa",
+        f"page:{add_url(person, 'note')}",
+        "198.51.100.4",
+        person.pk,
+    )
+
+
 def test_a_note_records_its_author(sa, person, staff):
     sa.post(add_url(person, "note"), {"date": "2025-01-15", "text": "Gesprek"})
     assert ClientNote.objects.get().author == staff.users["sa"]
