@@ -3,6 +3,18 @@ import pytest
 from tests.factories import OrganisationFactory
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (Dutch): a request made in English
+    (cookie, Accept-Language) leaves English active in the thread otherwise."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(code="mechelen", name="OCMW Mechelen")
