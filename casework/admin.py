@@ -49,7 +49,13 @@ from casework.models import (
     TrajectoryEvaluation,
 )
 from casework.querysets import overlap_q
-from casework.services import record_create, record_delete, record_update, writes_by
+from casework.services import (
+    current_write_source,
+    record_create,
+    record_delete,
+    record_update,
+    writes_by,
+)
 
 HEALTH_DATA_PERMISSION = "casework.view_health_data"
 # Fields the services and the database maintain; the admin shows them, never edits them.
@@ -121,8 +127,10 @@ def _refusal(request) -> Refusal | None:
 
 @contextmanager
 def admin_writes(request) -> Iterator[None]:
-    """Attribute the writes of this admin request to its user (audit trail)."""
-    with writes_by(user=request.user, source="admin", address=request.META.get("REMOTE_ADDR", "")):
+    """Attribute the writes of this admin request to its user with source "admin"; the
+    address stays the one the request middleware determined (proxy-aware)."""
+    address = current_write_source().address
+    with writes_by(user=request.user, source="admin", address=address):
         yield
 
 
