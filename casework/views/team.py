@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,14 +32,16 @@ from casework.views.base import (
     user_organisations,
     user_social_worker,
 )
+from reporting.statistics.rounding import round_half_up
 
 TRANSFER_SESSION_KEY = "caseload_transfer_summary"
 
 
 def per_fte(clients: int, fte: Decimal) -> Decimal | None:
+    """Clients per FTE, rounded exactly as the council report's caseload figure."""
     if not fte:
         return None
-    return (Decimal(clients) / fte).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_half_up(Fraction(clients) / Fraction(fte), 2)
 
 
 @dataclass
