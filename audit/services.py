@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditEntry, BreakGlassGrant
 from audit.request_info import client_address
+from casework import bulk
 from casework.services import Change, current_write_source
 
 # Fields never written to `changes` in the clear (the audit trail is sensitive itself).
 MASKED_FIELDS = frozenset({"national_number"})
 # Bookkeeping that says nothing about what changed.
 SKIPPED_FIELDS = frozenset({"created_at", "updated_at"})
-BULK_BATCH_SIZE = 1000
 
 
 def mask_national_number(value: Any) -> Any:
@@ -38,8 +38,13 @@ def mask_national_number(value: Any) -> Any:
     return text[:6] + "*" * max(len(text) - 6, 0)
 
 
+_PLAIN_TYPES = frozenset({type(None), bool, int, float, str})
+
+
 def _json_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    if type(value) in _PLAIN_TYPES:  # most values: one set lookup (bulk imports)
+        return value
+    if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
@@ -151,7 +156,7 @@ def _client_ids(instances: Iterable[models.Model]) -> dict[int, int | None]:
     return result
 
 
-# The columns an entry of the write observer fills, in the order of `_insert_rows`.
+# The columns an entry of the write observer fills, in the order of its rows.
 WRITE_COLUMNS = (
     "at",
     "user_id",
@@ -167,48 +172,6 @@ WRITE_COLUMNS = (
 )
 
 
-def _field(name: str) -> models.Field:
-    field = AuditEntry._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return field
-
-
-def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
-    """INSERT prepared rows of WRITE_COLUMNS, many rows per statement (COPY on PostgreSQL),
-    no model instance per row.
-
-    The importer sends batches of many thousands of records; building a model
-    and compiling an INSERT per row through the ORM cost more than the write
-    itself. Values are prepared by the model's own fields, so the stored form
-    is exactly what `AuditEntry.objects.create` would store.
-    """
-    from django.db import connections, router
-
-    connection = connections[router.db_for_write(AuditEntry)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(_field(name).column)) for name in WRITE_COLUMNS)
-    row_sql = "(" + ", ".join(["%s"] * len(WRITE_COLUMNS)) + ")"
-    limit = connection.features.max_query_params
-    per_statement = BULK_BATCH_SIZE
-    if limit:
-        per_statement = max(1, min(per_statement, limit // len(WRITE_COLUMNS)))
-    table = quote(AuditEntry._meta.db_table)
-    head = f"INSERT INTO {table} ({columns}) VALUES "
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: the fastest way into PostgreSQL, inside the same transaction.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            cursor.execute(
-                head + ", ".join([row_sql] * len(chunk)),
-                [value for row in chunk for value in row],
-            )
-
-
 def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
     """The write observer: one entry per written record, inserted in bulk.
 
@@ -216,18 +179,13 @@ def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
     no entry and an entry that cannot be written stops the write. The entries
     of one batch share their time stamp.
     """
-    from django.db import connections, router
-
-    connection = connections[router.db_for_write(AuditEntry)]
-    field = _field
     written_by = current_write_source()
     user = _user_fields(written_by.user)
     source = (written_by.source or command_source())[:255]
-    address = field("address").get_db_prep_save(written_by.address or None, connection)
-    at = field("at").get_db_prep_save(timezone.now(), connection)
-    changes_field = field("changes")
+    address = written_by.address or None
+    at = timezone.now()
     clients = _client_ids(instance for instance, _changes in items)
-    rows = [
+    rows = (
         (
             at,
             user["user_id"],
@@ -236,14 +194,14 @@ def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
             instance._meta.label_lower,
             str(instance.pk),
             clients.get(id(instance)),
-            changes_field.get_db_prep_save(serialise_changes(changes), connection),
+            serialise_changes(changes),
             "",
             source,
             address,
         )
         for instance, changes in items
-    ]
-    _insert_rows(rows)
+    )
+    bulk.insert(AuditEntry, WRITE_COLUMNS, rows)
 
 
 def audit_client_access(request: Any, client: Any, allowed: bool) -> None:

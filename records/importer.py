@@ -13,20 +13,31 @@ that every file can refer to the ones before it:
    (overlapping periods, session capacity, unique national numbers, records
    of a client whose birth date changes) are checked once all files are read
    (records.setchecks). Every problem is collected.
-2. *Write.* Only when there is no problem at all: the same rows are read and
-   built again, and written with bulk_create / bulk_update in batches, in one
-   transaction. Observers of writes (the audit trail) are told per batch.
+2. *Write.* Only when there is no problem at all, in one transaction. The
+   first pass kept what each new or changed row writes, as the model's
+   cleaning left it, in a temporary file (not in memory); records that rows
+   refer to before they exist have placeholder ids (negative), replaced by
+   the real ones as they are written. New records are written with
+   casework.bulk (COPY on PostgreSQL, executemany on SQLite), changes with
+   one UPDATE per record that checks its version, so that a record somebody
+   edited since it was read is not overwritten. Observers of writes (the
+   audit trail) are told per batch.
 
 Rows are read lazily and handled in batches, so memory does not grow with
-the number of rows beyond small indexes (key -> stand-in of the record).
+the number of rows beyond small indexes (key -> stand-in of the record, and
+placeholder -> id while writing).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
+import pickle
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -36,12 +47,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import services
+from casework import bulk, services
 from casework.models import Organisation, Team
 from partners.models import Programme
 from records import instances
 from records.bundle import NO_COLUMN, Bundle, BundleError, CsvFile, Problem, Row
-from records.instances import Shape, stand_in
+from records.instances import Shape, bare, stand_in
 from records.progress import Progress
 from records.setchecks import SetChecks
 from records.spec import (
@@ -59,6 +70,7 @@ from records.spec import (
 from records.values import CellError, parse_cell
 
 BATCH_SIZE = 1000
+WRITE_BATCH_SIZE = 5000
 _CREATE, _UPDATE = "create", "update"
 _NOTHING = (None, "")
 _EMPTY = object()  # an empty cell, before it is known what that means for the field
@@ -101,6 +113,10 @@ class _Refused(Exception):
     """Leaves the import's transaction (rolling it back) when a problem was found."""
 
 
+class _Conflict(Exception):
+    """A record changed (or disappeared) between its validation and its update."""
+
+
 def import_bundle(
     path: str | Path,
     *,
@@ -122,25 +138,11 @@ def import_bundle(
             Bundle(path) as bundle,
             services.writes_by(user=user, source=source, address=address),
         ):
-            importer = Importer(bundle, progress)
-            if dry_run:
-                result = importer.validate()
-            else:
-                result = importer.result
-                try:
-                    with transaction.atomic():
-                        if not importer.validate().ok:
-                            raise _Refused
-                        try:
-                            importer.write()
-                        except IntegrityError as exc:
-                            # A rule only the database knows, or a change made by
-                            # somebody else since the validation: still nothing written.
-                            importer.refused_by_database(exc)
-                            raise _Refused from exc
-                        result.written = True
-                except _Refused:
-                    pass
+            importer = Importer(bundle, progress, keep_writes=not dry_run)
+            try:
+                result = importer.run(dry_run)
+            finally:
+                importer.close()
     except BundleError as exc:
         file = exc.file or Path(path).name
         result = ImportResult(problems=[Problem(file, 0, NO_COLUMN, str(exc))])
@@ -155,40 +157,151 @@ def _batched(iterable: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-@dataclass
-class _Batch:
-    shape: Shape
-    creates: list[tuple[tuple, models.Model]] = field(default_factory=list)
-    updates: list[tuple[models.Model, dict[str, Any]]] = field(default_factory=list)
+class _Spool:
+    """What the first pass found to write, per file and kind of write, kept in a
+    temporary file in chunks (pickled lists), so that memory stays bounded."""
+
+    def __init__(self, keep: bool) -> None:
+        self.keep = keep
+        self.file = tempfile.TemporaryFile() if keep else None  # noqa: SIM115 (closed by close())
+        self.pending: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        self.chunks: dict[tuple[str, str], list[int]] = defaultdict(list)
+
+    def add(self, file: str, phase: str, item: Any) -> None:
+        if not self.keep:
+            return
+        items = self.pending[(file, phase)]
+        items.append(item)
+        if len(items) >= WRITE_BATCH_SIZE:
+            self._dump((file, phase))
+
+    def _dump(self, where: tuple[str, str]) -> None:
+        items = self.pending.pop(where, None)
+        if items and self.file is not None:
+            self.file.seek(0, 2)
+            self.chunks[where].append(self.file.tell())
+            pickle.dump(items, self.file, pickle.HIGHEST_PROTOCOL)
+
+    def has(self, file: str, phase: str) -> bool:
+        return bool(self.pending.get((file, phase)) or self.chunks.get((file, phase)))
+
+    def chunks_of(self, file: str, phase: str) -> Iterator[list[Any]]:
+        self._dump((file, phase))
+        assert self.file is not None
+        for offset in self.chunks.pop((file, phase), []):
+            self.file.seek(offset)
+            yield pickle.load(self.file)  # noqa: S301 (our own file, written above)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a model's records are written: the values kept per new record (every
+    concrete field but the primary key and the time stamps) and where the
+    references among them are."""
+
+    attnames: tuple[str, ...]
+    references: tuple[int, ...]  # positions in attnames
+    stamps: tuple[str, ...]  # set to the time of writing
+    versioned: bool
+
+    @property
+    def insert_attnames(self) -> tuple[str, ...]:
+        return ("id", *self.attnames, *self.stamps)
+
+    @functools.cached_property
+    def values(self) -> Callable[[models.Model], tuple[Any, ...]]:
+        """The kept values of an instance, as a tuple."""
+        getter = operator.attrgetter(*self.attnames)
+        if len(self.attnames) == 1:
+            return lambda instance: (getter(instance),)
+        return getter
+
+
+@functools.cache
+def _layout(model: type[models.Model]) -> _Layout:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamps = tuple(
+        f.attname
+        for f in fields
+        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)
+    )
+    kept = [f for f in fields if f.attname not in stamps]
+    return _Layout(
+        attnames=tuple(f.attname for f in kept),
+        references=tuple(i for i, f in enumerate(kept) if f.is_relation),
+        stamps=stamps,
+        versioned=any(f.attname == "version" for f in fields),
+    )
+
+
+# What observers of an update learn of the record besides its id: its key, and the
+# attributes the audit trail reads to find the client the record belongs to.
+_IDENTITY_ATTNAMES = ("external_id", "client_id", "trajectory_id")
 
 
 class Importer:
     """One import of one bundle: `validate()` first, then `write()` if it found nothing."""
 
-    def __init__(self, bundle: Bundle, progress: Progress) -> None:
+    def __init__(self, bundle: Bundle, progress: Progress, *, keep_writes: bool = True) -> None:
         self.bundle = bundle
         self.progress = progress
         self.result = ImportResult()
         self.setchecks = SetChecks(self)
-        self.writing = False
         self.writing_file = ORGANISATION.name
         self.organisation: Organisation | None = None
         self.organisation_id: Any = None
         self.organisation_row: dict[str, str] = {}
-        # From the first pass to the second: the rows that create or change a record,
-        # and the values the model's cleaning normalised ((file, key) -> {field: value}).
-        self.to_write: dict[str, dict[tuple, str]] = defaultdict(dict)
-        self.phases: dict[str, set[str]] = defaultdict(set)
-        self.normalised: dict[tuple[str, tuple], dict[str, Any]] = {}
+        # From the first pass to the second: what to write (not kept in a dry run),
+        # and the records that exist only as placeholders until then.
+        self.spool = _Spool(keep_writes)
+        self.new_teams: dict[str, int] = {}  # name -> placeholder
+        self.default_programmes: dict[str, int] = {}  # code -> placeholder
+        self.ids: dict[int, int] = {}  # placeholder -> id, while writing
+        self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
+        self.refs: dict[str, dict[Any, models.Model | None]] = {}  # file -> key -> stand-in
+        self.broken: set[str] = set()  # files whose rows could not be read
+        self.teams: dict[str, Team | None] = {}
+        self._stored_teams: dict[str, int] | None = None
+        self._existing_keys: dict[str, dict[tuple, int]] = {}
+        self._placeholder = itertools.count(-1, -1)  # ids of records not written yet
 
     # --- the two passes ------------------------------------------------------------------
+
+    def run(self, dry_run: bool) -> ImportResult:
+        """Validate; unless this is a dry run, write in the same transaction if all is well."""
+        if dry_run:
+            return self.validate()
+        try:
+            with transaction.atomic():
+                if not self.validate().ok:
+                    raise _Refused
+                try:
+                    self.write()
+                except _Conflict:
+                    self.changed_meanwhile()
+                    raise _Refused from None
+                except IntegrityError as exc:
+                    # A rule only the database knows: still nothing written.
+                    self.refused_by_database(exc)
+                    raise _Refused from exc
+                self.result.written = True
+        except _Refused:
+            pass
+        return self.result
+
+    def close(self) -> None:
+        self.spool.close()
 
     def validate(self) -> ImportResult:
         for name in self.bundle.unknown:
             self._problem(
                 name, 1, NO_COLUMN, _("Onbekend bestand: geen deel van een recordbundel.")
             )
-        self._start_pass()
         self._read_organisation()
         for spec in FILES[1:]:
             if spec.name in self.bundle.members:
@@ -198,8 +311,12 @@ class Importer:
         return self.result
 
     def write(self) -> None:
-        self.writing = True
-        self.setchecks.active = False
+        """Write what the first pass kept: per file, changes first, then new records.
+
+        Changes go first: a bundle that ends a stored period and adds the next one
+        must not overlap them even for a moment (the database checks non-overlap
+        and uniqueness row by row).
+        """
         row = self.organisation_row
         stored = self.organisation
         # A column left out keeps the stored value, as in every other file.
@@ -207,12 +324,39 @@ class Importer:
         self.organisation = services.organisation_get_or_create(
             code=row["code"], name=row["name"], nis_code=nis_code
         )
-        self._start_pass()
+        if stored is None:
+            self.ids[self.organisation_id] = self.organisation.pk
         self.organisation_id = self.organisation.pk
-        self._load_refs()
+        for name, placeholder in self.new_teams.items():
+            team = services.team_get_or_create(organisation=self.organisation, name=name)
+            self.ids[placeholder] = team.pk
+        if self.default_programmes:
+            programmes = Programme.objects.filter(organisation=self.organisation)
+            pks = dict(programmes.values_list("code", "pk"))
+            for code, placeholder in self.default_programmes.items():
+                self.ids[placeholder] = pks[code]
         for spec in FILES[1:]:
-            if spec.name in self.bundle.members:
-                self._write_file(spec)
+            if not (self.spool.has(spec.name, _UPDATE) or self.spool.has(spec.name, _CREATE)):
+                continue
+            self.writing_file = spec.name
+            self.progress.start(spec.name, writing=True)
+            for items in self.spool.chunks_of(spec.name, _UPDATE):
+                self._write_updates(spec, items)
+                self.progress.advance(len(items))
+            for items in self.spool.chunks_of(spec.name, _CREATE):
+                self._write_creates(spec, items)
+                self.progress.advance(len(items))
+
+    def changed_meanwhile(self) -> None:
+        self._problem(
+            self.writing_file,
+            0,
+            NO_COLUMN,
+            _(
+                "Een record is gewijzigd of verwijderd sinds de bundel werd gecontroleerd; "
+                "er is niets geschreven. Importeer de bundel opnieuw."
+            ),
+        )
 
     def refused_by_database(self, exc: IntegrityError) -> None:
         self._problem(
@@ -222,15 +366,6 @@ class Importer:
             _("De database weigert de bundel; er is niets geschreven: %(error)s")
             % {"error": str(exc).strip().splitlines()[0]},
         )
-
-    def _start_pass(self) -> None:
-        self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
-        self.refs: dict[str, dict[Any, models.Model | None]] = {}  # file -> key -> stand-in
-        self.broken: set[str] = set()  # files whose rows could not be read
-        self.teams: dict[str, Team | None] = {}
-        self._stored_teams: dict[str, int] | None = None
-        self._existing_keys: dict[str, dict[tuple, int]] = {}
-        self._placeholder = itertools.count(-1, -1)  # ids of records not written yet
 
     def _problem(self, file: str, line: int, column: str, message: Any) -> None:
         self.result.problems.append(Problem(file, line, column, str(message)))
@@ -304,7 +439,8 @@ class Importer:
             if spec.model is Programme:
                 # The standard programmes exist in every organisation (the write makes sure).
                 for code in Programme.DEFAULTS.keys() - index.keys():
-                    index[code] = self._stand_in(spec, next(self._placeholder), [])
+                    self.default_programmes[code] = placeholder = next(self._placeholder)
+                    index[code] = self._stand_in(spec, placeholder, [])
             self.refs[spec.name] = index
 
     def _stand_in(self, spec: FileSpec, pk: Any, attrs: Iterable[Any]) -> models.Model:
@@ -326,24 +462,23 @@ class Importer:
             self.broken.add(spec.name)
             return None
         readable = True
-        if not self.writing:
-            for position, name in enumerate(header):
-                if name not in spec.column_by_name:
-                    known = ", ".join(c.name for c in spec.columns)
-                    self._problem(
-                        spec.name,
-                        1,
-                        name or NO_COLUMN,
-                        _("Onbekende kolom (kolom %(position)s); verwacht: %(known)s.")
-                        % {"position": position + 1, "known": known},
-                    )
-                elif header.index(name) != position:
-                    self._problem(spec.name, 1, name, _("Deze kolom staat twee keer in de kop."))
-                    readable = False
-            for name in spec.required:
-                if name not in header:
-                    self._problem(spec.name, 1, name, _("Verplichte kolom ontbreekt."))
-                    readable = False
+        for position, name in enumerate(header):
+            if name not in spec.column_by_name:
+                known = ", ".join(c.name for c in spec.columns)
+                self._problem(
+                    spec.name,
+                    1,
+                    name or NO_COLUMN,
+                    _("Onbekende kolom (kolom %(position)s); verwacht: %(known)s.")
+                    % {"position": position + 1, "known": known},
+                )
+            elif header.index(name) != position:
+                self._problem(spec.name, 1, name, _("Deze kolom staat twee keer in de kop."))
+                readable = False
+        for name in spec.required:
+            if name not in header:
+                self._problem(spec.name, 1, name, _("Verplichte kolom ontbreekt."))
+                readable = False
         if not readable:
             self.broken.add(spec.name)
             return None
@@ -364,45 +499,9 @@ class Importer:
                     keyed = [(row, self._key(shape, row)) for row in rows]
                     existing = self._existing(shape, [key for _row, key in keyed])
                     for row, key in keyed:
-                        self._read_row(shape, row, key, existing, counts, None)
+                        self._read_row(shape, row, key, existing, counts)
                     self.progress.advance(len(rows))
             self.result.problems.extend(csvfile.problems)
-
-    def _write_file(self, spec: FileSpec) -> None:
-        """Write the rows of a file that create or change a record (second pass).
-
-        Changes go first, then new records: a bundle that ends a stored period
-        and adds the next one must not overlap them even for a moment (the
-        database checks non-overlap and uniqueness row by row).
-        """
-        writes = self.to_write.get(spec.name)
-        if not writes:
-            return
-        self.writing_file = spec.name
-        for phase in (_UPDATE, _CREATE):
-            if phase not in self.phases[spec.name]:
-                continue
-            with self.bundle.open(spec.name) as text:
-                csvfile = CsvFile(spec.name, text)
-                columns = self._columns(spec, csvfile)
-                assert columns is not None  # validated in the first pass
-                shape = Shape(spec, columns)
-                batch = _Batch(shape)
-                self.progress.start(spec.name, writing=True)
-                for rows in _batched(csvfile.rows(), BATCH_SIZE):
-                    keyed = [
-                        (row, key)
-                        for row in rows
-                        if writes.get(key := self._key(shape, row)) == phase  # type: ignore[arg-type]
-                    ]
-                    keys = [key for _row, key in keyed]
-                    # Looked up again for new records too: the standard programmes of a
-                    # new organisation exist by now.
-                    existing = self._existing(shape, keys)
-                    for row, key in keyed:
-                        self._read_row(shape, row, key, existing, None, batch)
-                    self._flush(batch)
-                    self.progress.advance(len(rows))
 
     def _key(self, shape: Shape, row: Row) -> tuple | None:
         """The key of a row (a tuple of parsed cells), or None if a key cell is empty or bad."""
@@ -421,13 +520,37 @@ class Importer:
 
     def _existing(self, shape: Shape, batch: list[tuple | None]) -> dict[tuple, models.Model]:
         """The organisation's records that rows of this batch (by key) update."""
+        spec = shape.spec
+        keys = {key for key in batch if key is not None}
+        if spec.model is Programme and self.default_programmes:
+            found = self._stored(shape, keys)
+            for (code,) in keys - found.keys():
+                if code in self.default_programmes:
+                    found[(code,)] = self._default_programme(code)
+            return found
+        return self._stored(shape, keys)
+
+    def _default_programme(self, code: str) -> Programme:
+        """A standard programme that the write creates with the organisation; not stored
+        yet (`_state.adding`), but a row with its code changes it instead of adding one."""
+        return cast(
+            Programme,
+            bare(
+                Programme,
+                {
+                    "id": self.default_programmes[code],
+                    "organisation_id": self.organisation_id,
+                    "code": code,
+                    "name": Programme.DEFAULTS[code],
+                },
+            ),
+        )
+
+    def _stored(self, shape: Shape, keys: set[tuple]) -> dict[tuple, models.Model]:
         if self.organisation is None:
             return {}
         spec = shape.spec
         scope = spec.model._default_manager.filter(**{spec.scope_field: self.organisation})
-        if self.writing:
-            scope = scope.select_for_update()
-        keys = {key for key in batch if key is not None}
         if spec.has_external_id:
             # Bookkeeping timestamps are not read (converting them is half the cost of
             # loading a record on SQLite); a changed record gets a new updated_at anyway.
@@ -457,8 +580,7 @@ class Importer:
         row: Row,
         key: tuple | None,
         existing: dict[tuple, models.Model],
-        counts: FileCounts | None,
-        batch: _Batch | None,
+        counts: FileCounts,
     ) -> None:
         spec = shape.spec
         problems: list[tuple[str, Any]] = []
@@ -478,8 +600,7 @@ class Importer:
                 except CellError as exc:
                     problems.append((column.name, exc))
                     failed.add(column.field_name)
-        if counts is not None:
-            counts.rows += 1
+        counts.rows += 1
         if key is not None:
             first = self.seen[spec.name].get(key)
             if first is not None:
@@ -495,50 +616,56 @@ class Importer:
 
         instance = existing.get(key) if key is not None else None
         before = None if instance is None else shape.snapshot(instance)
+        new = instance is None or instance._state.adding  # a standard programme: not yet
         if instance is None:
             instance = shape.new()
         self._fill(shape, instance, values, failed)
-        if self.writing:
-            # Validated in the first pass; only what the model's cleaning changed
-            # in the values (a national number with dots) is applied again.
-            for name, value in self.normalised.get((spec.name, key or ()), {}).items():
-                setattr(instance, name, value)
-        else:
-            self._validate(shape, instance, row.line, failed, problems, values)
-            for column_name, message in problems:
-                self._problem(spec.name, row.line, column_name, message)
-            if key is not None and not problems:
-                self._note_normalised(shape, key, instance, values)
+        self._validate(shape, instance, row.line, failed, problems, values)
+        for column_name, message in problems:
+            self._problem(spec.name, row.line, column_name, message)
 
         changed = [] if before is None else _changed(before, shape.snapshot(instance))
-        if counts is not None:
-            if before is None:
-                counts.created += 1
-            elif changed:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+        if new:
+            counts.created += 1
+        elif changed:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
         if key is None:
             return
-        if not self.writing:
-            if not problems and (before is None or changed):
-                phase = _CREATE if before is None else _UPDATE
-                self.to_write[spec.name][key] = phase
-                self.phases[spec.name].add(phase)
-            if spec.name in self.refs:
-                # A row with a problem is known (no "does not exist" for rows referring
-                # to it) but its values are not used to check those rows.
-                if problems:
-                    self.refs[spec.name][key[0]] = None
-                else:
-                    self._remember(spec, key[0], instance)
-            if changed:
-                self.setchecks.parent_changed(spec, instance, before or {}, row.line)
-        elif batch is not None:
+        if not problems:
             if before is None:
-                batch.creates.append((key, instance))
+                instance.pk = next(self._placeholder)
+                self._keep_create(spec, instance)
             elif changed:
-                batch.updates.append((instance, {name: before[name] for name in changed}))
+                self._keep_update(spec, instance, {name: before[name] for name in changed})
+        if spec.name in self.refs:
+            # A row with a problem is known (no "does not exist" for rows referring
+            # to it) but its values are not used to check those rows.
+            if problems:
+                self.refs[spec.name][key[0]] = None
+            else:
+                self._remember(spec, key[0], instance)
+        if changed:
+            self.setchecks.parent_changed(spec, instance, before or {}, row.line)
+
+    def _keep_create(self, spec: FileSpec, instance: models.Model) -> None:
+        """Keep a new record for the write: its placeholder id and its values."""
+        if self.result.problems:
+            return  # nothing will be written
+        self.spool.add(spec.name, _CREATE, (instance.pk, _layout(spec.model).values(instance)))
+
+    def _keep_update(self, spec: FileSpec, instance: models.Model, old: dict[str, Any]) -> None:
+        """Keep a change for the write: id, version read, identity (for the observers)
+        and the changed values (attname -> (old, new))."""
+        if self.result.problems:
+            return
+        identity = {
+            name: getattr(instance, name) for name in _IDENTITY_ATTNAMES if name in vars(instance)
+        }
+        changes = {name: (value, getattr(instance, name)) for name, value in old.items()}
+        version = getattr(instance, "version", None)
+        self.spool.add(spec.name, _UPDATE, (instance.pk, version, identity, changes))
 
     def _ref(self, column: Column, text: str, problems: list) -> models.Model | None:
         """The record a reference cell names (a stand-in); None if empty or unknown."""
@@ -559,27 +686,24 @@ class Importer:
         return found
 
     def _team(self, name: str, problems: list) -> Team | None:
-        """A team by name; it is created when new (while writing)."""
+        """A team by name; a new one has a placeholder id and is created by the write."""
         if name not in self.teams:
-            if self.writing:
-                assert self.organisation is not None
-                self.teams[name] = services.team_get_or_create(
-                    organisation=self.organisation, name=name
+            if self._stored_teams is None:
+                stored = Team.objects.filter(organisation=self.organisation)
+                self._stored_teams = (
+                    dict(stored.values_list("name", "pk")) if self.organisation else {}
                 )
+            pk = self._stored_teams.get(name)
+            team = Team(pk=pk, organisation_id=self.organisation_id, name=name)
+            try:
+                team.clean_fields(exclude={"organisation"})
+            except ValidationError as exc:
+                self.teams[name] = None
+                problems.extend(("team", m) for m in exc.messages)
             else:
-                if self._stored_teams is None:
-                    stored = Team.objects.filter(organisation=self.organisation)
-                    self._stored_teams = (
-                        dict(stored.values_list("name", "pk")) if self.organisation else {}
-                    )
-                pk = self._stored_teams.get(name) or next(self._placeholder)
-                team = Team(pk=pk, organisation_id=self.organisation_id, name=name)
-                try:
-                    team.clean_fields(exclude={"organisation"})
-                    self.teams[name] = team
-                except ValidationError as exc:
-                    self.teams[name] = None
-                    problems.extend(("team", m) for m in exc.messages)
+                if pk is None:
+                    team.pk = self.new_teams[name] = next(self._placeholder)
+                self.teams[name] = team
         return self.teams[name]
 
     def _fill(
@@ -595,7 +719,7 @@ class Importer:
                 value = empty_value(model_field)
             if isinstance(model_field, models.ForeignKey):
                 setattr(instance, model_field.attname, None if value is None else value.pk)
-                if value is not None and not self.writing:
+                if value is not None:
                     model_field.set_cached_value(instance, value)  # for the model's clean()
             else:
                 setattr(instance, name, value)
@@ -623,20 +747,6 @@ class Importer:
                 problems.append((column.name, _("Dit veld is verplicht.")))
         self.setchecks.row_checked(spec, instance, line, ok=not problems)
 
-    def _note_normalised(
-        self, shape: Shape, key: tuple, instance: models.Model, values: dict[str, Any]
-    ) -> None:
-        """Remember values that the model's cleaning changed, for the second pass."""
-        changed = {
-            name: getattr(instance, name)
-            for name, value in values.items()
-            if value is not _EMPTY
-            and not shape.fields[name].is_relation
-            and getattr(instance, name) != value
-        }
-        if changed:
-            self.normalised[(shape.spec.name, key)] = changed
-
     def revalidate(
         self, spec: FileSpec, instance: models.Model, column: Column, parent: models.Model
     ) -> list[tuple[str, str]]:
@@ -652,50 +762,70 @@ class Importer:
 
     # --- writing ------------------------------------------------------------------------
 
-    def _flush(self, batch: _Batch) -> None:
-        spec = batch.shape.spec
-        manager = spec.model._default_manager
-        if batch.creates:
-            created = [instance for _key, instance in batch.creates]
-            manager.bulk_create(created, batch_size=BATCH_SIZE)
-            if spec.name in self.refs:
-                for key, instance in batch.creates:
-                    self._remember(spec, key[0], instance)
-            # The audit trail gets what each new record holds (empty fields say nothing).
-            attnames = ("id", *batch.shape.attnames)
-            services.notify_writes(
-                "create",
-                [
-                    (i, {n: (None, v) for n in attnames if (v := getattr(i, n)) not in _NOTHING})
-                    for i in created
-                ],
+    def _real(self, value: Any) -> Any:
+        """The id of a record that was a placeholder (negative) while validating."""
+        return self.ids[value] if value is not None and value < 0 else value
+
+    def _write_creates(self, spec: FileSpec, items: list[tuple[int, tuple]]) -> None:
+        model = spec.model
+        layout = _layout(model)
+        now = timezone.now()
+        stamps = (now,) * len(layout.stamps)
+        referenced = spec.name in self.refs
+        rows = []
+        for pk, (placeholder, kept) in zip(
+            bulk.allocate_ids(model, len(items)), items, strict=True
+        ):
+            if referenced:
+                self.ids[placeholder] = pk
+            values = list(kept)
+            for position in layout.references:
+                values[position] = self._real(values[position])
+            rows.append((pk, *values, *stamps))
+        bulk.insert(model, layout.insert_attnames, rows)
+        # The audit trail gets what each new record holds (empty fields say nothing).
+        attnames = layout.insert_attnames
+        audited = [(n, attnames.index(n)) for n in ("id", *instances.column_attnames(spec))]
+        written = []
+        for row in rows:
+            changes = {n: (None, row[i]) for n, i in audited if row[i] not in _NOTHING}
+            written.append(
+                (bare(model, dict(zip(attnames, row, strict=True)), stored=True), changes)
             )
-        if batch.updates:
-            now = timezone.now()
-            # Asked of the model, not the instance: updated_at is not loaded (deferred).
-            versioned = hasattr(spec.model, "version")
-            stamped = hasattr(spec.model, "updated_at")
-            fields: set[str] = set()
-            items = []
-            for instance, old in batch.updates:
-                changes = {name: (value, getattr(instance, name)) for name, value in old.items()}
-                if versioned:
-                    version = instance.version  # type: ignore[attr-defined]
-                    changes["version"] = (version, version + 1)
-                    instance.version = version + 1  # type: ignore[attr-defined]
-                if stamped:
-                    instance.updated_at = now  # type: ignore[attr-defined]
-                fields.update(spec.model._meta.get_field(name).name for name in old)
-                items.append((instance, changes))
-            fields.update(f for f in ("version", "updated_at") if hasattr(spec.model, f))
-            manager.bulk_update([i for i, _c in items], sorted(fields), batch_size=BATCH_SIZE)
-            if spec.name in self.refs:
-                key_field = spec.key_fields[0]
-                for instance, _c in items:
-                    self._remember(spec, getattr(instance, key_field), instance)
-            services.notify_writes("update", items)
-        batch.creates.clear()
-        batch.updates.clear()
+        services.notify_writes("create", written)
+
+    def _write_updates(self, spec: FileSpec, items: list[tuple]) -> None:
+        """One UPDATE per record, grouped by the fields that change; each only if the
+        record still has the version that was validated."""
+        model = spec.model
+        layout = _layout(model)
+        now = timezone.now()
+        groups: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
+        written = []
+        for pk, version, identity, changes in items:
+            pk = self._real(pk)
+            for name, (old, new) in changes.items():
+                if _is_reference(model, name):
+                    changes[name] = (old, self._real(new))
+            names = tuple(sorted(changes))
+            params = [changes[name][1] for name in names]
+            params += [now] * len(layout.stamps)
+            params.append(pk)
+            if layout.versioned:
+                params.append(version)
+                changes["version"] = (version, version + 1)
+            groups[names].append(params)
+            written.append((bare(model, {"id": pk, **identity}, stored=True), changes))
+        for names, rows in groups.items():
+            attnames = (*names, *layout.stamps)
+            if bulk.update(model, attnames, rows, versioned=layout.versioned) != len(rows):
+                raise _Conflict
+        services.notify_writes("update", written)
+
+
+@functools.cache
+def _is_reference(model: type[models.Model], attname: str) -> bool:
+    return any(f.attname == attname and f.is_relation for f in model._meta.concrete_fields)
 
 
 def _ignore(*args: Any, **kwargs: Any) -> None:

@@ -22,24 +22,34 @@ from records.checks import check_constraints
 from records.spec import REF, Column, FileSpec
 
 
-def _bare(model: type[models.Model], values: dict[str, Any]) -> models.Model:
+def bare(
+    model: type[models.Model], values: dict[str, Any], *, stored: bool = False
+) -> models.Model:
     """An instance holding exactly `values` (by attname), as Model.__init__ would leave it
     but without its per-field loop: the importer makes hundreds of thousands. Models
-    with post_init receivers go through __init__ as usual."""
+    with post_init receivers go through __init__ as usual. `stored`: as if read from
+    the database (`_state.adding` is False)."""
     if signals.post_init.has_listeners(model):
         fields = model._meta.concrete_fields
-        return model(*[values.get(f.attname, DEFERRED) for f in fields])
-    instance = model.__new__(model)
-    instance._state = ModelState()
-    instance.__dict__.update(values)
+        instance = model(*[values.get(f.attname, DEFERRED) for f in fields])
+    else:
+        instance = model.__new__(model)
+        instance._state = ModelState()
+        instance.__dict__.update(values)
+    instance._state.adding = not stored
     return instance
 
 
 def stand_in(model: type[models.Model], **values: Any) -> models.Model:
     """An instance with only `values` loaded (by attname), as if fetched with .only()."""
-    instance = _bare(model, values)
-    instance._state.adding = False
-    return instance
+    return bare(model, values, stored=True)
+
+
+@functools.cache
+def column_attnames(spec: FileSpec) -> tuple[str, ...]:
+    """The attribute names of the fields a file's columns set, in the order of the spec."""
+    meta = spec.model._meta
+    return tuple(cast(models.Field, meta.get_field(c.field_name)).attname for c in spec.columns)
 
 
 @functools.cache
@@ -67,9 +77,7 @@ class Shape:
         self.exclude = frozenset(
             f.name for f in meta.concrete_fields if f.name not in present
         ) | relations(self.model)
-        self.attnames = tuple(
-            cast(models.Field, meta.get_field(c.field_name)).attname for c in spec.columns
-        )
+        self.attnames = column_attnames(spec)
         # A new record: every field at its default, computed once (a callable
         # default such as a generated external id only for a column absent here).
         self._template: dict[str, Any] = {}
@@ -87,7 +95,7 @@ class Shape:
         values = dict(self._template)
         for model_field in self._per_row:
             values[model_field.attname] = model_field.get_default()
-        return _bare(self.model, values)
+        return bare(self.model, values)
 
     def snapshot(self, instance: models.Model) -> dict[str, Any]:
         """The values of the fields a file can set, by attname."""

@@ -48,7 +48,6 @@ _UNIQUE = {spec.name: _extra_unique_constraints(spec) for spec in FILES}
 class SetChecks:
     def __init__(self, importer: Importer) -> None:
         self.importer = importer
-        self.active = True
         # file -> [(client id, start, end, key, line)] and the model's message
         self.periods: dict[str, list[tuple]] = defaultdict(list)
         self.overlap_message: dict[str, Any] = {}
@@ -67,7 +66,7 @@ class SetChecks:
     ) -> Callable[[Any], None]:
         def check_no_overlap(message: Any) -> None:
             start = getattr(instance, "start_date", None)
-            if not (self.active and getattr(instance, "client_id", None) and start):
+            if not (getattr(instance, "client_id", None) and start):
                 return
             self.overlap_message[spec.name] = message
             end = getattr(instance, "end_date", None)
@@ -78,9 +77,8 @@ class SetChecks:
 
     def capacity_recorder(self, instance: models.Model, line: int) -> Callable[..., None]:
         def check_session_capacity(session: Any, taken: int | None = None) -> None:
-            if self.active:
-                participant = (instance.external_id, line)  # type: ignore[attr-defined]
-                self._pending.append((self.participants[session.pk], participant))
+            participant = (instance.external_id, line)  # type: ignore[attr-defined]
+            self._pending.append((self.participants[session.pk], participant))
 
         return check_session_capacity
 
@@ -88,7 +86,7 @@ class SetChecks:
         """A row went through the model's validation; what its rules asked for is checked
         with the other rows, unless the row itself already has a problem."""
         pending, self._pending = self._pending, []
-        if not (self.active and ok):
+        if not ok:
             return
         for target, item in pending:
             target.append(item)

@@ -19,8 +19,9 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
+from casework.bulk import highest_id, reset_sequences
 from casework.demo import shape
-from casework.demo.bulk import highest_id, insert_rows, reset_sequences
+from casework.demo.bulk import insert_rows
 from casework.demo.logins import DEMO_LOGINS, DemoLogin, make_users
 from casework.demo.names import FLEMISH_FIRST_NAMES, FLEMISH_LAST_NAMES
 from casework.demo.records import RecordBuilder

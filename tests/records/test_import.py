@@ -3,14 +3,24 @@
 import datetime
 import filecmp
 import io
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from casework import services
-from casework.models import Client, IncomeRight, Organisation, SocialWorker, TrajectoryEvaluation
+from casework.models import (
+    Client,
+    IncomeRight,
+    Organisation,
+    SocialWorker,
+    Team,
+    TrajectoryEvaluation,
+)
 from partners.models import Programme, ProgrammeFunding, Referral
+from records import importer as records_importer
 from records.importer import import_bundle
 from records.progress import Progress
 from tests.factories import (
@@ -354,15 +364,21 @@ def test_the_audit_trail_gets_the_changes_of_an_update(tmp_path, monkeypatch):
 
 def test_large_bundles_are_written_in_batches(tmp_path, monkeypatch):
     monkeypatch.setattr("records.importer.BATCH_SIZE", 7)
+    monkeypatch.setattr("records.importer.WRITE_BATCH_SIZE", 7)
     batches = []
-    monkeypatch.setattr(services, "write_observers", [lambda a, items: batches.append(len(items))])
+
+    def observe(action, items):
+        batches.append((items[0][0]._meta.model_name, len(items)))
+
+    monkeypatch.setattr(services, "write_observers", [observe])
     files = base_files()
     files["population.csv"] = [
         {"year": str(year), "inhabitants": str(80000 + year)} for year in range(2000, 2020)
     ]
     import_ok(write_bundle(tmp_path / "b", files))
     assert Organisation.objects.get().populations.count() == 20
-    assert max(batches) <= 7
+    assert [n for model, n in batches if model == "population"] == [7, 7, 6]
+    assert max(n for _model, n in batches) <= 7
 
 
 def test_progress_shows_the_file_rows_and_rows_per_second(tmp_path):
@@ -427,3 +443,91 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(tmp_path):
         changed = Client.objects.filter(organisation__code=f"ocmw{count}", last_name="B")
         assert changed.count() == count
     assert counts[5] == counts[60]
+
+
+def test_a_standard_programme_named_by_a_new_organisation_is_renamed_not_duplicated(tmp_path):
+    files = base_files()
+    files["programmes.csv"] += [
+        {"code": "jobroad", "name": "JobRoad Mechelen"},
+        {"code": "vdab", "name": Programme.DEFAULTS["vdab"]},
+    ]
+    output = import_ok(write_bundle(tmp_path / "b", files))
+    # New to the organisation, so counted as new, though the write changes the standard one.
+    assert "programmes.csv: 3 nieuw, 0 gewijzigd, 0 ongewijzigd" in output
+    names = dict(Programme.objects.values_list("code", "name"))
+    assert names == {
+        **Programme.DEFAULTS,
+        "jobroad": "JobRoad Mechelen",
+        "talentwerkt": "Talent Werkt",
+    }
+    # The rows that refer to it point at the one standard programme.
+    jobroad = Programme.objects.get(code="jobroad")
+    assert Referral.objects.filter(programme=jobroad).exists()
+    assert ProgrammeFunding.objects.filter(programme=jobroad).exists()
+
+
+def _bundle_that_renames_c1_and_adds_a_worker(folder):
+    files = base_files()
+    files["clients.csv"][0]["last_name"] = "Uit de bundel"
+    files["social_workers.csv"].append(
+        {
+            "id": "sw9",
+            "first_name": "Nieuw",
+            "last_name": "Collega",
+            "fte": "1",
+            "team": "Team Nieuw",
+            "start_date": "2024-01-01",
+            "end_date": "",
+        }
+    )
+    return write_bundle(folder, files)
+
+
+CHANGED_MEANWHILE = (
+    "clients.csv:0: -: Een record is gewijzigd of verwijderd sinds de bundel werd "
+    "gecontroleerd; er is niets geschreven. Importeer de bundel opnieuw."
+)
+
+
+def test_a_record_changed_between_validation_and_write_is_refused(tmp_path, monkeypatch):
+    import_ok(write_bundle(tmp_path / "b", base_files()))
+    original_write = records_importer.Importer.write
+
+    def edited_meanwhile(importer):
+        # The client gets a new version after the bundle was validated against the old one.
+        client = Client.objects.get(external_id="c1")
+        services.client_update(client=client, expected_version=client.version, household="married")
+        original_write(importer)
+
+    monkeypatch.setattr(records_importer.Importer, "write", edited_meanwhile)
+    bundle = _bundle_that_renames_c1_and_adds_a_worker(tmp_path / "c")
+    assert import_problems(bundle) == [CHANGED_MEANWHILE]
+    assert Client.objects.get(external_id="c1").last_name == "Peeters"
+    assert not SocialWorker.objects.filter(external_id="sw9").exists()
+    assert not Team.objects.filter(name="Team Nieuw").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_committed_by_somebody_else_during_an_import_is_kept(tmp_path, monkeypatch):
+    import_ok(write_bundle(tmp_path / "b", base_files()))
+    original_write = records_importer.Importer.write
+
+    def edit_on_a_page():
+        client = Client.objects.get(external_id="c1")
+        services.client_update(
+            client=client, expected_version=client.version, last_name="Van de pagina"
+        )
+        connection.close()
+
+    def edited_meanwhile(importer):
+        page = threading.Thread(target=edit_on_a_page)  # its own connection, committed
+        page.start()
+        page.join(20)
+        original_write(importer)
+
+    monkeypatch.setattr(records_importer.Importer, "write", edited_meanwhile)
+    bundle = _bundle_that_renames_c1_and_adds_a_worker(tmp_path / "c")
+    assert import_problems(bundle) == [CHANGED_MEANWHILE]
+    assert Client.objects.get(external_id="c1").last_name == "Van de pagina"
+    assert not SocialWorker.objects.filter(external_id="sw9").exists()
