@@ -20,8 +20,8 @@ from casework.models import (
     TrajectoryEvaluation,
 )
 from partners.models import Programme, ProgrammeFunding, Referral
-from records import importer as records_importer
 from records.importer import import_bundle
+from records.importer.writer import Writer
 from records.progress import Progress
 from tests.factories import (
     Article60PlacementFactory,
@@ -363,8 +363,8 @@ def test_the_audit_trail_gets_the_changes_of_an_update(tmp_path, monkeypatch):
 
 
 def test_large_bundles_are_written_in_batches(tmp_path, monkeypatch):
-    monkeypatch.setattr("records.importer.BATCH_SIZE", 7)
-    monkeypatch.setattr("records.importer.WRITE_BATCH_SIZE", 7)
+    monkeypatch.setattr("records.importer.core.BATCH_SIZE", 7)
+    monkeypatch.setattr("records.importer.spool.WRITE_BATCH_SIZE", 7)
     batches = []
 
     def observe(action, items):
@@ -491,15 +491,15 @@ CHANGED_MEANWHILE = (
 
 def test_a_record_changed_between_validation_and_write_is_refused(tmp_path, monkeypatch):
     import_ok(write_bundle(tmp_path / "b", base_files()))
-    original_write = records_importer.Importer.write
+    original_write = Writer.write
 
-    def edited_meanwhile(importer):
+    def edited_meanwhile(writer):
         # The client gets a new version after the bundle was validated against the old one.
         client = Client.objects.get(external_id="c1")
         services.client_update(client=client, expected_version=client.version, household="married")
-        original_write(importer)
+        original_write(writer)
 
-    monkeypatch.setattr(records_importer.Importer, "write", edited_meanwhile)
+    monkeypatch.setattr(Writer, "write", edited_meanwhile)
     bundle = _bundle_that_renames_c1_and_adds_a_worker(tmp_path / "c")
     assert import_problems(bundle) == [CHANGED_MEANWHILE]
     assert Client.objects.get(external_id="c1").last_name == "Peeters"
@@ -511,22 +511,24 @@ def test_a_record_changed_between_validation_and_write_is_refused(tmp_path, monk
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_committed_by_somebody_else_during_an_import_is_kept(tmp_path, monkeypatch):
     import_ok(write_bundle(tmp_path / "b", base_files()))
-    original_write = records_importer.Importer.write
+    original_write = Writer.write
 
     def edit_on_a_page():
-        client = Client.objects.get(external_id="c1")
-        services.client_update(
-            client=client, expected_version=client.version, last_name="Van de pagina"
-        )
-        connection.close()
+        try:
+            client = Client.objects.get(external_id="c1")
+            services.client_update(
+                client=client, expected_version=client.version, last_name="Van de pagina"
+            )
+        finally:
+            connection.close()
 
-    def edited_meanwhile(importer):
+    def edited_meanwhile(writer):
         page = threading.Thread(target=edit_on_a_page)  # its own connection, committed
         page.start()
         page.join(20)
-        original_write(importer)
+        original_write(writer)
 
-    monkeypatch.setattr(records_importer.Importer, "write", edited_meanwhile)
+    monkeypatch.setattr(Writer, "write", edited_meanwhile)
     bundle = _bundle_that_renames_c1_and_adds_a_worker(tmp_path / "c")
     assert import_problems(bundle) == [CHANGED_MEANWHILE]
     assert Client.objects.get(external_id="c1").last_name == "Van de pagina"

@@ -1,53 +1,19 @@
-"""Importing a record bundle: validate everything, then write everything (or nothing).
-
-The import runs in two passes over the files, in the order of the spec, so
-that every file can refer to the ones before it:
-
-1. *Validate.* Each row becomes the model instance it describes (the
-   existing record with that key, or a new one) and goes through the model's
-   own validation, `full_clean()`. The parts of that validation that would
-   query the database once per row are done set-based instead, over the
-   bundle and the organisation's records together: references are looked up
-   in an index of keys, check constraints are evaluated in memory
-   (records.checks), and the rules that compare a record with others
-   (overlapping periods, session capacity, unique national numbers, records
-   of a client whose birth date changes) are checked once all files are read
-   (records.setchecks). Every problem is collected.
-2. *Write.* Only when there is no problem at all, in one transaction. The
-   first pass kept what each new or changed row writes, as the model's
-   cleaning left it, in a temporary file (not in memory); records that rows
-   refer to before they exist have placeholder ids (negative), replaced by
-   the real ones as they are written. New records are written with
-   casework.bulk (COPY on PostgreSQL, executemany on SQLite), changes with
-   one UPDATE per record that checks its version, so that a record somebody
-   edited since it was read is not overwritten. Observers of writes (the
-   audit trail) are told per batch.
-
-Rows are read lazily and handled in batches, so memory does not grow with
-the number of rows beyond small indexes (key -> stand-in of the record, and
-placeholder -> id while writing).
-"""
+"""The import of one bundle, and its validation pass (see the package's docstring)."""
 
 from __future__ import annotations
 
-import functools
 import itertools
-import operator
-import pickle
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import bulk, services
+from casework import services
 from casework.models import Organisation, Team
 from partners.models import Programme
 from records import instances
@@ -56,7 +22,6 @@ from records.instances import Shape, bare, stand_in
 from records.progress import Progress
 from records.setchecks import SetChecks
 from records.spec import (
-    FILE_ORDER,
     FILES,
     FILES_BY_NAME,
     ORGANISATION,
@@ -69,52 +34,16 @@ from records.spec import (
 )
 from records.values import CellError, parse_cell
 
+from .result import FileCounts, ImportResult, problem_order
+from .spool import CREATE, IDENTITY_ATTNAMES, UPDATE, Spool, layout
+from .writer import Conflict, Writer
+
 BATCH_SIZE = 1000
-WRITE_BATCH_SIZE = 5000
-_CREATE, _UPDATE = "create", "update"
-_NOTHING = (None, "")
 _EMPTY = object()  # an empty cell, before it is known what that means for the field
-
-
-@dataclass
-class FileCounts:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class ImportResult:
-    """What an import (or a dry run) found and did."""
-
-    problems: list[Problem] = field(default_factory=list)
-    counts: dict[str, FileCounts] = field(default_factory=dict)
-    organisation_code: str = ""
-    written: bool = False
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def rows(self) -> int:
-        return sum(c.rows for c in self.counts.values())
-
-    def problems_by_file(self) -> dict[str, list[Problem]]:
-        grouped: dict[str, list[Problem]] = defaultdict(list)
-        for problem in self.problems:
-            grouped[problem.file].append(problem)
-        return dict(grouped)
 
 
 class _Refused(Exception):
     """Leaves the import's transaction (rolling it back) when a problem was found."""
-
-
-class _Conflict(Exception):
-    """A record changed (or disappeared) between its validation and its update."""
 
 
 def import_bundle(
@@ -157,111 +86,22 @@ def _batched(iterable: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-class _Spool:
-    """What the first pass found to write, per file and kind of write, kept in a
-    temporary file in chunks (pickled lists), so that memory stays bounded."""
-
-    def __init__(self, keep: bool) -> None:
-        self.keep = keep
-        self.file = tempfile.TemporaryFile() if keep else None  # noqa: SIM115 (closed by close())
-        self.pending: dict[tuple[str, str], list[Any]] = defaultdict(list)
-        self.chunks: dict[tuple[str, str], list[int]] = defaultdict(list)
-
-    def add(self, file: str, phase: str, item: Any) -> None:
-        if not self.keep:
-            return
-        items = self.pending[(file, phase)]
-        items.append(item)
-        if len(items) >= WRITE_BATCH_SIZE:
-            self._dump((file, phase))
-
-    def _dump(self, where: tuple[str, str]) -> None:
-        items = self.pending.pop(where, None)
-        if items and self.file is not None:
-            self.file.seek(0, 2)
-            self.chunks[where].append(self.file.tell())
-            pickle.dump(items, self.file, pickle.HIGHEST_PROTOCOL)
-
-    def has(self, file: str, phase: str) -> bool:
-        return bool(self.pending.get((file, phase)) or self.chunks.get((file, phase)))
-
-    def chunks_of(self, file: str, phase: str) -> Iterator[list[Any]]:
-        self._dump((file, phase))
-        assert self.file is not None
-        for offset in self.chunks.pop((file, phase), []):
-            self.file.seek(offset)
-            yield pickle.load(self.file)  # noqa: S301 (our own file, written above)
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """How a model's records are written: the values kept per new record (every
-    concrete field but the primary key and the time stamps) and where the
-    references among them are."""
-
-    attnames: tuple[str, ...]
-    references: tuple[int, ...]  # positions in attnames
-    stamps: tuple[str, ...]  # set to the time of writing
-    versioned: bool
-
-    @property
-    def insert_attnames(self) -> tuple[str, ...]:
-        return ("id", *self.attnames, *self.stamps)
-
-    @functools.cached_property
-    def values(self) -> Callable[[models.Model], tuple[Any, ...]]:
-        """The kept values of an instance, as a tuple."""
-        getter = operator.attrgetter(*self.attnames)
-        if len(self.attnames) == 1:
-            return lambda instance: (getter(instance),)
-        return getter
-
-
-@functools.cache
-def _layout(model: type[models.Model]) -> _Layout:
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    stamps = tuple(
-        f.attname
-        for f in fields
-        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)
-    )
-    kept = [f for f in fields if f.attname not in stamps]
-    return _Layout(
-        attnames=tuple(f.attname for f in kept),
-        references=tuple(i for i, f in enumerate(kept) if f.is_relation),
-        stamps=stamps,
-        versioned=any(f.attname == "version" for f in fields),
-    )
-
-
-# What observers of an update learn of the record besides its id: its key, and the
-# attributes the audit trail reads to find the client the record belongs to.
-_IDENTITY_ATTNAMES = ("external_id", "client_id", "trajectory_id")
-
-
 class Importer:
-    """One import of one bundle: `validate()` first, then `write()` if it found nothing."""
+    """One import of one bundle: `validate()`, then, if it found nothing, the Writer."""
 
     def __init__(self, bundle: Bundle, progress: Progress, *, keep_writes: bool = True) -> None:
         self.bundle = bundle
         self.progress = progress
         self.result = ImportResult()
         self.setchecks = SetChecks(self)
-        self.writing_file = ORGANISATION.name
         self.organisation: Organisation | None = None
         self.organisation_id: Any = None
         self.organisation_row: dict[str, str] = {}
         # From the first pass to the second: what to write (not kept in a dry run),
         # and the records that exist only as placeholders until then.
-        self.spool = _Spool(keep_writes)
+        self.spool = Spool(keep_writes)
         self.new_teams: dict[str, int] = {}  # name -> placeholder
         self.default_programmes: dict[str, int] = {}  # code -> placeholder
-        self.ids: dict[int, int] = {}  # placeholder -> id, while writing
         self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
         self.refs: dict[str, dict[Any, models.Model | None]] = {}  # file -> key -> stand-in
         self.broken: set[str] = set()  # files whose rows could not be read
@@ -280,14 +120,15 @@ class Importer:
             with transaction.atomic():
                 if not self.validate().ok:
                     raise _Refused
+                writer = Writer(self)
                 try:
-                    self.write()
-                except _Conflict:
-                    self.changed_meanwhile()
+                    writer.write()
+                except Conflict:
+                    self.changed_meanwhile(writer.file)
                     raise _Refused from None
                 except IntegrityError as exc:
                     # A rule only the database knows: still nothing written.
-                    self.refused_by_database(exc)
+                    self.refused_by_database(writer.file, exc)
                     raise _Refused from exc
                 self.result.written = True
         except _Refused:
@@ -307,49 +148,12 @@ class Importer:
             if spec.name in self.bundle.members:
                 self._read_file(spec)
         self.setchecks.run()
-        self.result.problems.sort(key=_problem_order)
+        self.result.problems.sort(key=problem_order)
         return self.result
 
-    def write(self) -> None:
-        """Write what the first pass kept: per file, changes first, then new records.
-
-        Changes go first: a bundle that ends a stored period and adds the next one
-        must not overlap them even for a moment (the database checks non-overlap
-        and uniqueness row by row).
-        """
-        row = self.organisation_row
-        stored = self.organisation
-        # A column left out keeps the stored value, as in every other file.
-        nis_code = row.get("nis_code", stored.nis_code if stored is not None else "")
-        self.organisation = services.organisation_get_or_create(
-            code=row["code"], name=row["name"], nis_code=nis_code
-        )
-        if stored is None:
-            self.ids[self.organisation_id] = self.organisation.pk
-        self.organisation_id = self.organisation.pk
-        for name, placeholder in self.new_teams.items():
-            team = services.team_get_or_create(organisation=self.organisation, name=name)
-            self.ids[placeholder] = team.pk
-        if self.default_programmes:
-            programmes = Programme.objects.filter(organisation=self.organisation)
-            pks = dict(programmes.values_list("code", "pk"))
-            for code, placeholder in self.default_programmes.items():
-                self.ids[placeholder] = pks[code]
-        for spec in FILES[1:]:
-            if not (self.spool.has(spec.name, _UPDATE) or self.spool.has(spec.name, _CREATE)):
-                continue
-            self.writing_file = spec.name
-            self.progress.start(spec.name, writing=True)
-            for items in self.spool.chunks_of(spec.name, _UPDATE):
-                self._write_updates(spec, items)
-                self.progress.advance(len(items))
-            for items in self.spool.chunks_of(spec.name, _CREATE):
-                self._write_creates(spec, items)
-                self.progress.advance(len(items))
-
-    def changed_meanwhile(self) -> None:
+    def changed_meanwhile(self, file: str) -> None:
         self._problem(
-            self.writing_file,
+            file,
             0,
             NO_COLUMN,
             _(
@@ -358,9 +162,9 @@ class Importer:
             ),
         )
 
-    def refused_by_database(self, exc: IntegrityError) -> None:
+    def refused_by_database(self, file: str, exc: IntegrityError) -> None:
         self._problem(
-            self.writing_file,
+            file,
             0,
             NO_COLUMN,
             _("De database weigert de bundel; er is niets geschreven: %(error)s")
@@ -653,7 +457,7 @@ class Importer:
         """Keep a new record for the write: its placeholder id and its values."""
         if self.result.problems:
             return  # nothing will be written
-        self.spool.add(spec.name, _CREATE, (instance.pk, _layout(spec.model).values(instance)))
+        self.spool.add(spec.name, CREATE, (instance.pk, layout(spec.model).values(instance)))
 
     def _keep_update(self, spec: FileSpec, instance: models.Model, old: dict[str, Any]) -> None:
         """Keep a change for the write: id, version read, identity (for the observers)
@@ -661,11 +465,11 @@ class Importer:
         if self.result.problems:
             return
         identity = {
-            name: getattr(instance, name) for name in _IDENTITY_ATTNAMES if name in vars(instance)
+            name: getattr(instance, name) for name in IDENTITY_ATTNAMES if name in vars(instance)
         }
         changes = {name: (value, getattr(instance, name)) for name, value in old.items()}
         version = getattr(instance, "version", None)
-        self.spool.add(spec.name, _UPDATE, (instance.pk, version, identity, changes))
+        self.spool.add(spec.name, UPDATE, (instance.pk, version, identity, changes))
 
     def _ref(self, column: Column, text: str, problems: list) -> models.Model | None:
         """The record a reference cell names (a stand-in); None if empty or unknown."""
@@ -760,73 +564,6 @@ class Importer:
         exclude = instances.relations(spec.model)
         return instances.messages(spec, instance, instances.clean(instance, exclude, set()))
 
-    # --- writing ------------------------------------------------------------------------
-
-    def _real(self, value: Any) -> Any:
-        """The id of a record that was a placeholder (negative) while validating."""
-        return self.ids[value] if value is not None and value < 0 else value
-
-    def _write_creates(self, spec: FileSpec, items: list[tuple[int, tuple]]) -> None:
-        model = spec.model
-        layout = _layout(model)
-        now = timezone.now()
-        stamps = (now,) * len(layout.stamps)
-        referenced = spec.name in self.refs
-        rows = []
-        for pk, (placeholder, kept) in zip(
-            bulk.allocate_ids(model, len(items)), items, strict=True
-        ):
-            if referenced:
-                self.ids[placeholder] = pk
-            values = list(kept)
-            for position in layout.references:
-                values[position] = self._real(values[position])
-            rows.append((pk, *values, *stamps))
-        bulk.insert(model, layout.insert_attnames, rows)
-        # The audit trail gets what each new record holds (empty fields say nothing).
-        attnames = layout.insert_attnames
-        audited = [(n, attnames.index(n)) for n in ("id", *instances.column_attnames(spec))]
-        written = []
-        for row in rows:
-            changes = {n: (None, row[i]) for n, i in audited if row[i] not in _NOTHING}
-            written.append(
-                (bare(model, dict(zip(attnames, row, strict=True)), stored=True), changes)
-            )
-        services.notify_writes("create", written)
-
-    def _write_updates(self, spec: FileSpec, items: list[tuple]) -> None:
-        """One UPDATE per record, grouped by the fields that change; each only if the
-        record still has the version that was validated."""
-        model = spec.model
-        layout = _layout(model)
-        now = timezone.now()
-        groups: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
-        written = []
-        for pk, version, identity, changes in items:
-            pk = self._real(pk)
-            for name, (old, new) in changes.items():
-                if _is_reference(model, name):
-                    changes[name] = (old, self._real(new))
-            names = tuple(sorted(changes))
-            params = [changes[name][1] for name in names]
-            params += [now] * len(layout.stamps)
-            params.append(pk)
-            if layout.versioned:
-                params.append(version)
-                changes["version"] = (version, version + 1)
-            groups[names].append(params)
-            written.append((bare(model, {"id": pk, **identity}, stored=True), changes))
-        for names, rows in groups.items():
-            attnames = (*names, *layout.stamps)
-            if bulk.update(model, attnames, rows, versioned=layout.versioned) != len(rows):
-                raise _Conflict
-        services.notify_writes("update", written)
-
-
-@functools.cache
-def _is_reference(model: type[models.Model], attname: str) -> bool:
-    return any(f.attname == attname and f.is_relation for f in model._meta.concrete_fields)
-
 
 def _ignore(*args: Any, **kwargs: Any) -> None:
     return None
@@ -834,20 +571,3 @@ def _ignore(*args: Any, **kwargs: Any) -> None:
 
 def _changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return [name for name, value in after.items() if before[name] != value]
-
-
-_COLUMN_ORDER = {
-    (spec.name, column.name): position
-    for spec in FILES
-    for position, column in enumerate(spec.columns)
-}
-
-
-def _problem_order(problem: Problem) -> tuple:
-    """Problems by file (in the order of the spec), line, and column (in the order of the spec)."""
-    return (
-        FILE_ORDER.get(problem.file, -1),
-        problem.file,
-        problem.line,
-        _COLUMN_ORDER.get((problem.file, problem.column), -1),
-    )

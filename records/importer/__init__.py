@@ -1,0 +1,42 @@
+"""Importing a record bundle: validate everything, then write everything (or nothing).
+
+The import runs in two passes over the files, in the order of the spec, so
+that every file can refer to the ones before it:
+
+1. *Validate.* Each row becomes the model instance it describes (the
+   existing record with that key, or a new one) and goes through the model's
+   own validation, `full_clean()`. The parts of that validation that would
+   query the database once per row are done set-based instead, over the
+   bundle and the organisation's records together: references are looked up
+   in an index of keys, check constraints are evaluated in memory
+   (records.checks), and the rules that compare a record with others
+   (overlapping periods, session capacity, unique national numbers, records
+   of a client whose birth date changes) are checked once all files are read
+   (records.setchecks). Every problem is collected.
+2. *Write.* Only when there is no problem at all, in one transaction. The
+   first pass kept what each new or changed row writes, as the model's
+   cleaning left it, in a temporary file (not in memory); records that rows
+   refer to before they exist have placeholder ids (negative), replaced by
+   the real ones as they are written. New records are written with
+   casework.bulk (COPY on PostgreSQL, executemany on SQLite), changes with
+   one UPDATE per record that checks its version, so that a record somebody
+   edited since it was read is not overwritten. Observers of writes (the
+   audit trail) are told per batch.
+
+Rows are read lazily and handled in batches, so memory does not grow with
+the number of rows beyond small indexes (key -> stand-in of the record, and
+placeholder -> id while writing).
+
+`core` holds the import and its validation pass, `spool` what is kept
+between the passes, `writer` the write pass, `result` what an import reports.
+"""
+
+from .core import Importer, import_bundle
+from .result import FileCounts, ImportResult
+
+__all__ = [
+    "FileCounts",
+    "ImportResult",
+    "Importer",
+    "import_bundle",
+]
