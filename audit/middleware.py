@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django_htmx.http import HttpResponseClientRedirect
 
 from audit.admin_site import otp_required_for, otp_verified
 from audit.request_info import client_address
@@ -81,3 +84,23 @@ class AdminOTPMiddleware:
             target = reverse("audit:otp_verify" if has_device else "audit:otp_setup")
             return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class HtmxLoginRedirectMiddleware:
+    """A panel loaded with htmx after the session ended (30 minutes idle) would show
+    the login page inside the panel; instead the whole page goes to the login page,
+    which then returns to the page the user was on (not to the panel's URL)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != login:
+            return response
+        page = htmx.current_url_abs_path or request.get_full_path()
+        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': page})}")

@@ -122,6 +122,21 @@ def test_sessions_expire_after_thirty_minutes_without_a_request(world, client):
     assert response["Location"].startswith(LOGIN)
 
 
+def test_a_panel_asked_for_after_the_session_ended_sends_the_whole_page_to_login(world, client):
+    page = reverse("casework:client_detail", args=[world.clients["own"].pk])
+    panel = reverse("casework:record_add", args=[world.clients["own"].pk, "evaluation"])
+    htmx = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"}
+    response = client.get(panel, headers=htmx)
+    # Not the login page inside the panel: htmx loads the login page as a whole page,
+    # which returns to the client file, not to the panel's URL.
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{LOGIN}?next={page.replace('/', '%2F')}"
+    assert response.content == b""
+    # Without htmx, the usual redirect.
+    response = client.get(panel)
+    assert (response.status_code, response["Location"]) == (302, f"{LOGIN}?next={panel}")
+
+
 # --- Second factor for staff -------------------------------------------------------------
 
 
