@@ -37,6 +37,7 @@ from django.utils import timezone
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from audit.models import BreakGlassGrant
     from casework.models import Client, SocialWorker
 
 # observer(request, client, allowed): called on every attempt to open a client file;
@@ -85,18 +86,39 @@ def _caseload_clients(user: Any, day: datetime.date, *, team_wide: set[str]) -> 
 def visible_clients_filter(user: Any, day: datetime.date | None = None) -> Q:
     """A Q on Client selecting the files `user` may open on `day` (default today)."""
     from audit.models import BreakGlassGrant
-    from casework.roles import SOCIAL_ASSISTANT, TEAM_LEAD
 
     if not _is_active_user(user):
         return NOTHING
     if user.is_superuser:
         return Q()
-    day = day or timezone.localdate()
-    visible = _caseload_clients(user, day, team_wide={SOCIAL_ASSISTANT, TEAM_LEAD})
+    visible = _own_clients(user, day or timezone.localdate())
     if user.has_perm("casework.break_glass"):
         grants = BreakGlassGrant.objects.active().filter(user_id=user.pk)
         visible |= Q(pk__in=grants.values("client_id"))
     return visible
+
+
+def _own_clients(user: Any, day: datetime.date) -> Q:
+    """The clients of the user's caseload and, for a social assistant or team lead, team."""
+    from casework.roles import SOCIAL_ASSISTANT, TEAM_LEAD
+
+    return _caseload_clients(user, day, team_wide={SOCIAL_ASSISTANT, TEAM_LEAD})
+
+
+def break_glass_grant(user: Any, client: Client) -> BreakGlassGrant | None:
+    """The active grant through which `user` opens `client`'s file, when that is the only
+    way in (not the caseload or the team): the file then says so."""
+    from audit.models import BreakGlassGrant
+    from casework.models import Client
+
+    if not _is_active_user(user) or user.is_superuser:
+        return None
+    if not user.has_perm("casework.break_glass"):
+        return None
+    if Client.objects.filter(_own_clients(user, timezone.localdate()), pk=client.pk).exists():
+        return None
+    grants = BreakGlassGrant.objects.active().filter(user_id=user.pk, client_id=client.pk)
+    return grants.order_by("-expires_at").first()
 
 
 def health_data_clients_filter(user: Any, day: datetime.date | None = None) -> Q:

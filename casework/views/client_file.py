@@ -29,7 +29,12 @@ from django.views import View
 from django_htmx.http import reswap, retarget
 
 from casework import workqueue
-from casework.access import can_see_health_data, get_client_or_404, is_health_data
+from casework.access import (
+    break_glass_grant,
+    can_see_health_data,
+    get_client_or_404,
+    is_health_data,
+)
 from casework.forms import (
     ClientForm,
     ClientNoteForm,
@@ -399,6 +404,7 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         ],
         "can_edit_client": user.has_perm("casework.change_client"),
         "client_edit_url": record_url(client, CLIENT_KIND),
+        "break_glass": break_glass_grant(user, client),
     }
 
 

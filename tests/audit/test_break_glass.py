@@ -181,3 +181,16 @@ def test_the_menu_links_to_break_glass_for_casework_roles_only(world, client):
     assert f'href="{URL}"' in client.get(reverse("casework:home")).content.decode()
     client.force_login(world.user("manager"))
     assert f'href="{URL}"' not in client.get(reverse("casework:home")).content.decode()
+
+
+def test_a_file_opened_through_break_glass_says_so_with_the_reason(world, client, other):
+    client.force_login(world.user("sa"))
+    client.post(URL, {"national_number": OTHER_NN, "reason": REASON})
+    grant = BreakGlassGrant.objects.get()
+    html = client.get(reverse("casework:client_detail", args=[other.pk])).content.decode()
+    until = timezone.localtime(grant.expires_at).strftime("%d/%m/%Y %H:%M")
+    assert f"dit dossier valt buiten je caseload en is open tot {until}" in html
+    assert f"Reden: {REASON}." in html
+    # The own caseload's files do not.
+    own = client.get(reverse("casework:client_detail", args=[world.clients["own"].pk]))
+    assert "Noodtoegang:" not in own.content.decode()
