@@ -148,6 +148,18 @@ class ClientQuerySet(models.QuerySet):
             vdab_since=Subquery(vdab.values("registered_on")[:1]),
         )
 
+    def running_counts(self, day: datetime.date) -> dict[str, int]:
+        """How many of these clients have each thing of `with_status` running on `day`:
+        `clients`, `income`, `gpmi`, `article60`, `vdab` (one query)."""
+        counts = self.with_status(day).aggregate(
+            clients=Count("pk"),
+            income=Count("income_kind"),
+            gpmi=Count("gpmi_since"),
+            article60=Count("article60_since"),
+            vdab=Count("vdab_since"),
+        )
+        return {name: int(value or 0) for name, value in counts.items()}
+
     def assigned_to(self, social_worker: Any, day: datetime.date) -> Self:
         return self.filter(
             overlap_q(day, day, "start_date", "end_date", prefix="assignments__"),

@@ -6,37 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Exists, OuterRef, QuerySet
 from django.views.generic import TemplateView
 
 from casework import workqueue
-from casework.models import Client, IncomeRight, SocialWorker, Trajectory, TrajectoryKind
+from casework.models import Client, SocialWorker
 from casework.roles import ADMINISTRATOR, MANAGER, ROLE_LABELS, TEAM_LEAD, user_roles
 from casework.views.base import RoleRequiredMixin, today, user_organisations, user_social_worker
 from casework.views.team import caseload_figures, led_team
-from partners.models import Article60Placement, VdabRegistration
-
-
-def caseload_summary(clients: QuerySet[Client], day: Any) -> dict[str, int]:
-    """How many of `clients` have each thing running on `day` (one query)."""
-
-    def running(model: Any, **lookup: Any) -> Exists:
-        return Exists(model.objects.filter(client=OuterRef("pk"), **lookup).active_on(day))
-
-    rows = clients.annotate(
-        has_income=running(IncomeRight),
-        has_gpmi=running(Trajectory, kind=TrajectoryKind.GPMI),
-        has_article60=running(Article60Placement),
-        has_vdab=running(VdabRegistration),
-    ).values_list("has_income", "has_gpmi", "has_article60", "has_vdab")
-    summary = {"clients": 0, "income": 0, "gpmi": 0, "article60": 0, "vdab": 0}
-    for income, gpmi, article60, vdab in rows:
-        summary["clients"] += 1
-        summary["income"] += income
-        summary["gpmi"] += gpmi
-        summary["article60"] += article60
-        summary["vdab"] += vdab
-    return summary
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -58,7 +34,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["my_items"] = workqueue.social_worker_queue(
                 social_worker, viewer=user, today=day
             )
-            context["my_summary"] = caseload_summary(mine, day)
+            context["my_summary"] = mine.running_counts(day)
         team = led_team(user)
         if TEAM_LEAD in roles and team is not None:
             items = workqueue.team_queue(team, viewer=user, today=day)
