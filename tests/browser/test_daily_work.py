@@ -125,8 +125,12 @@ def test_social_assistant_logs_an_evaluation_and_an_article60_and_the_queue_chan
     expect(
         panel.get_by_role("heading", name=re.compile("Evaluatie GPMI toevoegen"))
     ).to_be_visible()
-    # Keyboard users land in the form.
-    assert page.evaluate("document.getElementById('record-panel').contains(document.activeElement)")
+    # Keyboard users land in the form (focus moves when htmx has settled the swap, a
+    # moment after the form is visible; times out, failing, if it never does).
+    page.wait_for_function(
+        "document.getElementById('record-panel').contains(document.activeElement)",
+        timeout=5000,
+    )
     panel.get_by_label("Datum").fill(today.isoformat())
     panel.get_by_label("Face-to-face").check()
     panel.get_by_label("Notities").fill("Gesprek over de opleiding zorgkundige.")
