@@ -12,6 +12,7 @@ from django.db import connection
 
 from casework import services
 from casework.models import (
+    Assignment,
     Client,
     IncomeRight,
     Organisation,
@@ -466,20 +467,21 @@ def test_a_standard_programme_named_by_a_new_organisation_is_renamed_not_duplica
     assert ProgrammeFunding.objects.filter(programme=jobroad).exists()
 
 
+NEW_WORKER = {
+    "id": "sw9",
+    "first_name": "Nieuw",
+    "last_name": "Collega",
+    "fte": "1",
+    "team": "Team Nieuw",
+    "start_date": "2024-01-01",
+    "end_date": "",
+}
+
+
 def _bundle_that_renames_c1_and_adds_a_worker(folder):
     files = base_files()
     files["clients.csv"][0]["last_name"] = "Uit de bundel"
-    files["social_workers.csv"].append(
-        {
-            "id": "sw9",
-            "first_name": "Nieuw",
-            "last_name": "Collega",
-            "fte": "1",
-            "team": "Team Nieuw",
-            "start_date": "2024-01-01",
-            "end_date": "",
-        }
-    )
+    files["social_workers.csv"].append(NEW_WORKER)
     return write_bundle(folder, files)
 
 
@@ -533,3 +535,28 @@ def test_an_edit_committed_by_somebody_else_during_an_import_is_kept(tmp_path, m
     assert import_problems(bundle) == [CHANGED_MEANWHILE]
     assert Client.objects.get(external_id="c1").last_name == "Van de pagina"
     assert not SocialWorker.objects.filter(external_id="sw9").exists()
+
+
+def test_a_changed_reference_to_a_record_new_in_the_same_bundle_gets_its_real_id(
+    tmp_path, monkeypatch
+):
+    import_ok(write_bundle(tmp_path / "b", base_files()))
+    calls = []
+    monkeypatch.setattr(services, "write_observers", [lambda a, items: calls.append((a, items))])
+    files = base_files()
+    files["social_workers.csv"].append(NEW_WORKER)
+    files["assignments.csv"][0]["social_worker"] = "sw9"  # a1 moves to the new worker
+    import_ok(write_bundle(tmp_path / "d", files))
+    assignment = Assignment.objects.get(external_id="a1")
+    new_worker = SocialWorker.objects.get(external_id="sw9")
+    assert assignment.social_worker == new_worker
+    assert new_worker.team.name == "Team Nieuw"
+    # Observers see the real ids, never the placeholders used while validating.
+    [(_action, [(_instance, changes)])] = [
+        (a, items) for a, items in calls if items[0][0]._meta.model_name == "assignment"
+    ]
+    old_worker = SocialWorker.objects.get(external_id="sw1")
+    assert changes == {
+        "social_worker_id": (old_worker.pk, new_worker.pk),
+        "version": (1, 2),
+    }
