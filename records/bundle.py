@@ -55,6 +55,7 @@ class Bundle:
         self._zip: zipfile.ZipFile | None = None
         self.members: dict[str, str] = {}  # file name -> path inside the folder or zip
         self.unknown: list[str] = []  # CSV files that are not part of the spec
+        self.misplaced: list[str] = []  # CSV files outside the bundle's folder
 
     def __enter__(self) -> Bundle:
         if self.path.is_dir():
@@ -78,11 +79,15 @@ class Bundle:
 
     def _locate(self, names: list[str]) -> None:
         """The bundle is the folder holding organisation.csv, at any depth (a zip
-        often wraps the files in a folder); other CSV files there must be known."""
+        often wraps the files in a folder); other CSV files there must be known, and
+        a CSV file anywhere else (a sub-folder, a second bundle) is not silently left
+        out. Hidden files and macOS's __MACOSX folder are no part of it."""
         paths = [
             PurePosixPath(n)
             for n in names
-            if n.lower().endswith(".csv") and "__MACOSX" not in PurePosixPath(n).parts
+            if n.lower().endswith(".csv")
+            and "__MACOSX" not in PurePosixPath(n).parts
+            and not any(part.startswith(".") for part in PurePosixPath(n).parts)
         ]
         homes = sorted(
             (p.parent for p in paths if p.name == "organisation.csv"), key=lambda p: len(p.parts)
@@ -92,8 +97,9 @@ class Bundle:
         home = homes[0]
         for p in paths:
             if p.parent != home:
-                continue
-            if p.name in FILES_BY_NAME:
+                inside = p.is_relative_to(home)
+                self.misplaced.append(str(p.relative_to(home) if inside else p))
+            elif p.name in FILES_BY_NAME:
                 self.members[p.name] = str(p)
             else:
                 self.unknown.append(p.name)

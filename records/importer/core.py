@@ -143,6 +143,16 @@ class Importer:
             self._problem(
                 name, 1, NO_COLUMN, _("Onbekend bestand: geen deel van een recordbundel.")
             )
+        for name in self.bundle.misplaced:
+            self._problem(
+                name,
+                0,
+                NO_COLUMN,
+                _(
+                    "Dit bestand staat niet in de map van organisation.csv: een bundel is "
+                    "één map met alle bestanden naast elkaar."
+                ),
+            )
         self._read_organisation()
         for spec in FILES[1:]:
             if spec.name in self.bundle.members:
@@ -305,7 +315,23 @@ class Importer:
                     for row, key in keyed:
                         self._read_row(shape, row, key, existing, counts)
                     self.progress.advance(len(rows))
+            elif spec.name in self.refs and csvfile.header:
+                self._read_keys(spec, csvfile)
             self.result.problems.extend(csvfile.problems)
+
+    def _read_keys(self, spec: FileSpec, csvfile: CsvFile) -> None:
+        """The rows of a file cannot be read (a required column is missing), but if its
+        key column can, the keys are known: rows of other files are still checked for
+        references that exist nowhere, and only those are reported."""
+        header = csvfile.header
+        if any(header.count(name) != 1 for name in spec.key):
+            return
+        position = header.index(spec.key[0])
+        index = self.refs[spec.name]
+        for row in csvfile.rows():
+            if key := row.cells[position]:
+                index.setdefault(key, None)  # known, but not valid: its values are not used
+        self.broken.discard(spec.name)
 
     def _key(self, shape: Shape, row: Row) -> tuple | None:
         """The key of a row (a tuple of parsed cells), or None if a key cell is empty or bad."""

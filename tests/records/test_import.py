@@ -4,6 +4,7 @@ import datetime
 import filecmp
 import io
 import threading
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -329,6 +330,29 @@ def test_a_zip_with_the_files_in_a_sub_folder(tmp_path):
     import_ok(write_zip(tmp_path / "bundle.zip", files, prefix="export-2025/mechelen/"))
     assert Client.objects.count() == 2
     assert IncomeRight.objects.count() == 3
+
+
+def test_a_csv_file_outside_the_folder_of_organisation_csv_is_refused_not_left_out(tmp_path):
+    folder = write_bundle(tmp_path / "b", base_files())
+    (folder / "extra").mkdir()
+    (folder / "extra" / "clients.csv").write_text("id,first_name\r\n")
+    # A second bundle beside the first in one zip: neither is silently dropped.
+    zipped = write_zip(tmp_path / "b.zip", base_files(), prefix="eerste/")
+    with zipfile.ZipFile(zipped, "a") as archive:
+        archive.writestr("tweede/clients.csv", "id\r\n")
+    misplaced = (
+        "-: Dit bestand staat niet in de map van organisation.csv: een bundel is één map "
+        "met alle bestanden naast elkaar."
+    )
+    assert import_problems(folder) == [f"extra/clients.csv:0: {misplaced}"]
+    assert import_problems(zipped) == [f"tweede/clients.csv:0: {misplaced}"]
+    assert not Organisation.objects.exists()
+
+
+def test_hidden_files_and_macos_folders_are_no_part_of_a_bundle(tmp_path):
+    files = {**base_files(), "._clients.csv": "\x00", "__MACOSX/._clients.csv": "\x00"}
+    import_ok(write_zip(tmp_path / "b.zip", files))
+    assert Client.objects.count() == 2
 
 
 def test_an_import_is_one_transaction_attributed_to_the_command(tmp_path, monkeypatch):

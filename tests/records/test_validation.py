@@ -508,6 +508,19 @@ def test_a_column_twice_in_the_header_and_an_empty_file_are_refused(tmp_path):
     ]
 
 
+def test_references_into_a_file_missing_a_required_column_are_still_checked(tmp_path):
+    files = base_files()
+    files["programmes.csv"] = "code\r\ntalentwerkt\r\n"  # no name column
+    files["programme_funding.csv"].append({"programme": "nope", "year": "2024", "amount_eur": "1"})
+    problems = import_problems(write_bundle(tmp_path / "b", files))
+    # talentwerkt is known from its key column; only the reference to nothing is reported.
+    assert problems == [
+        "programmes.csv:1: name: Verplichte kolom ontbreekt.",
+        "programme_funding.csv:4: programme: 'nope' bestaat niet in programmes.csv en niet "
+        "in de organisatie.",
+    ]
+
+
 def test_a_file_with_only_a_header_is_fine(tmp_path):
     files = base_files()
     files["employment.csv"] = "id,client,start_date,end_date,contract\r\n"
