@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection, models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Collate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -19,6 +19,14 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     first = datetime.date(year, month, 1)
     nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
     return first, nxt - datetime.timedelta(days=1)
+
+
+def code_point_order(path: str) -> F | Collate:
+    """Text ordered by code point on every database, as Python and SQLite do (PostgreSQL
+    sorts by the locale's collation, which ignores case and punctuation)."""
+    if connection.vendor == "postgresql":
+        return Collate(F(path), "C")
+    return F(path)
 
 
 def overlap_q(
@@ -64,6 +72,13 @@ class RegistrationQuerySet(PeriodQuerySet):
 class ScreeningQuerySet(PeriodQuerySet):
     start_field = "advised_on"
     end_field = "ended_on"
+
+    def latest_first(self) -> Self:
+        """The latest advice first: by advice date; of two advices on one day, the one
+        with the highest external id (code-point order), so that the same records give
+        the same latest advice after an export and import (which keeps ids, not the
+        order in which records were made)."""
+        return self.order_by("-advised_on", code_point_order("external_id").desc(), "-pk")
 
 
 class AssignmentQuerySet(PeriodQuerySet):

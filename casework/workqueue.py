@@ -32,7 +32,8 @@ returns `WorkItem`s. The rules, with "due" defined precisely:
     running today. Due since the start of that income right.
 ``mmpp_exit_conversation``
     Health data: only for clients in ``health_clients``. The client's latest
-    MMPP advice (on or before today) has category 5, was advised
+    MMPP advice on or before today (``ScreeningQuerySet.latest_first``: of two
+    on one day, the highest id) has category 5, was advised
     ``TRAJECT["MMPP_EXIT_CONVERSATION_YEARS"]`` (2) years ago or more, and has
     not lapsed (no ``ended_on``, or ``ended_on`` after today). Due two years
     after the advice (uitleidgesprek).
@@ -332,18 +333,17 @@ def vdab_missing(clients: QuerySet[Client], today: datetime.date) -> list[WorkIt
 
 def mmpp_exit_conversation(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
     years = _setting("MMPP_EXIT_CONVERSATION_YEARS")
-    later_advice = MmppScreening.objects.filter(
-        client=OuterRef("client_id"), advised_on__lte=today
-    ).filter(
-        Q(advised_on__gt=OuterRef("advised_on"))
-        | Q(advised_on=OuterRef("advised_on"), pk__gt=OuterRef("pk"))
+    latest = (
+        MmppScreening.objects.filter(client=OuterRef("client_id"), advised_on__lte=today)
+        .latest_first()
+        .values("pk")[:1]
     )
     advices = (
         MmppScreening.objects.filter(
             client__in=clients, category=5, advised_on__lte=_years_before(today, years)
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .exclude(Exists(later_advice))
+        .filter(pk=Subquery(latest))
     )
     items = []
     for row in _client_values(advices, today, "advised_on"):

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models
-from django.db.models.functions import Collate
+from django.db import models
 
 from casework.models import Organisation
+from casework.querysets import code_point_order
 from records.spec import FILES, ORGANISATION, REF, TEAM, Column, FileSpec
 from records.values import format_cell
 
@@ -32,11 +32,7 @@ def _path(column: Column) -> str:
 
 
 def _sort(path: str, kind: str) -> Any:
-    # PostgreSQL sorts text by the locale's collation (ignoring case and
-    # punctuation); "C" sorts by code point, as SQLite and Python do.
-    if kind != "int" and connection.vendor == "postgresql":
-        return Collate(path, "C")
-    return path
+    return path if kind == "int" else code_point_order(path)
 
 
 def rows(spec: FileSpec, organisation: Organisation) -> Iterator[list[str]]:

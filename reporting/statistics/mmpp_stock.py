@@ -36,7 +36,7 @@ def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
     for every place it appears in."""
     latest = (
         MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day)
-        .order_by("-advised_on", "-pk")
+        .latest_first()
         .annotate(
             current=Case(
                 When(Q(ended_on__isnull=True) | Q(ended_on__gt=day), then=F("category")),
@@ -70,7 +70,8 @@ def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
         niet vervallen is (geen vervaldatum, of een vervaldatum na die dag; een advies dat op
         31 december vervalt, is vervallen). Een vervallen laatste advies telt niet, ook niet
         als een ouder advies nog loopt. Ook per categorie (1-5) van dat laatste advies (bij
-        twee adviezen op dezelfde dag: het laatst geregistreerde).
+        twee adviezen op dezelfde dag: dat met het hoogste id in de recordbundel, zodat een
+        geëxporteerde en opnieuw geïmporteerde bundel hetzelfde cijfer geeft).
     """,
     definition_en="""
         Per year of the period, on 31 December (only years whose 31 December is on or before
@@ -79,7 +80,8 @@ def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
         latest MMPP screening advice on or before that day has not lapsed (no lapse date, or
         one after that day; an advice lapsing on 31 December has lapsed). A lapsed latest
         advice does not count, even when an older advice is still current. Also per category
-        (1-5) of that latest advice (two advices on one day: the last one recorded).
+        (1-5) of that latest advice (two advices on one day: the one with the highest id in
+        the record bundle, so that an exported and re-imported bundle gives the same figure).
     """,
 )
 def mmpp_stock(params: ReportParameters) -> dict[str, Any]:

@@ -319,6 +319,15 @@ def test_only_the_latest_advice_counts(person):
     assert items("mmpp_exit_conversation") == []
 
 
+def test_of_two_advices_on_one_day_the_highest_id_is_the_latest(person):
+    day = datetime.date(2022, 1, 1)
+    MmppScreeningFactory(client=person, category=5, advised_on=day, external_id="m-b")
+    MmppScreeningFactory(client=person, category=3, advised_on=day, external_id="m-a")
+    assert [item.rule for item in items("mmpp_exit_conversation")] == ["mmpp_exit_conversation"]
+    MmppScreeningFactory(client=person, category=3, advised_on=day, external_id="m-c")
+    assert items("mmpp_exit_conversation") == []
+
+
 def test_a_future_advice_does_not_hide_the_current_one(person):
     MmppScreeningFactory(client=person, category=5, advised_on=datetime.date(2022, 1, 1))
     MmppScreeningFactory(client=person, category=2, advised_on=TODAY + days(30))

@@ -88,11 +88,16 @@ def test_the_latest_advice_gives_the_category(organisation):
     }
 
 
-def test_two_advices_on_one_day_the_last_recorded_counts(organisation):
+def test_two_advices_on_one_day_the_highest_id_counts_whatever_was_recorded_last(
+    organisation,
+):
     client = jobseeker(organisation)
-    advice(client, D(2024, 5, 1), category=2)
-    advice(client, D(2024, 5, 1), category=1)
-    assert stock(organisation)["2024"]["by_category"]["1"] == 1
+    # Ids in code-point order ("B" < "a"), recorded in the other order.
+    for external_id, category in (("m-a", 2), ("m-B", 1), ("m-0", 4)):
+        MmppScreeningFactory(
+            client=client, advised_on=D(2024, 5, 1), category=category, external_id=external_id
+        )
+    assert stock(organisation)["2024"]["by_category"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0}
 
 
 def test_an_advice_lapsing_on_31_december_has_lapsed_and_the_day_after_not(organisation):
