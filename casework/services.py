@@ -366,7 +366,7 @@ def trajectory_evaluation_create(
     *,
     trajectory: Trajectory,
     date: datetime.date,
-    face_to_face: bool = False,
+    face_to_face: bool | None = None,
     notes: str = "",
     external_id: str | None = None,
 ) -> TrajectoryEvaluation:

@@ -283,7 +283,8 @@ class TrajectoryEvaluation(OrganisationRecord):
         verbose_name=_("traject"),
     )
     date = models.DateField(_("datum"))
-    face_to_face = models.BooleanField(_("face-to-face"), default=False)
+    # None: not known (a bundle's empty cell; a source system that did not record it).
+    face_to_face = models.BooleanField(_("face-to-face"), null=True, blank=True, default=None)
     notes = models.TextField(_("notities"), blank=True)
 
     class Meta:

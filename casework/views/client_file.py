@@ -100,8 +100,9 @@ def _trajectory(r: Trajectory) -> tuple[str, list[str]]:
 
 
 def _evaluation(r: TrajectoryEvaluation) -> tuple[str, list[str]]:
-    how = _("face-to-face") if r.face_to_face else _("niet face-to-face")
-    details = [how]
+    details = []
+    if r.face_to_face is not None:
+        details.append(_("face-to-face") if r.face_to_face else _("niet face-to-face"))
     if r.notes:
         details.append(r.notes)
     return _("Evaluatie van %(trajectory)s") % {"trajectory": r.trajectory}, details

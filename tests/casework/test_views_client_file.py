@@ -243,7 +243,7 @@ def test_add_an_evaluation_to_the_clients_gpmi(sa, person):
     assert form.initial["trajectory"] == str(gpmi.pk)
     response = sa.post(
         add_url(person, "evaluation"),
-        {"trajectory": gpmi.pk, "date": "2024-06-01", "face_to_face": "on", "notes": "Ok"},
+        {"trajectory": gpmi.pk, "date": "2024-06-01", "face_to_face": "true", "notes": "Ok"},
     )
     assert response.status_code == 302
     evaluation = TrajectoryEvaluation.objects.get()
