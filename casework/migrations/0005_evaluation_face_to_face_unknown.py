@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0004_client_permissions'),
+        ("casework", "0004_client_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='trajectoryevaluation',
-            name='face_to_face',
-            field=models.BooleanField(blank=True, default=None, null=True, verbose_name='face-to-face'),
+            model_name="trajectoryevaluation",
+            name="face_to_face",
+            field=models.BooleanField(
+                blank=True, default=None, null=True, verbose_name="face-to-face"
+            ),
         ),
     ]
