@@ -23,6 +23,11 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 Adapter = Callable[[Any], Any] | None
 
 
+class JsonText(str):
+    """A JSON field's value already encoded as JSON text: written as it is (COPY and
+    SQLite take the text; PostgreSQL parses it into jsonb)."""
+
+
 def _adapter(field: models.Field, connection: BaseDatabaseWrapper) -> Adapter:
     """How a Python value of this field becomes a database parameter (None: as it is)."""
     ops = connection.ops
@@ -38,7 +43,9 @@ def _adapter(field: models.Field, connection: BaseDatabaseWrapper) -> Adapter:
         return _same_value_once(ops.adapt_ipaddressfield_value)
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-        return lambda value: ops.adapt_json_value(value, encoder)
+        return lambda value: (
+            value if isinstance(value, JsonText) else ops.adapt_json_value(value, encoder)
+        )
     return None
 
 

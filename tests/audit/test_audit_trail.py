@@ -2,6 +2,8 @@
 which page or command, from where; and nobody can change or delete it."""
 
 import datetime
+import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,9 +14,15 @@ from django.urls import reverse
 
 from audit.middleware import WriteSourceMiddleware
 from audit.models import AppendOnlyError, AuditAction, AuditEntry
-from audit.services import command_source, mask_national_number
+from audit.services import (
+    changes_json,
+    command_source,
+    mask_national_number,
+    serialise_changes,
+)
 from casework import services
-from casework.models import Client, TrajectoryEvaluation
+from casework.bulk import JsonText
+from casework.models import Client, IncomeKind, TrajectoryEvaluation
 from casework.services import notify_writes, writes_by
 from tests.factories import ClientFactory, TrajectoryEvaluationFactory, TrajectoryFactory
 
@@ -282,3 +290,21 @@ def test_an_admin_page_of_a_record_the_user_may_not_see_is_logged_as_denied(worl
     [denied] = entries(action=AuditAction.DENIED)
     assert (denied.client_id, denied.username) == (world.clients["other"].pk, "lead")
     assert Group.objects.filter(user=lead).exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"last_name": (None, "Peeters"), "version": (1, 2), "updated_at": (None, "x")},
+        {"national_number": ("85073003328", "90061500126"), "household": ("", "single")},
+        {"birth_date": (datetime.date(1985, 7, 30), None), "fte": (Decimal("0.8"), 1.5)},
+        {"face_to_face": (None, True), "kind": (IncomeKind.LEEFLOON, IncomeKind.EQUIVALENT)},
+        {"at": (datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC), None)},
+        {"notes": ('é "quoted"\nline', "€")},
+        {"tags": (["a", datetime.date(2025, 1, 1)], {"k": Decimal("1.0")})},  # not plain
+    ],
+)
+def test_bulk_changes_json_is_the_json_of_serialise_changes(changes):
+    text = changes_json(changes)
+    assert isinstance(text, JsonText)
+    assert text == json.dumps(serialise_changes(changes))
