@@ -262,9 +262,10 @@ class Importer:
         return stand_in(spec.model, id=pk, organisation_id=self.organisation_id, **values)
 
     def _remember(self, spec: FileSpec, key: Any, instance: models.Model) -> None:
-        pk = instance.pk if instance.pk is not None else next(self._placeholder)
+        """A valid row's record, for the rows that refer to it: its id (a placeholder for
+        a new record) and the attributes their validation reads."""
         attrs = [getattr(instance, attr) for attr in spec.ref_attrs]
-        self.refs[spec.name][key] = self._stand_in(spec, pk, attrs)
+        self.refs[spec.name][key] = self._stand_in(spec, instance.pk, attrs)
 
     # --- the other files -----------------------------------------------------------------
 
