@@ -15,11 +15,11 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/traject
 
-.PHONY: help install demo serve migrate test lint typecheck pytest test-postgres messages bench clean
+.PHONY: help install demo serve migrate test lint typecheck layers pytest test-postgres messages bench clean
 
 help:
 	@echo "make demo   set up, load the demo organisation and serve http://127.0.0.1:8000"
-	@echo "make test   set up, lint, type-check, makemigrations --check and the whole test suite"
+	@echo "make test   set up, lint, type-check, layer contracts, makemigrations --check and the whole test suite"
 	@echo "make test-postgres   the test suite on PostgreSQL ($(PG_URL))"
 	@echo "make bench  the import/export, council-report and seed_demo benchmarks"
 
@@ -53,10 +53,14 @@ lint: install
 typecheck: install
 	$(PY) -m mypy
 
+# The layers of README "Layout" (import-linter contracts in pyproject.toml).
+layers: install
+	$(VENV)/bin/lint-imports
+
 pytest: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck
+test: lint typecheck layers
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: Chromium found at /usr/bin/chromium, they run."; \

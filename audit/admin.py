@@ -6,7 +6,8 @@ methods below make the admin say so even to a superuser.
 
 from django.contrib import admin
 
-from audit.models import AuditEntry, BreakGlassGrant, Pseudonymisation
+from access.models import BreakGlassGrant
+from audit.models import AuditEntry, Pseudonymisation
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,9 +1,18 @@
-"""The admin site: staff must also have passed the second factor (TOTP) when it is required."""
+"""The admin site: staff must also have passed the second factor (TOTP) when it is required,
+and every admin page of one record of client data is an observed read of that file.
+
+`django.contrib.admin` loads this module lazily (`audit.apps.TrajectAdminConfig`
+names it by string), after the app registry is ready."""
+
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+from django.db.models import F, Model
 from django.utils.translation import gettext_lazy as _
+
+from access.rules import client_path, notify_client_access
 
 
 def otp_required_for(user) -> bool:
@@ -20,12 +29,8 @@ def observe_client_reads(model_admin: admin.ModelAdmin) -> None:
     """Tell the access observers (the audit log) about every admin page of one record of
     client data: a read of that client's file when the record is visible to the user,
     a refusal when it exists but is not (the admin then says it does not exist)."""
-    from django.db.models import F
-
-    from casework.access import _client_path, notify_client_access
-
     model = model_admin.model
-    path = _client_path(model)
+    path = client_path(model)
     if path is None or model._meta.app_label == "audit":
         return
     original = model_admin.get_object
@@ -53,7 +58,12 @@ class TrajectAdminSite(admin.AdminSite):
     site_title = _("Traject beheer")
     index_title = _("Beheer")
 
-    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+    def register(
+        self,
+        model_or_iterable: type[Model] | Iterable[type[Model]],
+        admin_class: type[admin.ModelAdmin] | None = None,
+        **options: Any,
+    ) -> None:
         super().register(model_or_iterable, admin_class, **options)
         models = (
             [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
@@ -68,9 +78,3 @@ class TrajectAdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         return not otp_required_for(request.user) or otp_verified(request.user)
-
-
-class TrajectAdminConfig(AdminConfig):
-    """`django.contrib.admin` with Traject's admin site as `admin.site`."""
-
-    default_site = "audit.admin_site.TrajectAdminSite"

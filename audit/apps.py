@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,10 +9,10 @@ class AuditConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        from access.rules import client_access_observers
         from audit import handlers
         from audit.services import audit_client_access, audit_writes
-        from casework.access import client_access_observers
-        from casework.services import write_observers
+        from core.writes import write_observers
 
         # Every write (services, importer, admin) and every opening of a client file.
         if audit_writes not in write_observers:
@@ -19,3 +20,10 @@ class AuditConfig(AppConfig):
         if audit_client_access not in client_access_observers:
             client_access_observers.append(audit_client_access)
         handlers.connect()
+
+
+class TrajectAdminConfig(admin_apps.AdminConfig):
+    """`django.contrib.admin` with Traject's admin site (`audit.admin_site`) as `admin.site`."""
+
+    default = False
+    default_site = "audit.admin_site.TrajectAdminSite"

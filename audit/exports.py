@@ -17,9 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.rules import client_path
 from audit.models import AuditAction, AuditEntry
-from audit.services import _json_value, audit_log
-from casework.access import _client_path
+from audit.services import audit_log, json_value
 from casework.models import Client
 
 # Bookkeeping of the app itself, not data about the person.
@@ -46,7 +46,7 @@ def client_record_models() -> list[tuple[type[models.Model], str]]:
     for model in apps.get_models():
         if model._meta.app_label in ACCESS_APPS or issubclass(model, Client):
             continue
-        path = _client_path(model)
+        path = client_path(model)
         if path:
             found.append((model, path))
     return sorted(found, key=lambda item: item[0]._meta.label_lower)
@@ -62,7 +62,7 @@ def _row(instance: models.Model) -> dict[str, Any]:
             row[field.name] = str(related) if related is not None else None
             continue
         value = getattr(instance, field.attname)
-        row[field.name] = _json_value(value)
+        row[field.name] = json_value(value)
         if field.choices and value not in (None, ""):
             row[f"{field.name}_label"] = str(getattr(instance, f"get_{field.name}_display")())
     return row
@@ -82,13 +82,13 @@ def client_data(client: Client) -> dict[str, Any]:
     # Art. 15(1)(c): when the file was consulted or changed. Without the names of
     # the staff (they act for the OCMW, the recipient is the OCMW itself).
     access = [
-        {"at": _json_value(at), "action": action, "action_label": str(AuditAction(action).label)}
+        {"at": json_value(at), "action": action, "action_label": str(AuditAction(action).label)}
         for at, action in AuditEntry.objects.about_client(client.pk)
         .order_by("at", "pk")
         .values_list("at", "action")
     ]
     return {
-        "exported_at": _json_value(timezone.now()),
+        "exported_at": json_value(timezone.now()),
         "organisation": str(client.organisation),
         "client": _row(client),
         "records": records,

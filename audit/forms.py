@@ -39,7 +39,8 @@ class ClientLookupForm(forms.Form):
         return number
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         by_name = [data.get("last_name"), data.get("first_name"), data.get("birth_date")]
         if not data.get("national_number") and not all(by_name):
             raise ValidationError(
@@ -94,13 +95,14 @@ class AuditSearchForm(forms.Form):
     date_to = forms.DateField(label=_("Tot en met"), required=False, help_text=_("dd/mm/jjjj"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("date_from"), data.get("date_to")
         if first and last and last < first:
             raise ValidationError(_("De einddatum ligt vóór de begindatum."))
         return data
 
-    def filter(self, entries: QuerySet) -> QuerySet:
+    def filter[QS: QuerySet](self, entries: QS) -> QS:
         data = self.cleaned_data
         if data.get("user"):
             # The username is kept on every entry (also for failed logins).

@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from audit.admin_site import otp_required_for, otp_verified
 from audit.request_info import client_address
-from casework.services import writes_by
+from core.writes import writes_by
 
 
 class WriteSourceMiddleware:

@@ -1,4 +1,4 @@
-"""The audit trail (append-only), break-glass grants and the retention register."""
+"""The audit trail (append-only) and the retention register."""
 
 from __future__ import annotations
 
@@ -103,49 +103,6 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError(_("Het auditlogboek kan niet gewist worden."))
-
-
-class BreakGlassGrantQuerySet(models.QuerySet):
-    def active(self, at: Any = None) -> BreakGlassGrantQuerySet:
-        return self.filter(expires_at__gt=at or timezone.now())
-
-
-class BreakGlassGrant(models.Model):
-    """Time-limited access to one client file outside one's caseload, with a reason."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="break_glass_grants",
-        verbose_name=_("gebruiker"),
-    )
-    client = models.ForeignKey(
-        "casework.Client",
-        on_delete=models.CASCADE,
-        related_name="break_glass_grants",
-        verbose_name=_("cliënt"),
-    )
-    reason = models.TextField(_("reden"))
-    granted_at = models.DateTimeField(_("toegekend op"), default=timezone.now)
-    expires_at = models.DateTimeField(_("vervalt op"))
-
-    objects = BreakGlassGrantQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("noodtoegang")
-        verbose_name_plural = _("noodtoegangen")
-        ordering = ["-granted_at"]
-        default_permissions = ("view",)
-        indexes = [models.Index(fields=["user", "expires_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gt=models.F("granted_at")),
-                name="breakglass_expires_after_granted",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.client_id} ({self.granted_at:%d/%m/%Y %H:%M})"
 
 
 class Pseudonymisation(models.Model):

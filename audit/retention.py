@@ -29,7 +29,7 @@ from django.utils import timezone
 from audit.exports import client_record_models
 from audit.models import Pseudonymisation
 from casework.models import Client
-from casework.services import notify_writes, writes_by
+from core.writes import notify_writes, writes_by
 
 PSEUDONYM_FIRST_NAME = "Pseudoniem"
 REDACTED_TEXT = "[gewist na de bewaartermijn]"

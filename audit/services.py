@@ -20,10 +20,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditAction, AuditEntry, BreakGlassGrant
+from access.models import BreakGlassGrant
+from access.rules import employed_social_worker, user_organisation
+from audit.models import AuditAction, AuditEntry
 from audit.request_info import client_address
-from casework import bulk
-from casework.services import Change, current_write_source
+from casework.models import Client, Trajectory
+from core import bulk
+from core.writes import Change, current_write_source
 
 # Fields never written to `changes` in the clear (the audit trail is sensitive itself).
 MASKED_FIELDS = frozenset({"national_number"})
@@ -42,7 +45,7 @@ def mask_national_number(value: Any) -> Any:
 _PLAIN_TYPES = frozenset({type(None), bool, int, float, str})
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if type(value) in _PLAIN_TYPES:  # most values: one set lookup (bulk imports)
         return value
     if isinstance(value, bool | int | float | str):
@@ -52,9 +55,9 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, list | tuple):
-        return [_json_value(item) for item in value]
+        return [json_value(item) for item in value]
     if isinstance(value, dict):
-        return {str(key): _json_value(item) for key, item in value.items()}
+        return {str(key): json_value(item) for key, item in value.items()}
     return str(value)
 
 
@@ -66,7 +69,7 @@ def serialise_changes(changes: Change) -> dict[str, list[Any]]:
             continue
         if field in MASKED_FIELDS:
             old, new = mask_national_number(old), mask_national_number(new)
-        result[field] = [_json_value(old), _json_value(new)]
+        result[field] = [json_value(old), json_value(new)]
     return result
 
 
@@ -92,7 +95,7 @@ def _is_scalar(value: Any) -> bool:
 
 
 def _json_default(value: Any) -> Any:
-    """What json.dumps cannot encode itself, encoded as `_json_value` does."""
+    """What json.dumps cannot encode itself, encoded as `json_value` does."""
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
@@ -164,7 +167,7 @@ def audit_log(
         object_type=object_type,
         object_id=str(object_id)[:64] if object_id not in (None, "") else "",
         client_id=client_id,
-        changes=_json_value(changes or {}),
+        changes=json_value(changes or {}),
         reason=reason,
         source=source[:255],
         address=address,
@@ -174,8 +177,6 @@ def audit_log(
 
 def _client_ids(instances: Iterable[models.Model]) -> dict[int, int | None]:
     """id(instance) -> the client the record belongs to (one query for evaluations)."""
-    from casework.models import Client, Trajectory
-
     result: dict[int, int | None] = {}
     missing_trajectories: dict[int, list[int]] = {}
     for instance in instances:
@@ -251,8 +252,6 @@ def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
 
 def audit_client_access(request: Any, client: Any, allowed: bool) -> None:
     """The client-access observer: exactly one entry per attempt to open a file."""
-    from casework.models import Client
-
     if allowed:
         client_pk = getattr(client, "pk", client)  # the client, or its pk (the admin)
         grant = (
@@ -290,17 +289,13 @@ def audit_client_access(request: Any, client: Any, allowed: bool) -> None:
 
 def break_glass_scope(user: Any) -> Any:
     """The clients `user` may ask break-glass access to: those of their own organisation."""
-    from casework.access import _employed_social_worker
-    from casework.models import Client
-
     if not user.has_perm("casework.break_glass"):
         return Client.objects.none()
     if user.is_superuser:
         return Client.objects.all()
-    social_worker = _employed_social_worker(user, timezone.localdate())
-    if social_worker is None:
+    if employed_social_worker(user, timezone.localdate()) is None:
         return Client.objects.none()
-    return Client.objects.filter(organisation_id=social_worker.organisation_id)
+    return Client.objects.filter(organisation=user_organisation(user))
 
 
 @transaction.atomic
@@ -333,7 +328,7 @@ def break_glass_grant_create(
         object_type=client._meta.label_lower,
         object_id=client.pk,
         client_id=client.pk,
-        changes={"expires_at": [None, _json_value(grant.expires_at)]},
+        changes={"expires_at": [None, json_value(grant.expires_at)]},
         reason=reason,
     )
     return grant

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
+from access.rules import can_export_client_data, visible_clients
 from audit import otp
 from audit.exports import FORMATS, client_data_export, safe_cell
 from audit.forms import AuditSearchForm, BreakGlassForm, ClientLookupForm, TokenForm
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_log, break_glass_grant_create, break_glass_scope
-from casework.access import can_export_client_data
 from casework.models import Client
 
 PAGE_SIZE = 50
@@ -114,7 +114,7 @@ def _csv_rows(entries: Any) -> Iterator[str]:
 
 @login_required
 @permission_required("audit.export_auditentry", raise_exception=True)
-def audit_log_export(request: HttpRequest) -> HttpResponse:
+def audit_log_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The (filtered) audit log as CSV; the export itself is logged."""
     form = AuditSearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -194,7 +194,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
         matches = list(form.matches(break_glass_scope(request.user))[:2])
         if len(matches) == 1:
             client = matches[0]
-            if Client.objects.visible_to(request.user).filter(pk=client.pk).exists():
+            if visible_clients(request.user).filter(pk=client.pk).exists():
                 messages.info(request, _("Je hebt al toegang tot dit dossier."))
             else:
                 grant = break_glass_grant_create(

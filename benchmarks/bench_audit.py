@@ -47,7 +47,7 @@ def run(rows: int) -> None:
 
     from audit.models import AuditEntry
     from casework.models import Client, Organisation
-    from casework.services import notify_writes, writes_by
+    from core.writes import notify_writes, writes_by
 
     organisation = Organisation.objects.create(code="bench", name="Bench")
     Client.objects.bulk_create(

@@ -35,7 +35,7 @@ def run_in_process() -> None:
     import django
 
     django.setup()
-    from casework.demo import seed_demo
+    from demo.generator import seed_demo
 
     runs = []
     for label in ("eerste keer", "opnieuw (vervangt)"):

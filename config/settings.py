@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "audit.admin_site.TrajectAdminConfig",  # django.contrib.admin with the OTP-aware site
+    "audit.apps.TrajectAdminConfig",  # django.contrib.admin with the OTP-aware site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,11 +45,17 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Traject's apps, bottom layer first (README, "Layout"; import-linter keeps it so).
+    "core",
     "casework",
     "partners",
-    "reporting",
+    "access",
     "audit",
+    "reporting",
     "records",
+    "desk",
+    "backoffice",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +180,7 @@ TRAJECT_BREAK_GLASS_HOURS = int(os.environ.get("TRAJECT_BREAK_GLASS_HOURS", "8")
 TRAJECT_RETENTION_YEARS = int(os.environ.get("TRAJECT_RETENTION_YEARS", "10"))
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "casework:home"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Dutch (nl-BE) for people, English switchable. Source strings are Dutch, so the

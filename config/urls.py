@@ -11,7 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("records/", include("records.urls")),
     path("audit/", include("audit.urls")),
-    path("programmes/", include("partners.urls")),
+    path("programmes/", include("desk.programme_urls")),
     path("", include("reporting.urls")),
-    path("", include("casework.urls")),
+    path("", include("desk.urls")),
 ]

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import ClientRecord
 from casework.models.base import OrganisationRecord, end_not_before_start, unique_external_id
-from casework.querysets import PeriodQuerySet, RegistrationQuerySet, ScreeningQuerySet
+from core.periods import PeriodQuerySet
+from partners.querysets import RegistrationQuerySet, ScreeningQuerySet
 
 
 class EmployerKind(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Writes of partner records; all go through casework's generic record services."""
+"""Writes of partner records (and of an organisation with its standard programmes), on top
+of the generic write services of `core.writes`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from casework.models import Client, Organisation
-from casework.services import record_create
+from core.writes import notify_writes, record_create
 from partners.models import (
     Article60Placement,
     Employment,
@@ -31,6 +32,23 @@ def programme_ensure_defaults(*, organisation: Organisation) -> None:
         for code, name in Programme.DEFAULTS.items()
         if code not in existing
     )
+
+
+@transaction.atomic
+def organisation_get_or_create(*, code: str, name: str, nis_code: str = "") -> Organisation:
+    """The organisation with this code, created (with the standard programmes) if new."""
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        organisation = Organisation(code=code, name=name, nis_code=nis_code)
+        organisation.full_clean()
+        organisation.save()
+        notify_writes("create", [(organisation, {})])
+    elif (organisation.name, organisation.nis_code) != (name, nis_code):
+        organisation.name, organisation.nis_code = name, nis_code
+        organisation.full_clean()
+        organisation.save()
+    programme_ensure_defaults(organisation=organisation)
+    return organisation
 
 
 @transaction.atomic

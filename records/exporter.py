@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models
 
 from casework.models import Organisation
-from casework.querysets import code_point_order
+from core.periods import code_point_order
 from records.spec import FILES, ORGANISATION, REF, TEAM, Column, FileSpec
 from records.values import format_cell
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,10 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework.services import current_write_source
+from core.writes import current_write_source
 from records.forms import BundleUploadForm
 from records.importer import ImportResult, import_bundle
 from records.models import UploadedBundle
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Problems shown per file on the page; the count of all of them is always shown.
 PROBLEMS_SHOWN_PER_FILE = 500
@@ -90,7 +94,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return _render(request, form)
     _discard_stale()
     file = form.cleaned_data["bundle"]
-    upload = UploadedBundle(uploaded_by=request.user, file_name=file.name[:255], size=file.size)
+    # @login_required: the user is signed in.
+    uploaded_by = cast("User", request.user)
+    upload = UploadedBundle(uploaded_by=uploaded_by, file_name=file.name[:255], size=file.size)
     path = upload_dir() / f"{upload.token}.zip"
     with open(path, "wb") as handle:
         for chunk in file.chunks():

@@ -15,23 +15,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from access.rules import organisations_of, user_organisation
 from casework.models import Organisation
 
 PERMISSION = "reporting.view_council_report"
 
 
-def own_organisation(user: Any) -> Organisation | None:
-    """The organisation of the user's social-worker profile, if they have one."""
-    social_worker = getattr(user, "social_worker", None)
-    return social_worker.organisation if social_worker is not None else None
-
-
 def selectable_organisations(user: Any) -> QuerySet[Organisation]:
-    """The organisations whose report `user` may ask for."""
-    own = own_organisation(user)
-    if own is not None:
-        return Organisation.objects.filter(pk=own.pk)
-    return Organisation.objects.order_by("name", "code")
+    """The organisations whose report `user` may ask for (`access.rules.organisations_of`)."""
+    return organisations_of(user).order_by("name", "code")
 
 
 def report_organisation(user: Any, code: str | None) -> Organisation | None:
@@ -40,7 +32,7 @@ def report_organisation(user: Any, code: str | None) -> Organisation | None:
     PermissionDenied when a social worker asks for another organisation; None when
     no organisation exists or the code is unknown (the form says so).
     """
-    own = own_organisation(user)
+    own = user_organisation(user)
     if own is not None:
         if code and code != own.code:
             raise PermissionDenied(_("U kunt enkel het rapport van uw eigen organisatie opvragen."))

@@ -82,7 +82,7 @@ def bar_chart(
         )
     for index, (label, bar) in enumerate(zip(labels, values, strict=True)):
         x = LEFT + slot * index + (slot - bar_width) / 2
-        base = TOP + plot_height
+        base: float = TOP + plot_height
         for part, kind in zip(bar, series, strict=True):
             if not part:
                 continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,7 +29,7 @@ class DateInput(forms.DateInput):
 class MonthField(forms.CharField):
     widget = MonthInput
 
-    def to_python(self, value: Any) -> Month | None:
+    def to_python(self, value: Any) -> Month | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
@@ -64,7 +64,9 @@ class ReportForm(forms.Form):
         super().__init__(values)
         self.user = user
         self.parameters: ReportParameters | None = None
-        self.fields["organisation"].choices = [(o.code, o.name) for o in organisations]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            (o.code, o.name) for o in organisations
+        ]
         if len(organisations) <= 1:
             self.fields["organisation"].widget = forms.HiddenInput()
         if not organisations:

@@ -32,7 +32,7 @@ class Staff:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from casework import roles
+        from access import roles
         from tests.factories import SocialWorkerFactory, TeamFactory
 
         roles.roles_sync()

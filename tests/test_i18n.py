@@ -25,7 +25,7 @@ from partners.models import Article60Placement, Referral, VdabRegistration
 LOCALE = Path(settings.BASE_DIR) / "locale"
 PO_PATH = LOCALE / "en" / "LC_MESSAGES" / "django.po"
 MO_PATH = LOCALE / "en" / "LC_MESSAGES" / "django.mo"
-HOME = reverse("casework:home")
+HOME = reverse("desk:home")
 LOGIN = reverse("login")
 
 

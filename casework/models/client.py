@@ -17,7 +17,8 @@ from casework.national_number import (
     normalise_national_number,
     validate_national_number,
 )
-from casework.querysets import AssignmentQuerySet, ClientQuerySet, PeriodQuerySet
+from casework.querysets import AssignmentQuerySet, ClientQuerySet
+from core.periods import PeriodQuerySet
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -89,7 +90,7 @@ class Client(OrganisationRecord):
         return f"{self.last_name}, {self.first_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("casework:client_detail", args=[self.pk])
+        return reverse("desk:client_detail", args=[self.pk])
 
     def clean_fields(self, exclude=None) -> None:
         # Stored normalised (11 digits); dots, dashes and spaces are input comfort.

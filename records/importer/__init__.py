@@ -18,7 +18,7 @@ that every file can refer to the ones before it:
    cleaning left it, in a temporary file (not in memory); records that rows
    refer to before they exist have placeholder ids (negative), replaced by
    the real ones as they are written. New records are written with
-   casework.bulk (COPY on PostgreSQL, executemany on SQLite), changes with
+   core.bulk (COPY on PostgreSQL, executemany on SQLite), changes with
    one UPDATE per record that checks its version, so that a record somebody
    edited since it was read is not overwritten. Observers of writes (the
    audit trail) are told per batch.
@@ -27,8 +27,10 @@ Rows are read lazily and handled in batches, so memory does not grow with
 the number of rows beyond small indexes (key -> stand-in of the record, and
 placeholder -> id while writing).
 
-`core` holds the import and its validation pass, `spool` what is kept
-between the passes, `writer` the write pass, `result` what an import reports.
+`core` holds the import and its reading of the files, `rows` the validation
+of one row, `references` the index of what rows refer to and the stored
+records they update, `spool` what is kept between the passes, `writer` the
+write pass, `result` what an import reports.
 """
 
 from .core import Importer, import_bundle

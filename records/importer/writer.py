@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 
-from casework import bulk, services
+from casework import services
+from core import bulk, writes
+from partners import services as partner_services
 from partners.models import Programme
 from records import instances
 from records.instances import bare
@@ -48,23 +50,24 @@ class Writer:
         and uniqueness row by row).
         """
         importer = self.importer
+        references = importer.references
         row = importer.organisation_row
-        stored = importer.organisation
+        stored = references.organisation
         # A column left out keeps the stored value, as in every other file.
         nis_code = row.get("nis_code", stored.nis_code if stored is not None else "")
-        organisation = services.organisation_get_or_create(
+        organisation = partner_services.organisation_get_or_create(
             code=row["code"], name=row["name"], nis_code=nis_code
         )
         if stored is None:
-            self.ids[importer.organisation_id] = organisation.pk
-        importer.organisation, importer.organisation_id = organisation, organisation.pk
-        for name, placeholder in importer.new_teams.items():
+            self.ids[references.organisation_id] = organisation.pk
+        references.organisation, references.organisation_id = organisation, organisation.pk
+        for name, placeholder in references.new_teams.items():
             team = services.team_get_or_create(organisation=organisation, name=name)
             self.ids[placeholder] = team.pk
-        if importer.default_programmes:
+        if references.default_programmes:
             programmes = Programme.objects.filter(organisation=organisation)
             pks = dict(programmes.values_list("code", "pk"))
-            for code, placeholder in importer.default_programmes.items():
+            for code, placeholder in references.default_programmes.items():
                 self.ids[placeholder] = pks[code]
         spool = importer.spool
         for spec in FILES[1:]:
@@ -88,7 +91,7 @@ class Writer:
         shape = layout(model)
         now = timezone.now()
         stamps = (now,) * len(shape.stamps)
-        referenced = spec.name in self.importer.refs
+        referenced = spec.name in self.importer.references.refs
         rows = []
         for pk, (placeholder, kept) in zip(
             bulk.allocate_ids(model, len(items)), items, strict=True
@@ -109,7 +112,7 @@ class Writer:
             written.append(
                 (bare(model, dict(zip(attnames, row, strict=True)), stored=True), changes)
             )
-        services.notify_writes("create", written)
+        writes.notify_writes("create", written)
 
     def _updates(self, spec: FileSpec, items: list[tuple]) -> None:
         """One UPDATE per record, grouped by the fields that change; each only if the
@@ -137,7 +140,7 @@ class Writer:
             attnames = (*names, *shape.stamps)
             if bulk.update(model, attnames, rows, versioned=shape.versioned) != len(rows):
                 raise Conflict
-        services.notify_writes("update", written)
+        writes.notify_writes("update", written)
 
 
 @functools.cache

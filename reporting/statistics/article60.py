@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from core.rounding import percent, ratio
 from partners.models import Article60Placement, PlacementOutcome
 from reporting.statistics.common import known_overlap_q, month_alias
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
-from reporting.statistics.rounding import percent, ratio
 
 TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED_TRAINING.value)
 

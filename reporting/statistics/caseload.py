@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from casework.models import Assignment, SocialWorker
+from core.rounding import ratio
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
-from reporting.statistics.rounding import ratio
 
 
 @statistic(

@@ -26,10 +26,10 @@ from django.db.models import (
 )
 from django.db.models.lookups import LessThan
 
-from casework.querysets import overlap_q
+from core.periods import overlap_q
+from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
 from reporting.statistics.params import Month, ReportParameters
-from reporting.statistics.rounding import percent
 
 GENDERS = ("m", "f", "x")
 AGE_BANDS = ("under_25", "25_to_49", "50_plus")

@@ -7,10 +7,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from casework.models import Client, IncomeKind, IncomeRight, Population
+from core.rounding import ratio
 from reporting.statistics.common import known_overlap_q
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
-from reporting.statistics.rounding import ratio
 
 KINDS = (IncomeKind.LEEFLOON.value, IncomeKind.EQUIVALENT.value)
 

@@ -44,10 +44,10 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from casework.models import IncomeKind, IncomeRight
+from core.rounding import percent
 from reporting.statistics.income_support import clients_in_reference_month
 from reporting.statistics.params import ReportParameters, minus_years
 from reporting.statistics.registry import statistic
-from reporting.statistics.rounding import percent
 
 # A right starting at most this many days after the previous one ended continues the spell.
 CONTINUATION_DAYS = 30

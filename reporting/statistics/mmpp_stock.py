@@ -12,7 +12,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -21,6 +20,7 @@ from django.db.models import (
 
 from casework.models import Client
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
+from partners.querysets import not_lapsed_q
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
 
@@ -39,7 +39,7 @@ def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
         .latest_first()
         .annotate(
             current=Case(
-                When(Q(ended_on__isnull=True) | Q(ended_on__gt=day), then=F("category")),
+                When(not_lapsed_q(day), then=F("category")),
                 default=Value(0),
                 output_field=IntegerField(),
             )

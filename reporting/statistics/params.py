@@ -10,15 +10,12 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from casework.querysets import month_bounds
-
-if TYPE_CHECKING:
-    from casework.models import Organisation
+from casework.models import Organisation
+from core.periods import month_bounds
 
 # A period longer than this is refused: every month is a column of some queries.
 MAX_PERIOD_MONTHS = 300

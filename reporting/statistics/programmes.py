@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from core.rounding import json_amount, percent, ratio
 from partners.models import (
     Programme,
     ProgrammeFunding,
@@ -16,7 +17,6 @@ from partners.models import (
 )
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
-from reporting.statistics.rounding import json_amount, percent, ratio
 
 PERMANENT = (ReferralOutcome.PERMANENT_JOB.value,)
 TO_WORK = (ReferralOutcome.PERMANENT_JOB.value, ReferralOutcome.TEMPORARY_JOB.value)

@@ -129,8 +129,8 @@ def test_anonymous_users_go_to_the_login_page(client):
 
 def test_the_menu_links_the_dpo_to_the_log_and_the_access_request(world, client):
     client.force_login(world.user("dpo"))
-    html = client.get(reverse("casework:home")).content.decode()
+    html = client.get(reverse("desk:home")).content.decode()
     assert f'href="{LOG}"' in html
     assert f'href="{reverse("audit:client_search")}"' in html
     client.force_login(world.user("lead"))
-    assert f'href="{LOG}"' not in client.get(reverse("casework:home")).content.decode()
+    assert f'href="{LOG}"' not in client.get(reverse("desk:home")).content.decode()

@@ -21,9 +21,10 @@ from audit.services import (
     serialise_changes,
 )
 from casework import services
-from casework.bulk import JsonText
 from casework.models import Client, IncomeKind, TrajectoryEvaluation
-from casework.services import notify_writes, writes_by
+from core import writes
+from core.bulk import JsonText
+from core.writes import notify_writes, writes_by
 from tests.factories import ClientFactory, TrajectoryEvaluationFactory, TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_create_and_delete_are_logged_with_every_value(world):
         note = services.client_note_create(
             client=client, date=datetime.date(2025, 1, 2), text="Gesprek"
         )
-        services.record_delete(instance=note)
+        writes.record_delete(instance=note)
     created, deleted = entries(object_type="casework.clientnote")
     assert created.action == AuditAction.CREATE
     assert created.changes["text"] == [None, "Gesprek"]
@@ -143,7 +144,7 @@ def test_every_read_of_a_client_file_writes_exactly_one_entry(world, client):
     client.force_login(world.user("sa"))
     own = world.clients["own"]
     before = AuditEntry.objects.count()
-    response = client.get(reverse("casework:client_detail", args=[own.pk]))
+    response = client.get(reverse("desk:client_detail", args=[own.pk]))
     assert response.status_code == 200
     assert AuditEntry.objects.count() == before + 1
     [read] = entries(action=AuditAction.READ)
@@ -153,7 +154,7 @@ def test_every_read_of_a_client_file_writes_exactly_one_entry(world, client):
         f"page:/clients/{own.pk}/",
     )
     assert read.address == "127.0.0.1"
-    client.get(reverse("casework:client_detail", args=[own.pk]))
+    client.get(reverse("desk:client_detail", args=[own.pk]))
     assert len(entries(action=AuditAction.READ, client_id=own.pk)) == 2
 
 
@@ -161,7 +162,7 @@ def test_a_denied_attempt_writes_exactly_one_entry(world, client):
     client.force_login(world.user("sa"))
     other = world.clients["other"]
     before = AuditEntry.objects.count()
-    response = client.get(reverse("casework:client_detail", args=[other.pk]))
+    response = client.get(reverse("desk:client_detail", args=[other.pk]))
     assert response.status_code == 404
     assert AuditEntry.objects.count() == before + 1
     [denied] = entries(action=AuditAction.DENIED)
@@ -255,7 +256,7 @@ def test_role_changes_are_logged(world):
 def test_deleting_a_client_keeps_its_audit_entries(world):
     client = world.clients["own"]
     pk = client.pk
-    services.record_delete(instance=client)
+    writes.record_delete(instance=client)
     assert not Client.objects.filter(pk=pk).exists()
     assert AuditEntry.objects.filter(client_id=pk, action=AuditAction.DELETE).exists()
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditAction, AuditEntry, BreakGlassGrant
+from access.models import BreakGlassGrant
+from audit.models import AuditAction, AuditEntry
 from casework import services
 from tests.factories import ClientFactory, OrganisationFactory
 
@@ -36,7 +37,7 @@ def test_the_page_asks_for_the_client_and_a_reason_by_post(world, client):
 
 def test_a_grant_by_national_number_opens_the_file_and_is_logged(world, client, other):
     client.force_login(world.user("sa"))
-    file_url = reverse("casework:client_detail", args=[other.pk])
+    file_url = reverse("desk:client_detail", args=[other.pk])
     assert client.get(file_url).status_code == 404
     response = client.post(URL, {"national_number": "90.06.15-001.26", "reason": REASON})
     assert response.status_code == 302
@@ -80,7 +81,7 @@ def test_the_grant_expires(world, client, other, settings):
         granted_at=timezone.now() - datetime.timedelta(hours=2),
         expires_at=timezone.now() - datetime.timedelta(hours=1),
     )
-    assert client.get(reverse("casework:client_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("desk:client_detail", args=[other.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -178,19 +179,19 @@ def test_anonymous_users_go_to_the_login_page(client):
 
 def test_the_menu_links_to_break_glass_for_casework_roles_only(world, client):
     client.force_login(world.user("sa"))
-    assert f'href="{URL}"' in client.get(reverse("casework:home")).content.decode()
+    assert f'href="{URL}"' in client.get(reverse("desk:home")).content.decode()
     client.force_login(world.user("manager"))
-    assert f'href="{URL}"' not in client.get(reverse("casework:home")).content.decode()
+    assert f'href="{URL}"' not in client.get(reverse("desk:home")).content.decode()
 
 
 def test_a_file_opened_through_break_glass_says_so_with_the_reason(world, client, other):
     client.force_login(world.user("sa"))
     client.post(URL, {"national_number": OTHER_NN, "reason": REASON})
     grant = BreakGlassGrant.objects.get()
-    html = client.get(reverse("casework:client_detail", args=[other.pk])).content.decode()
+    html = client.get(reverse("desk:client_detail", args=[other.pk])).content.decode()
     until = timezone.localtime(grant.expires_at).strftime("%d/%m/%Y %H:%M")
     assert f"dit dossier valt buiten je caseload en is open tot {until}" in html
     assert f"Reden: {REASON}." in html
     # The own caseload's files do not.
-    own = client.get(reverse("casework:client_detail", args=[world.clients["own"].pk]))
+    own = client.get(reverse("desk:client_detail", args=[world.clients["own"].pk]))
     assert "Noodtoegang:" not in own.content.decode()

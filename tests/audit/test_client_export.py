@@ -78,7 +78,7 @@ def test_every_kind_of_record_of_the_client_is_in_the_export(full_file):
 
 def test_the_export_lists_when_the_file_was_consulted_without_staff_names(world, client, full_file):
     client.force_login(world.user("sa"))
-    client.get(reverse("casework:client_detail", args=[full_file.pk]))
+    client.get(reverse("desk:client_detail", args=[full_file.pk]))
     data = client_data(full_file)
     assert [a["action"] for a in data["access"]].count("read") == 1
     assert "sa" not in json.dumps(data["access"])

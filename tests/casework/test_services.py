@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from casework import services
 from casework.models import Client, IncomeRight, SocialWorker, Trajectory
+from core import writes
 from partners import services as partner_services
 from partners.models import Article60Placement, Programme, Referral
 from tests.factories import (
@@ -301,7 +302,7 @@ def test_records_take_the_organisation_of_their_client():
 
 
 def test_new_organisation_gets_the_standard_programmes():
-    organisation = services.organisation_get_or_create(code="lier", name="OCMW Lier")
+    organisation = partner_services.organisation_get_or_create(code="lier", name="OCMW Lier")
     codes = set(Programme.objects.filter(organisation=organisation).values_list("code", flat=True))
     assert codes == {"jobroad", "duo_for_a_job", "wijkwerken", "social_economy", "vdab"}
 
@@ -313,7 +314,7 @@ def test_stale_edit_gets_a_conflict_instead_of_overwriting():
     services.client_update(
         client=first_reader, expected_version=first_reader.version, first_name="Anna"
     )
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(writes.ConflictError):
         services.client_update(
             client=second_reader, expected_version=second_reader.version, first_name="Anne"
         )

@@ -21,6 +21,7 @@ from casework.models import (
     Team,
     TrajectoryEvaluation,
 )
+from core import writes
 from partners.models import Programme, ProgrammeFunding, Referral
 from records.importer import import_bundle
 from records.importer.writer import Writer
@@ -360,10 +361,10 @@ def test_an_import_is_one_transaction_attributed_to_the_command(tmp_path, monkey
     seen = []
 
     def observer(action, items):
-        source = services.current_write_source().source
+        source = writes.current_write_source().source
         seen.append((action, type(items[0][0]).__name__, len(items), source))
 
-    monkeypatch.setattr(services, "write_observers", [observer])
+    monkeypatch.setattr(writes, "write_observers", [observer])
     import_ok(write_bundle(tmp_path / "b", base_files()))
     assert ("create", "Client", 2, "command:import_records") in seen
     assert ("create", "IncomeRight", 3, "command:import_records") in seen
@@ -379,7 +380,7 @@ def test_an_import_is_one_transaction_attributed_to_the_command(tmp_path, monkey
 def test_the_audit_trail_gets_the_changes_of_an_update(tmp_path, monkeypatch):
     import_ok(write_bundle(tmp_path / "b", base_files()))
     calls = []
-    monkeypatch.setattr(services, "write_observers", [lambda a, items: calls.extend(items)])
+    monkeypatch.setattr(writes, "write_observers", [lambda a, items: calls.extend(items)])
     files = base_files()
     files["clients.csv"][0]["household"] = "married"
     import_ok(write_bundle(tmp_path / "c", files))
@@ -396,7 +397,7 @@ def test_large_bundles_are_written_in_batches(tmp_path, monkeypatch):
     def observe(action, items):
         batches.append((items[0][0]._meta.model_name, len(items)))
 
-    monkeypatch.setattr(services, "write_observers", [observe])
+    monkeypatch.setattr(writes, "write_observers", [observe])
     files = base_files()
     files["population.csv"] = [
         {"year": str(year), "inhabitants": str(80000 + year)} for year in range(2000, 2020)
@@ -567,7 +568,7 @@ def test_a_changed_reference_to_a_record_new_in_the_same_bundle_gets_its_real_id
 ):
     import_ok(write_bundle(tmp_path / "b", base_files()))
     calls = []
-    monkeypatch.setattr(services, "write_observers", [lambda a, items: calls.append((a, items))])
+    monkeypatch.setattr(writes, "write_observers", [lambda a, items: calls.append((a, items))])
     files = base_files()
     files["social_workers.csv"].append(NEW_WORKER)
     files["assignments.csv"][0]["social_worker"] = "sw9"  # a1 moves to the new worker

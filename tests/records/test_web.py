@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from casework import roles, services
+from access import roles
 from casework.models import Client, Organisation
+from core import writes
 from records.models import UploadedBundle
 from tests.records.bundles import base_files, write_zip
 
@@ -78,13 +79,13 @@ def test_confirming_imports_the_bundle_attributed_to_the_administrator(
     pending = UploadedBundle.objects.get()
     sources = set()
     monkeypatch.setattr(
-        services,
+        writes,
         "write_observers",
         [
             lambda action, items: sources.add(
                 (
-                    services.current_write_source().source,
-                    services.current_write_source().user.username,
+                    writes.current_write_source().source,
+                    writes.current_write_source().user.username,
                 )
             )
         ],

@@ -22,6 +22,11 @@ def built_report(django_db_setup, django_db_blocker):
 
     Usage: `built_report(build)` where `build()` creates records and returns
     (parameters, anything); the report dict and that anything come back.
+
+    A module using it needs `pytestmark = pytest.mark.django_db`: pytest-django
+    creates the test database only for the marked tests (or tests asking for `db`,
+    which a module-scoped fixture cannot), and without one the data would go to
+    the database of the settings (or fail with "no such table").
     """
 
     def run(build):

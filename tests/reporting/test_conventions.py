@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.rounding import json_amount, percent, ratio, round_half_up
 from reporting.statistics import REGISTRY, Month, ReportParameters, in_report_order, parse_day
 from reporting.statistics.params import MAX_PERIOD_MONTHS, minus_years
-from reporting.statistics.rounding import json_amount, percent, ratio, round_half_up
 
 SPEC_KEYS = [
     "income_support",

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.rounding import ratio
 from reporting.statistics import Month
-from reporting.statistics.rounding import ratio
 from tests.factories import OrganisationFactory
 from tests.reporting.builders import (
     Records,
@@ -24,6 +24,10 @@ from tests.reporting.builders import (
 )
 from tests.reporting.conftest import params
 from tests.reporting.seed_text import mechelen
+
+# The records are built by the module-scoped `built_report`, which cannot ask for `db`:
+# the mark is what makes pytest-django create the test database for this module.
+pytestmark = pytest.mark.django_db
 
 SEED = mechelen()
 REFERENCE = Month.parse(SEED.reference_month)  # January 2025

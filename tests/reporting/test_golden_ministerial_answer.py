@@ -21,6 +21,10 @@ from tests.reporting.builders import (
 from tests.reporting.conftest import params
 from tests.reporting.seed_text import ministerial
 
+# The records are built by the module-scoped `built_report`, which cannot ask for `db`:
+# the mark is what makes pytest-django create the test database for this module.
+pytestmark = pytest.mark.django_db
+
 SEED = ministerial()
 PERIOD = (SEED.inflow[0].month, SEED.inflow[-1].month)
 # The answer gives the outflow up to the last month whose window had closed:

@@ -25,9 +25,7 @@ def csp(response) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
-@pytest.mark.parametrize(
-    "url", [reverse("login"), reverse("admin:login"), reverse("casework:home")]
-)
+@pytest.mark.parametrize("url", [reverse("login"), reverse("admin:login"), reverse("desk:home")])
 def test_every_page_has_a_content_security_policy_without_unsafe_inline(world, client, url):
     client.force_login(world.user("sa"))
     response = client.get(url, follow=True)
@@ -67,9 +65,9 @@ def test_client_pages_are_never_stored(world, client):
     client.force_login(world.user("sa"))
     own = world.clients["own"]
     for url in (
-        reverse("casework:client_detail", args=[own.pk]),
-        reverse("casework:caseload"),
-        reverse("casework:client_edit", args=[own.pk]),
+        reverse("desk:client_detail", args=[own.pk]),
+        reverse("desk:caseload"),
+        reverse("desk:client_edit", args=[own.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -79,7 +77,7 @@ def test_client_pages_are_never_stored(world, client):
 
 def test_a_refused_client_page_is_not_stored_either(world, client):
     client.force_login(world.user("sa"))
-    response = client.get(reverse("casework:client_detail", args=[world.clients["other"].pk]))
+    response = client.get(reverse("desk:client_detail", args=[world.clients["other"].pk]))
     assert response.status_code == 404
     assert "no-store" in response["Cache-Control"]
 
@@ -92,7 +90,7 @@ def test_client_urls_are_not_stored_even_before_login(client):
 
 def test_other_security_headers(world, client):
     client.force_login(world.user("sa"))
-    response = client.get(reverse("casework:home"))
+    response = client.get(reverse("desk:home"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

@@ -113,13 +113,13 @@ def assert_escaped(html: str) -> None:
 def test_every_record_form_of_the_client_file_survives_hostile_text(world, client, text):
     client.force_login(world.user("sa"))
     own = world.clients["own"]
-    file_url = reverse("casework:client_detail", args=[own.pk])
+    file_url = reverse("desk:client_detail", args=[own.pk])
     problems = []
     for slug, kind in record_kinds().items():
         for url in (
-            reverse("casework:record_add", kwargs={"pk": own.pk, "kind": slug}),
+            reverse("desk:record_add", kwargs={"pk": own.pk, "kind": slug}),
             reverse(
-                "casework:record_edit",
+                "desk:record_edit",
                 kwargs={"pk": own.pk, "kind": slug, "record_pk": make_record(kind.model, own).pk},
             ),
         ):
@@ -158,14 +158,14 @@ def test_a_name_with_a_script_tag_is_shown_escaped_everywhere(world, client):
     services.client_update(client=own, first_name=SCRIPT, last_name=SQL)
     client.force_login(world.user("sa"))
     for url in (
-        reverse("casework:client_detail", args=[own.pk]),
-        reverse("casework:caseload"),
-        reverse("casework:workqueue"),
-        reverse("casework:home"),
+        reverse("desk:client_detail", args=[own.pk]),
+        reverse("desk:caseload"),
+        reverse("desk:workqueue"),
+        reverse("desk:home"),
     ):
         html = client.get(url).content.decode()
         assert SCRIPT not in html, url
-    assert_escaped(client.get(reverse("casework:client_detail", args=[own.pk])).content.decode())
+    assert_escaped(client.get(reverse("desk:client_detail", args=[own.pk])).content.decode())
     # The audit log shows the change, escaped too.
     client.force_login(world.user("dpo"))
     html = client.get(reverse("audit:log"), {"client": own.pk}).content.decode()
@@ -178,7 +178,7 @@ def test_a_name_with_a_script_tag_is_shown_escaped_everywhere(world, client):
 @pytest.mark.parametrize("text", [SQL, "' OR '1'='1", "%", "_", "\\", "\x00", HUGE])
 def test_sql_looking_and_odd_search_text_is_just_text(world, client, text):
     client.force_login(world.user("sa"))
-    response = client.get(reverse("casework:caseload"), {"q": text})
+    response = client.get(reverse("desk:caseload"), {"q": text})
     assert response.status_code in (200, 400)
     assert Client.objects.count() == 3
     response = client.post(

@@ -108,7 +108,7 @@ def test_sessions_expire_after_thirty_minutes_without_a_request(world, client):
     assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
     assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     client.force_login(world.user("sa"))
-    home = reverse("casework:home")
+    home = reverse("desk:home")
     assert client.get(home).status_code == 200
     session = Session.objects.get(session_key=client.session.session_key)
     remaining = session.expire_date - timezone.now()
@@ -123,8 +123,8 @@ def test_sessions_expire_after_thirty_minutes_without_a_request(world, client):
 
 
 def test_a_panel_asked_for_after_the_session_ended_sends_the_whole_page_to_login(world, client):
-    page = reverse("casework:client_detail", args=[world.clients["own"].pk])
-    panel = reverse("casework:record_add", args=[world.clients["own"].pk, "evaluation"])
+    page = reverse("desk:client_detail", args=[world.clients["own"].pk])
+    panel = reverse("desk:record_add", args=[world.clients["own"].pk, "evaluation"])
     htmx = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"}
     response = client.get(panel, headers=htmx)
     # Not the login page inside the panel: htmx loads the login page as a whole page,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from casework import services
 from casework.models import Client, IncomeRight
-from casework.services import ConflictError
+from core.writes import ConflictError
 from tests.factories import IncomeRightFactory
 
 CONFLICT = "Iemand anders heeft dit record intussen gewijzigd"
@@ -41,7 +41,7 @@ def test_two_social_assistants_editing_one_record_in_the_web_form(world, client)
     own = world.clients["own"]
     right = IncomeRightFactory(client=own, category="single")
     url = reverse(
-        "casework:record_edit", kwargs={"pk": own.pk, "kind": "income-right", "record_pk": right.pk}
+        "desk:record_edit", kwargs={"pk": own.pk, "kind": "income-right", "record_pk": right.pk}
     )
     client.force_login(world.user("sa"))
     form_a = _form_data(client.get(url))

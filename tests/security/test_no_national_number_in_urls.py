@@ -71,14 +71,14 @@ def asks_for_a_national_number(form: dict) -> bool:
 
 
 PAGES = [
-    ("sa", "casework:home", None),
-    ("sa", "casework:caseload", None),
-    ("sa", "casework:workqueue", None),
-    ("sa", "casework:client_detail", "own"),
-    ("sa", "casework:client_edit", "own"),
+    ("sa", "desk:home", None),
+    ("sa", "desk:caseload", None),
+    ("sa", "desk:workqueue", None),
+    ("sa", "desk:client_detail", "own"),
+    ("sa", "desk:client_edit", "own"),
     ("sa", "audit:break_glass", None),
-    ("lead", "casework:team", None),
-    ("lead", "casework:transfer", None),
+    ("lead", "desk:team", None),
+    ("lead", "desk:transfer", None),
     ("dpo", "audit:log", None),
     ("dpo", "audit:client_search", None),
     ("administrator", "records:import", None),

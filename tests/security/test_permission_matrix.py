@@ -33,8 +33,8 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from access.rules import client_path, is_health_data
 from audit.otp import totp_device_ensure
-from casework.access import _client_path, is_health_data
 from tests import factories
 from tests.security.world import World, build_world
 
@@ -158,7 +158,7 @@ def make_record(model: type, client: Any) -> Any:
     factory = FACTORIES.get(model.__name__)
     if factory is None:
         raise AssertionError(f"No factory {model.__name__}Factory in tests/factories.py")
-    path = _client_path(model)
+    path = client_path(model)
     if path == "client":
         return factory(client=client)
     if path == "trajectory__client":
@@ -167,7 +167,7 @@ def make_record(model: type, client: Any) -> Any:
 
 
 def record_kinds() -> dict[str, Any]:
-    from casework.views.client_file import RECORD_KINDS
+    from desk.record_kinds import RECORD_KINDS
 
     return RECORD_KINDS
 
@@ -306,19 +306,19 @@ URL_KINDS: dict[str, str] = {
     "login": "public",
     "logout": "post_only_public",
     "set_language": "language",
-    "casework:home": "logged_in",
-    "casework:caseload": "casework_list",
-    "casework:workqueue": "casework_list",
-    "casework:client_detail": "client_page",
-    "casework:client_edit": "client_page",
-    "casework:record_add": "record_add",
-    "casework:record_edit": "record_edit",
-    "casework:team": "team_figures",
-    "casework:transfer": "transfer",
-    "casework:transfer_done": "transfer",
-    "partners:programme_list": "programmes",
-    "partners:programme_detail": "programme",
-    "partners:session_detail": "programme_session",
+    "desk:home": "logged_in",
+    "desk:caseload": "casework_list",
+    "desk:workqueue": "casework_list",
+    "desk:client_detail": "client_page",
+    "desk:client_edit": "client_page",
+    "desk:record_add": "record_add",
+    "desk:record_edit": "record_edit",
+    "desk:team": "team_figures",
+    "desk:transfer": "transfer",
+    "desk:transfer_done": "transfer",
+    "programmes:programme_list": "programmes",
+    "programmes:programme_detail": "programme",
+    "programmes:session_detail": "programme_session",
     "reporting:council_report": "council_report",
     "reporting:council_report_api": "council_report",
     "records:import": "import",
@@ -353,7 +353,7 @@ ADMIN_SITE_URLS = {
 # Models whose admin never adds, changes or deletes (audit trail, lockout records).
 READ_ONLY_MODELS = {
     "audit.auditentry": {"add", "change", "delete"},
-    "audit.breakglassgrant": {"add", "change", "delete"},
+    "access.breakglassgrant": {"add", "change", "delete"},
     "audit.pseudonymisation": {"add", "change", "delete"},
     "axes.accessattempt": {"add", "change"},
     "axes.accesslog": {"add", "change"},
@@ -364,14 +364,14 @@ STAFF_ROLES = {"administrator", "superuser"}
 
 
 def role_permissions(role: str) -> set[str]:
-    from casework.roles import ROLES as ROLE_TABLE
+    from access.roles import ROLES as ROLE_TABLE
 
     return set(ROLE_TABLE[role][1]) if role in ROLE_TABLE else set()
 
 
 def admin_model_expect(model_label: str, view: str, role: str, relation: str) -> Any:
     """The admin of one model: staff only; what a role may do is its permissions in
-    casework/roles.py (the specification); client data by caseload (none for staff)."""
+    access/roles.py (the specification); client data by caseload (none for staff)."""
     if role == "anonymous" or role not in STAFF_ROLES:
         return ADMIN_LOGIN
     app_label, model = model_label.split(".")
@@ -396,7 +396,7 @@ def admin_model_expect(model_label: str, view: str, role: str, relation: str) ->
 
 
 # Models tied to a client that are not client data (made by make_object).
-NOT_CLIENT_DATA = {"audit.breakglassgrant", "audit.pseudonymisation"}
+NOT_CLIENT_DATA = {"access.breakglassgrant", "audit.pseudonymisation"}
 
 
 def admin_model_cases(world: World, route: Route, model: type) -> list[Case]:
@@ -404,7 +404,7 @@ def admin_model_cases(world: World, route: Route, model: type) -> list[Case]:
         return [Case("-", kwargs={})]
     if model._meta.label_lower in NOT_CLIENT_DATA:
         return [Case("-", kwargs={"object_id": make_object(world, model).pk})]
-    path = _client_path(model)
+    path = client_path(model)
     if path in ("", "client", "trajectory__client"):
         cases = []
         for relation in RELATIONS:
@@ -428,7 +428,7 @@ def make_object(world: World, model: type) -> Any:
         from audit.models import AuditEntry
 
         return AuditEntry.objects.create(action="read", client_id=world.clients["own"].pk)
-    if label == "audit.breakglassgrant":
+    if label == "access.breakglassgrant":
         from audit.services import break_glass_grant_create
 
         return break_glass_grant_create(
@@ -559,7 +559,7 @@ def _admin_unnamed(route: Route):
 def make_object_or_client(world: World, model: type) -> Any:
     if model._meta.label_lower in NOT_CLIENT_DATA:
         return make_object(world, model)
-    path = _client_path(model)
+    path = client_path(model)
     if path == "":
         return world.clients["own"]
     if path in ("client", "trajectory__client"):

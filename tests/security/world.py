@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from casework.roles import (
+from access.roles import (
     ADMINISTRATOR,
     DPO,
     MANAGER,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from audit.exports import FORMATS, client_data_export
 from casework.models import Client
-from casework.services import writes_by
+from core.writes import writes_by
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -110,8 +110,9 @@ class Command(BaseCommand):
                 ) from exc
             return
         if isinstance(content, bytes):
-            buffer = getattr(self.stdout._out, "buffer", None)
-            if buffer is None or (self.stdout._out is sys.stdout and sys.stdout.isatty()):
+            out = cast(TextIO, self.stdout._out)  # the stream OutputWrapper writes to
+            buffer = getattr(out, "buffer", None)
+            if buffer is None or (out is sys.stdout and sys.stdout.isatty()):
                 raise CommandError(
                     _("Een XLSX-bestand gaat niet naar het scherm: geef --output BESTAND op.")
                 )

@@ -1,0 +1,1 @@
+"""The administrators' UI: the Django admin of casework and partner records."""

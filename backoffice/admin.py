@@ -1,0 +1,7 @@
+"""Registers the Django admin of the domain's models (discovered by `django.contrib.admin`).
+
+The admins live here, above the access rules, and not in the domain apps: they
+scope every list and choice to what the user may see (`access.rules`), which the
+domain apps below the access layer may not import."""
+
+from backoffice import casework_admin, partners_admin  # noqa: F401 (registration)

@@ -1,0 +1,62 @@
+"""Periods: records with a start and an optional, inclusive end.
+
+`overlap_q` is the one definition of "overlaps a period"; every queryset,
+selector, rule and statistic that asks whether something ran on a day or in a
+month builds on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Self
+
+from django.db import connection, models
+from django.db.models import F, Q
+from django.db.models.functions import Collate
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a month."""
+    first = datetime.date(year, month, 1)
+    nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return first, nxt - datetime.timedelta(days=1)
+
+
+def code_point_order(path: str) -> F | Collate:
+    """Text ordered by code point on every database, as Python and SQLite do (PostgreSQL
+    sorts by the locale's collation, which ignores case and punctuation)."""
+    if connection.vendor == "postgresql":
+        return Collate(F(path), "C")
+    return F(path)
+
+
+def overlap_q(
+    first: datetime.date, last: datetime.date, start: str, end: str, prefix: str = ""
+) -> Q:
+    """A record overlaps [first, last] when it starts on or before `last` and has
+    no end or ends on or after `first` (ends are inclusive)."""
+    return Q(**{f"{prefix}{start}__lte": last}) & (
+        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gte": first})
+    )
+
+
+def runs_on(start: datetime.date, end: datetime.date | None, day: datetime.date) -> bool:
+    """`overlap_q` for one record already read: it started on or before `day` and has no
+    end or ends on or after it."""
+    return start <= day and (end is None or end >= day)
+
+
+class PeriodQuerySet(models.QuerySet):
+    """Records with a start and an optional (inclusive) end."""
+
+    start_field = "start_date"
+    end_field = "end_date"
+
+    def overlapping(self, first: datetime.date, last: datetime.date) -> Self:
+        return self.filter(overlap_q(first, last, self.start_field, self.end_field))
+
+    def active_on(self, day: datetime.date) -> Self:
+        return self.overlapping(day, day)
+
+    def in_month(self, year: int, month: int) -> Self:
+        return self.overlapping(*month_bounds(year, month))

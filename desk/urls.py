@@ -1,0 +1,31 @@
+from django.urls import path
+
+from desk import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("clients/", views.CaseloadView.as_view(), name="caseload"),
+    path("clients/<int:pk>/", views.ClientFileView.as_view(), name="client_detail"),
+    path(
+        "clients/<int:pk>/edit/",
+        views.RecordFormView.as_view(),
+        {"kind": "client"},
+        name="client_edit",
+    ),
+    path(
+        "clients/<int:pk>/<slug:kind>/new/",
+        views.RecordFormView.as_view(),
+        name="record_add",
+    ),
+    path(
+        "clients/<int:pk>/<slug:kind>/<int:record_pk>/",
+        views.RecordFormView.as_view(),
+        name="record_edit",
+    ),
+    path("queue/", views.WorkQueueView.as_view(), name="workqueue"),
+    path("team/", views.TeamView.as_view(), name="team"),
+    path("team/transfer/", views.TransferView.as_view(), name="transfer"),
+    path("team/transfer/done/", views.TransferDoneView.as_view(), name="transfer_done"),
+]

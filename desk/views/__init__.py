@@ -1,0 +1,17 @@
+"""Pages of the casework app (a package: one module per screen)."""
+
+from desk.views.caseload import CaseloadView
+from desk.views.client_file import ClientFileView, RecordFormView
+from desk.views.home import HomeView, WorkQueueView
+from desk.views.team import TeamView, TransferDoneView, TransferView
+
+__all__ = [
+    "CaseloadView",
+    "ClientFileView",
+    "HomeView",
+    "RecordFormView",
+    "TeamView",
+    "TransferDoneView",
+    "TransferView",
+    "WorkQueueView",
+]

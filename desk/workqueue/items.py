@@ -1,0 +1,127 @@
+"""A work-queue item and what the rules share to make one (see `desk.workqueue`)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
+
+from casework.models import (
+    Assignment,
+)
+
+JOBROAD = "jobroad"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing to do: what, for whom, by when, and where to do it."""
+
+    rule: str
+    title: str
+    due_date: datetime.date
+    today: datetime.date
+    url: str
+    client_id: int | None = None
+    client_name: str = ""
+    social_worker_name: str = ""
+    detail: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_date < self.today
+
+    @property
+    def rule_label(self) -> str:
+        return str(RULE_LABELS[self.rule])
+
+    @property
+    def sort_key(self) -> tuple[datetime.date, str, str]:
+        return (self.due_date, self.client_name, self.rule)
+
+
+RULE_LABELS = {
+    "gpmi_to_sign": gettext_lazy("GPMI ondertekenen"),
+    "gpmi_evaluation": gettext_lazy("GPMI-evaluatie"),
+    "article60_ending": gettext_lazy("Einde artikel 60: warme overdracht"),
+    "vdab_missing": gettext_lazy("VDAB-inschrijving ontbreekt"),
+    "mmpp_exit_conversation": gettext_lazy("Uitleidgesprek (MMPP categorie 5)"),
+    "referral_outcome": gettext_lazy("Resultaat toeleiding ontbreekt"),
+    "jobroad_free_places": gettext_lazy("JobRoad-screening met vrije plaatsen"),
+}
+
+
+def setting(name: str) -> Any:
+    return settings.TRAJECT[name]
+
+
+def format_day(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    return years_before(day, -years)
+
+
+def worker_name(today: datetime.date, client_ref: str) -> Subquery:
+    """The name of (one of) the social worker(s) assigned to the client today."""
+    running = (
+        Assignment.objects.filter(client=OuterRef(client_ref))
+        .active_on(today)
+        .order_by("-start_date", "-pk")
+        .annotate(name=Concat("social_worker__first_name", Value(" "), "social_worker__last_name"))
+        .values("name")[:1]
+    )
+    return Subquery(running)
+
+
+def client_values(qs: QuerySet, today: datetime.date, *extra: str) -> QuerySet:
+    """Rows of a client record with the client's name and social worker."""
+    return qs.annotate(worker_name=worker_name(today, "client_id")).values(
+        "pk", "client_id", "client__first_name", "client__last_name", "worker_name", *extra
+    )
+
+
+def client_url(client_id: int, slug: str, record_pk: int | None = None, **query: Any) -> str:
+    """The form in the client file that resolves an item (query: initial values)."""
+    if record_pk is None:
+        url = reverse("desk:record_add", kwargs={"pk": client_id, "kind": slug})
+    else:
+        url = reverse(
+            "desk:record_edit", kwargs={"pk": client_id, "kind": slug, "record_pk": record_pk}
+        )
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+def make_item(row: dict[str, Any], today: datetime.date, **fields: Any) -> WorkItem:
+    return WorkItem(
+        client_id=row["client_id"],
+        client_name=f"{row['client__last_name']}, {row['client__first_name']}",
+        social_worker_name=row.get("worker_name") or "",
+        today=today,
+        **fields,
+    )
+
+
+# --- The rules ------------------------------------------------------------------------

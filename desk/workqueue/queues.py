@@ -1,0 +1,122 @@
+"""The queues: every rule over the clients of a social assistant, a team or one file."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import (
+    QuerySet,
+)
+from django.utils import timezone
+
+from access.rules import health_data_clients_filter, visible_clients_filter
+from casework.models import (
+    Client,
+)
+from desk.workqueue.items import RULE_LABELS, WorkItem
+from desk.workqueue.rules import CLIENT_RULES, HEALTH_RULES, jobroad_free_places
+
+# --- Queues ---------------------------------------------------------------------------
+
+
+def work_queue(
+    *,
+    clients: QuerySet[Client],
+    today: datetime.date | None = None,
+    health_clients: QuerySet[Client] | None = None,
+    organisation_ids: Iterable[int] = (),
+) -> list[WorkItem]:
+    """Every item due for `clients`, earliest first.
+
+    Health-data rules (MMPP) only cover `health_clients` (none when omitted): pass
+    the clients whose health data the viewer may see. JobRoad sessions with free
+    places are listed for `organisation_ids`.
+    """
+    today = today or timezone.localdate()
+    items: list[WorkItem] = []
+    for rule in CLIENT_RULES.values():
+        items += rule(clients, today)
+    if health_clients is not None:
+        for rule in HEALTH_RULES.values():
+            items += rule(health_clients, today)
+    organisation_ids = list(organisation_ids)
+    if organisation_ids:
+        items += jobroad_free_places(organisation_ids, today)
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def social_worker_queue(
+    social_worker: Any, *, viewer: Any = None, today: datetime.date | None = None
+) -> list[WorkItem]:
+    """The queue of one social assistant: the clients assigned to them today.
+
+    A queue shows no more than the files behind it: with a `viewer` (the user
+    looking at the queue), only the clients whose file they may open today, and
+    health-data items only for those whose health data they may see
+    (`access.rules`); without a viewer (a command), every client but no
+    health-data item.
+    """
+    today = today or timezone.localdate()
+    clients = _visible(
+        Client.objects.assigned_on(today, social_worker=social_worker), viewer, today
+    )
+    return work_queue(
+        clients=clients,
+        today=today,
+        health_clients=_health_clients(clients, viewer, today),
+        organisation_ids=[social_worker.organisation_id],
+    )
+
+
+def _visible(clients: QuerySet[Client], viewer: Any, today: datetime.date) -> QuerySet[Client]:
+    """Those of `clients` whose file `viewer` may open today (all of them: no viewer)."""
+    if viewer is None:
+        return clients
+    return clients.filter(visible_clients_filter(viewer, today))
+
+
+def _health_clients(
+    clients: QuerySet[Client], viewer: Any, today: datetime.date
+) -> QuerySet[Client] | None:
+    """Those of `clients` whose health data `viewer` may see today (None: no viewer)."""
+    if viewer is None:
+        return None
+    return clients.filter(health_data_clients_filter(viewer, today))
+
+
+def team_clients(team: Any, today: datetime.date) -> QuerySet[Client]:
+    """Clients assigned today to a member of `team`."""
+    return Client.objects.assigned_on(today, team=team)
+
+
+def team_queue(
+    team: Any, *, viewer: Any = None, today: datetime.date | None = None
+) -> list[WorkItem]:
+    """The queue of a team; what `viewer` sees of it as in `social_worker_queue`."""
+    today = today or timezone.localdate()
+    clients = _visible(team_clients(team, today), viewer, today)
+    return work_queue(
+        clients=clients,
+        today=today,
+        health_clients=_health_clients(clients, viewer, today),
+        organisation_ids=[team.organisation_id],
+    )
+
+
+def first_item_per_client(items: Iterable[WorkItem]) -> dict[int, WorkItem]:
+    """The earliest item of each client (items must be sorted, as `work_queue` returns)."""
+    first: dict[int, WorkItem] = {}
+    for item in items:
+        if item.client_id is not None and item.client_id not in first:
+            first[item.client_id] = item
+    return first
+
+
+def count_by_rule(items: Iterable[WorkItem]) -> list[tuple[str, str, int]]:
+    """(rule, label, count) for every rule, in the order of RULE_LABELS."""
+    counts = dict.fromkeys(RULE_LABELS, 0)
+    for item in items:
+        counts[item.rule] += 1
+    return [(rule, str(RULE_LABELS[rule]), n) for rule, n in counts.items()]
