@@ -21,7 +21,7 @@ help:
 	@echo "make demo   set up, load the demo organisation and serve http://127.0.0.1:8000"
 	@echo "make test   set up, lint, type-check, layer contracts, makemigrations --check and the whole test suite"
 	@echo "make test-postgres   the test suite on PostgreSQL ($(PG_URL))"
-	@echo "make bench  the import/export, council-report and seed_demo benchmarks"
+	@echo "make bench  the import/export, council-report, seed_demo, audit and page (gunicorn, 50 users) benchmarks"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -82,6 +82,7 @@ bench: install
 	$(PY) benchmarks/bench_council_report.py
 	$(PY) benchmarks/bench_seed_demo.py
 	$(PY) benchmarks/bench_audit.py
+	$(PY) benchmarks/bench_pages.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts

@@ -1,0 +1,277 @@
+"""Benchmark of the pages as a browser gets them: the daily pages and the report page against
+the login page, one request at a time and under 50 users.
+
+    .venv/bin/python benchmarks/bench_pages.py
+    .venv/bin/python benchmarks/bench_pages.py --users 50 --seconds 60 --postgres URL
+
+It creates a fresh PostgreSQL database (default `traject_bench_pages`), migrates it and
+loads the demo (`seed_demo`), then serves it with gunicorn as production would (DEBUG off,
+persistent connections, `--workers`/`--threads`, see README "Production server") on
+127.0.0.1 and measures, in one run:
+
+1. **One request alone**: each page `--repeat` times in a row after a warm-up; the median
+   and its ratio to the login page (the cheapest page Django serves: a form, no query).
+2. **Under load**: `--users` simulated users, each logged in, requesting a mix of the
+   daily pages with a think time of 0.5-1.5 s, for `--seconds` seconds (bounded: it stops
+   by itself); p50 and p95 per page, and requests per second.
+
+Only 127.0.0.1 is ever contacted. Figures: docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/traject_bench_pages"
+TODAY = "2025-06-30"
+ASSISTANT = ("assistent", "Leefloon-Traject-2025")
+MANAGER = ("manager", "Raadsvraag-Cijfers-25")
+REPORT_QUERY = (
+    "organisation=mechelen&from=2024-01&to=2024-12&reference_month=2024-12&as_of=2025-06-30"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DEBUG="0",
+        SECRET_KEY="benchmark-only-secret-key-not-for-production-use-0123456789",
+        ALLOWED_HOSTS="127.0.0.1",
+        CONN_MAX_AGE="60",
+        # Plain HTTP on the loopback: no TLS redirect, cookies without the Secure flag.
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        TRAJECT_OTP_REQUIRED="off",
+        TRAJECT_ADMIN_OTP_REQUIRED="0",
+    )
+    return env
+
+
+def prepare_database(url: str) -> None:
+    """A fresh database with the demo organisation."""
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = server_env(url) | {"DEBUG": "1"}  # seed_demo is for a demo (DEBUG) database only
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [*manage, "seed_demo", "--today", TODAY],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+class Browser:
+    """A user's cookie jar on the loopback server."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> tuple[int, bytes, float]:
+        started = time.perf_counter()
+        try:
+            with self.opener.open(self.base + path, timeout=60) as response:
+                body = response.read()
+                status = response.status
+                if "/accounts/login/" in response.geturl() and "/accounts/login/" not in path:
+                    status = 302  # sent to the login page: not the page asked for
+        except urllib.error.HTTPError as error:
+            body, status = error.read(), error.code
+        return status, body, time.perf_counter() - started
+
+    def login(self, username: str, password: str) -> None:
+        status, body, _ = self.get("/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        assert status == 200 and token, "no login form"
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1).decode(),
+                "username": username,
+                "password": password,
+            }
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/accounts/login/",
+            data=data,
+            headers={"Referer": self.base + "/accounts/login/"},
+        )
+        with self.opener.open(request, timeout=60) as response:
+            response.read()
+        status, _, _ = self.get("/clients/" if username == ASSISTANT[0] else "/")
+        assert status == 200, f"login of {username} failed ({status})"
+
+
+def pages(base: str) -> dict[str, tuple[Browser | None, str]]:
+    """Page name -> (browser logged in as who may see it, None: anonymous; path)."""
+    assistant = Browser(base)
+    assistant.login(*ASSISTANT)
+    manager = Browser(base)
+    manager.login(*MANAGER)
+    _, body, _ = assistant.get("/clients/")
+    client = re.search(rb'href="/clients/(\d+)/"', body)
+    assert client, "no client in the assistant's caseload"
+    return {
+        "login": (None, "/accounts/login/"),
+        "client list": (assistant, "/clients/"),
+        "client file": (assistant, f"/clients/{client.group(1).decode()}/"),
+        "work queue": (assistant, "/queue/"),
+        "report page (1 year)": (manager, "/reports/council/?" + REPORT_QUERY),
+        "report API (1 year)": (manager, "/api/reports/council/?" + REPORT_QUERY),
+    }
+
+
+def alone(base: str, repeat: int) -> dict[str, float]:
+    results = {}
+    for name, (browser, path) in pages(base).items():
+        browser = browser or Browser(base)
+        for _ in range(3):
+            browser.get(path)
+        times = []
+        for _ in range(repeat):
+            status, _, seconds = browser.get(path)
+            assert status == 200, f"{name}: {status}"
+            times.append(seconds)
+        results[name] = statistics.median(times)
+    return results
+
+
+def under_load(base: str, users: int, seconds: float) -> tuple[dict[str, list[float]], int]:
+    mix = ["client list", "client file", "work queue", "client file", "client list"]
+    template = pages(base)
+    latencies: dict[str, list[float]] = {name: [] for name in mix}
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def user(seed: int) -> None:
+        rng = random.Random(seed)
+        # The assistant's session, shared: 50 logins would measure password hashing.
+        browser = template["client list"][0]
+        assert browser is not None
+        time.sleep(rng.random())
+        while time.monotonic() < deadline:
+            name = rng.choice(mix)
+            status, _, took = browser.get(template[name][1])
+            with lock:
+                if status == 200:
+                    latencies[name].append(took)
+                else:
+                    errors[0] += 1
+            time.sleep(rng.uniform(0.5, 1.5))
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    return latencies, errors[0]
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p * (len(values) - 1))))] if values else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", default=DEFAULT_PG)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    print(f"Preparing {args.postgres} (migrate, seed_demo --today {TODAY})...", flush=True)
+    prepare_database(args.postgres)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "-k",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        env=server_env(args.postgres),
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                Browser(base).get("/accounts/login/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        load = os.getloadavg()[0]
+        print(
+            f"\ngunicorn: {args.workers} workers x {args.threads} threads; load average {load:.2f}"
+        )
+        print("\nOne request alone (median of", args.repeat, "):")
+        single = alone(base, args.repeat)
+        login = single["login"]
+        for name, seconds in single.items():
+            print(f"  {name:24} {seconds * 1000:8.1f} ms  {seconds / login:6.1f}x login")
+        page, api = single["report page (1 year)"], single["report API (1 year)"]
+        print(f"  report page / API: {page / api:.2f}x")
+        print(f"\nUnder {args.users} users for {args.seconds:.0f} s (think time 0.5-1.5 s):")
+        latencies, errors = under_load(base, args.users, args.seconds)
+        total = sum(len(v) for v in latencies.values())
+        for name, values in latencies.items():
+            if values:
+                print(
+                    f"  {name:24} n={len(values):5}  p50 {percentile(values, 0.5) * 1000:7.1f} ms"
+                    f"  p95 {percentile(values, 0.95) * 1000:7.1f} ms"
+                )
+        print(
+            f"  {total / args.seconds:.1f} requests/s, {errors} errors; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
