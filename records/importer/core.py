@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from casework.models import Organisation
 from core import writes
 from records import instances
-from records.bundle import NO_COLUMN, Bundle, BundleError, CsvFile, Problem, Row
+from records.bundle import NO_COLUMN, Bundle, BundleError, CsvFile, Problem, Problems, Row
 from records.instances import Shape
 from records.progress import Progress
 from records.setchecks import SetChecks
@@ -68,7 +68,7 @@ def import_bundle(
                 importer.close()
     except BundleError as exc:
         file = exc.file or Path(path).name
-        result = ImportResult(problems=[Problem(file, 0, NO_COLUMN, str(exc))])
+        result = ImportResult(problems=Problems([Problem(file, 0, NO_COLUMN, str(exc))]))
     result.seconds = time.monotonic() - started
     progress.done(result)
     return result

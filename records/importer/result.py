@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from records.bundle import Problem
+from records.bundle import Problem, Problems
 from records.spec import FILE_ORDER, FILES
 
 
@@ -21,7 +21,8 @@ class FileCounts:
 class ImportResult:
     """What an import (or a dry run) found and did."""
 
-    problems: list[Problem] = field(default_factory=list)
+    # The first MAX_PROBLEMS problems; `problems.more` counts the others.
+    problems: Problems = field(default_factory=Problems)
     counts: dict[str, FileCounts] = field(default_factory=dict)
     organisation_code: str = ""
     written: bool = False

@@ -42,7 +42,11 @@ class Command(BaseCommand):
         )
         if not result.ok:
             lines = "\n".join(str(problem) for problem in result.problems)
-            count = len(result.problems)
+            if result.problems.more:
+                lines += "\n" + _("... en nog %(more)s problemen (niet getoond).") % {
+                    "more": result.problems.more
+                }
+            count = result.problems.total
             raise CommandError(
                 ngettext(
                     "%(count)s probleem gevonden; er is niets geschreven.",
