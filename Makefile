@@ -39,11 +39,14 @@ install: $(VENV)/.installed
 migrate: install
 	$(MANAGE) migrate --noinput
 
+# The background worker (record-bundle imports) runs beside the web server and stops with it.
 demo: migrate
 	$(MANAGE) seed_demo
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 serve: migrate
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: install

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks_db",
     # Traject's apps, bottom layer first (README, "Layout"; import-linter keeps it so).
     "core",
     "casework",
@@ -76,6 +77,15 @@ MIDDLEWARE = [
     "audit.middleware.HtmxLoginRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Background tasks (Django's tasks framework): the web import's check and import run in
+# the database-backed worker `manage.py db_worker` (make demo starts it).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TRAJECT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

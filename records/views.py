@@ -1,25 +1,29 @@
-"""The web import of a record bundle: upload a .zip, read the dry run, confirm."""
+"""The web import of a record bundle: upload a .zip, follow its check in the background,
+read the dry run, confirm, follow the import.
+
+The check and the import run as background tasks (`records.tasks`); the job's page
+polls its progress (htmx, every second) and offers to cancel. The page stays usable
+whatever the bundle's size, and no proxy time-out can cut an import in two.
+"""
 
 from __future__ import annotations
 
-import datetime
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.writes import current_write_source
+from records import tasks
+from records.bundle import Problem
 from records.forms import BundleUploadForm
-from records.importer import ImportResult, import_bundle
+from records.jobs import read_progress, request_cancel, upload_dir
 from records.models import UploadedBundle
 
 if TYPE_CHECKING:
@@ -27,35 +31,14 @@ if TYPE_CHECKING:
 
 # Problems shown per file on the page; the count of all of them is always shown.
 PROBLEMS_SHOWN_PER_FILE = 500
-PENDING_FOR = datetime.timedelta(days=1)
-SOURCE = "page:/records/import/"
+SOURCE = tasks.SOURCE
 
 
-def upload_dir() -> Path:
-    """A private folder for uploaded bundles waiting for confirmation."""
-    default = Path(tempfile.gettempdir()) / "traject-record-bundles"
-    folder = Path(getattr(settings, "RECORDS_UPLOAD_DIR", default))
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _discard(upload: UploadedBundle, status: str) -> None:
-    Path(upload.path).unlink(missing_ok=True)
-    upload.status = status
-    upload.finished_at = timezone.now()
-    upload.save(update_fields=["status", "finished_at"])
-
-
-def _discard_stale() -> None:
-    cutoff = timezone.now() - PENDING_FOR
-    for upload in UploadedBundle.objects.filter(
-        status=UploadedBundle.Status.PENDING, created_at__lt=cutoff
-    ):
-        _discard(upload, UploadedBundle.Status.REFUSED)
-
-
-def _report(result: ImportResult) -> list[dict]:
-    """Problems per file (in the order of the bundle), at most a few hundred shown per file."""
+def _report(result: dict[str, Any]) -> list[dict]:
+    """Problems per file (in the order found), at most a few hundred shown per file."""
+    by_file: dict[str, list[Problem]] = {}
+    for file, line, column, message in result.get("problems", []):
+        by_file.setdefault(file, []).append(Problem(file, line, column, message))
     return [
         {
             "file": name,
@@ -63,36 +46,32 @@ def _report(result: ImportResult) -> list[dict]:
             "problems": problems[:PROBLEMS_SHOWN_PER_FILE],
             "hidden": max(0, len(problems) - PROBLEMS_SHOWN_PER_FILE),
         }
-        for name, problems in result.problems_by_file().items()
+        for name, problems in by_file.items()
     ]
 
 
-def _render(request: HttpRequest, form: BundleUploadForm, **context) -> HttpResponse:
-    result = context.get("result")
-    return render(
-        request,
-        "records/import.html",
-        {
-            "form": form,
-            "report": _report(result) if result is not None else [],
-            "recent": UploadedBundle.objects.exclude(status=UploadedBundle.Status.PENDING)[:10],
-            **context,
-        },
-    )
+def _user_uploads(request: HttpRequest) -> Any:
+    """The uploads of the signed-in user (every view here is @login_required)."""
+    return UploadedBundle.objects.filter(uploaded_by=cast("User", request.user))
 
 
 @login_required
 @permission_required("records.import_records", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a bundle and see the dry run: every problem per file and line, or a summary
-    of what the import will create and change, with a button to confirm."""
-    if request.method != "POST":
-        return _render(request, BundleUploadForm())
-    form = BundleUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render(request, form)
-    _discard_stale()
+    """Upload a bundle: it is stored in a private folder and checked in the background."""
+    form = BundleUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        recent = UploadedBundle.objects.exclude(status=UploadedBundle.Status.CHECKING)[:10]
+        return render(
+            request,
+            "records/import.html",
+            {
+                "form": form,
+                "recent": recent,
+                "running": _user_uploads(request).filter(status__in=UploadedBundle.RUNNING),
+            },
+        )
     file = form.cleaned_data["bundle"]
     # @login_required: the user is signed in.
     uploaded_by = cast("User", request.user)
@@ -102,47 +81,83 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         for chunk in file.chunks():
             handle.write(chunk)
     upload.path = str(path)
+    upload.files = tasks.count_files(upload.path)
     upload.save()
-    result = import_bundle(path, dry_run=True, user=request.user, source=SOURCE)
-    upload.organisation_code = result.organisation_code[:50]
-    upload.rows = result.rows
-    upload.save(update_fields=["organisation_code", "rows"])
-    if not result.ok:
-        _discard(upload, UploadedBundle.Status.REFUSED)
-        return _render(request, BundleUploadForm(), result=result, upload=upload)
-    return _render(request, BundleUploadForm(), result=result, upload=upload, confirm=True)
+    tasks.schedule_discard(upload)
+    tasks.check_upload.enqueue(upload.pk)
+    return HttpResponseRedirect(reverse("records:import_job", args=[upload.token]))
+
+
+@login_required
+@permission_required("records.import_records", raise_exception=True)
+@require_http_methods(["GET"])
+def import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """The job's page: its progress while it runs (the htmx poll asks for `#job` only),
+    then the dry run's report with the button to confirm, or the import's result."""
+    upload = get_object_or_404(_user_uploads(request), token=token)
+    result = upload.result or {}
+    context = {
+        "upload": upload,
+        "result": result,
+        "report": _report(result),
+        "more_problems": max(0, result.get("problem_total", 0) - len(result.get("problems", []))),
+        "progress": read_progress(upload.token) if upload.running else {},
+        "cancelling": upload.running and Path(upload_dir() / f"{upload.token}.cancel").exists(),
+    }
+    template = "records/import_job.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#job"
+    return render(request, template, context)
 
 
 @login_required
 @permission_required("records.import_records", raise_exception=True)
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Import a bundle whose dry run the same user has seen; it is validated again first."""
+    """Import a bundle whose dry run the same user has seen; it is checked again first.
+    One import at a time per organisation."""
     upload = get_object_or_404(
-        UploadedBundle,
-        token=token,
-        uploaded_by=request.user,
-        status=UploadedBundle.Status.PENDING,
+        _user_uploads(request), token=token, status=UploadedBundle.Status.PENDING
     )
+    job_url = reverse("records:import_job", args=[upload.token])
     if not Path(upload.path).exists():
-        _discard(upload, UploadedBundle.Status.REFUSED)
+        tasks.finish(upload, UploadedBundle.Status.CANCELLED)
         messages.error(
             request, _("Het opgeladen bestand is niet meer beschikbaar. Laad het opnieuw op.")
         )
-        return HttpResponseRedirect(reverse("records:import"))
-    result = import_bundle(
-        upload.path,
-        user=request.user,
-        source=SOURCE,
-        address=current_write_source().address,
-    )
-    if not result.ok:
-        _discard(upload, UploadedBundle.Status.REFUSED)
-        return _render(request, BundleUploadForm(), result=result, upload=upload)
-    _discard(upload, UploadedBundle.Status.IMPORTED)
-    messages.success(
-        request,
-        _("De bundel %(file)s is geïmporteerd: %(rows)s rijen voor organisatie %(code)s.")
-        % {"file": upload.file_name, "rows": result.rows, "code": result.organisation_code},
-    )
-    return HttpResponseRedirect(reverse("records:import"))
+        return HttpResponseRedirect(job_url)
+    try:
+        with transaction.atomic():
+            started = (
+                _user_uploads(request)
+                .filter(pk=upload.pk, status=UploadedBundle.Status.PENDING)
+                .update(status=UploadedBundle.Status.IMPORTING)
+            )
+    except IntegrityError:
+        messages.error(
+            request,
+            _(
+                "Er loopt al een import voor organisatie %(code)s. Wacht tot die klaar is en "
+                "bevestig dan opnieuw."
+            )
+            % {"code": upload.organisation_code},
+        )
+        return HttpResponseRedirect(job_url)
+    if started:
+        tasks.import_upload.enqueue(upload.pk)
+    return HttpResponseRedirect(job_url)
+
+
+@login_required
+@permission_required("records.import_records", raise_exception=True)
+@require_POST
+def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel a running check or import (nothing is written), or a dry run not confirmed."""
+    upload = get_object_or_404(_user_uploads(request), token=token)
+    if upload.running:
+        request_cancel(upload.token)
+        messages.info(request, _("De taak wordt geannuleerd; er wordt niets geschreven."))
+    elif upload.status == UploadedBundle.Status.PENDING:
+        tasks.finish(upload, UploadedBundle.Status.CANCELLED)
+        messages.info(request, _("De bundel is verwijderd; er is niets geschreven."))
+    return HttpResponseRedirect(reverse("records:import_job", args=[upload.token]))

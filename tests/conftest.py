@@ -4,6 +4,13 @@ from tests.factories import OrganisationFactory
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run at once, inside the request, in tests (the database-backed
+    worker has tests of its own: tests/records/test_background.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language (Dutch): a request made in English
     (cookie, Accept-Language) leaves English active in the thread otherwise."""

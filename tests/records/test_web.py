@@ -1,4 +1,7 @@
-"""The web import: upload a .zip, read the dry run, confirm; bad uploads get a clear error."""
+"""The web import: upload a .zip, read the dry run, confirm; bad uploads get a clear error.
+
+Here the background tasks run at once (tests/conftest.py); tests/records/test_background.py
+runs them in the database-backed worker."""
 
 from pathlib import Path
 
@@ -39,7 +42,12 @@ def zip_upload(tmp_path, files, name="bundel.zip"):
 
 
 def upload(client, file):
-    return client.post(URL, {"bundle": file})
+    """Upload a bundle and follow to its job page (the check has run by then)."""
+    return client.post(URL, {"bundle": file}, follow=True)
+
+
+def job_url(upload):
+    return reverse("records:import_job", args=[upload.token])
 
 
 def test_the_page_is_for_administrators_only(client):
@@ -63,6 +71,7 @@ def test_the_upload_shows_the_dry_run_and_writes_nothing(admin_client, tmp_path)
     assert response.status_code == 200
     assert not Organisation.objects.exists()
     pending = UploadedBundle.objects.get()
+    assert response.redirect_chain == [(job_url(pending), 302)]
     assert pending.status == UploadedBundle.Status.PENDING
     assert (pending.organisation_code, pending.rows) == ("mechelen", 25)
     assert Path(pending.path).exists()
@@ -93,14 +102,14 @@ def test_confirming_imports_the_bundle_attributed_to_the_administrator(
 
     response = admin_client.post(reverse("records:import_confirm", args=[pending.token]))
 
-    assert response.status_code == 302 and response["Location"] == URL
+    assert response.status_code == 302 and response["Location"] == job_url(pending)
     assert Client.objects.filter(organisation__code="mechelen").count() == 2
     assert sources == {("page:/records/import/", "beheerder")}
     pending.refresh_from_db()
     assert pending.status == UploadedBundle.Status.IMPORTED
     assert not Path(pending.path).exists()
-    page = admin_client.get(URL).text
-    assert "De bundel bundel.zip is geïmporteerd: 25 rijen voor organisatie mechelen." in page
+    page = admin_client.get(job_url(pending)).text
+    assert "Geïmporteerd: 25 rijen voor organisatie mechelen" in page
     # The same confirmation cannot be replayed.
     again = admin_client.post(reverse("records:import_confirm", args=[pending.token]))
     assert again.status_code == 404
@@ -188,7 +197,9 @@ def test_confirming_validates_again(admin_client, tmp_path):
             "records:import_confirm", args=[UploadedBundle.objects.get(file_name="ander.zip").token]
         )
     )
-    response = admin_client.post(reverse("records:import_confirm", args=[pending.token]))
+    response = admin_client.post(
+        reverse("records:import_confirm", args=[pending.token]), follow=True
+    )
     assert response.status_code == 200
     assert "rijksregisternummer" in response.text
     assert "clients.csv" in response.text

@@ -218,8 +218,11 @@ def importer(client, world, settings, tmp_path):
 
 
 def upload(client, name: str, content: bytes, content_type: str = "application/zip"):
+    """Upload and follow to the job's page (tasks run at once in tests)."""
     return client.post(
-        reverse("records:import"), {"bundle": SimpleUploadedFile(name, content, content_type)}
+        reverse("records:import"),
+        {"bundle": SimpleUploadedFile(name, content, content_type)},
+        follow=True,
     )
 
 

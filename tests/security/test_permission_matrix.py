@@ -284,6 +284,19 @@ KINDS: dict[str, Kind] = {
     "import": Kind(by_roles({"administrator", "superuser"}), once),
     # POST only: with the permission a GET is refused as such (405).
     "import_confirm": Kind(by_roles(set(), others=403), import_token_cases),
+    # A job's page: only the administrator who uploaded it (anybody else's is not found).
+    "import_job": Kind(
+        lambda role, relation: (
+            LOGIN
+            if role == "anonymous"
+            else 200
+            if role == "administrator"
+            else 404
+            if role == "superuser"
+            else 403
+        ),
+        import_token_cases,
+    ),
     "audit_log": Kind(by_roles({"dpo", "superuser"}), once),
     "dpo_client_search": Kind(by_roles({"dpo", "superuser"}), once),
     "client_export": Kind(
@@ -296,6 +309,9 @@ KINDS: dict[str, Kind] = {
 # Overrides of a kind's rule for one URL (role -> status).
 SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "records:import_confirm": lambda role, relation: (
+        LOGIN if role == "anonymous" else 405 if role in {"administrator", "superuser"} else 403
+    ),
+    "records:import_cancel": lambda role, relation: (
         LOGIN if role == "anonymous" else 405 if role in {"administrator", "superuser"} else 403
     ),
 }
@@ -323,6 +339,8 @@ URL_KINDS: dict[str, str] = {
     "reporting:council_report_api": "council_report",
     "records:import": "import",
     "records:import_confirm": "import_confirm",
+    "records:import_job": "import_job",
+    "records:import_cancel": "import_confirm",
     "audit:log": "audit_log",
     "audit:log_export": "audit_log",
     "audit:client_search": "dpo_client_search",
@@ -359,6 +377,8 @@ READ_ONLY_MODELS = {
     "axes.accesslog": {"add", "change"},
     "axes.accessfailurelog": {"add", "change"},
     "records.uploadedbundle": {"add", "change", "delete"},
+    # The background worker's task results: read-only, for superusers only.
+    "django_tasks_database.dbtaskresult": {"add", "change", "delete"},
 }
 STAFF_ROLES = {"administrator", "superuser"}
 
@@ -442,6 +462,13 @@ def make_object(world: World, model: type) -> Any:
         return model.objects.create(
             uploaded_by=world.user("administrator"), file_name="x.zip", path="/none", size=1
         )
+    if label == "django_tasks_database.dbtaskresult":
+        from django.test import override_settings
+
+        from records.tasks import discard_if_abandoned
+
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+            return model.objects.get(id=discard_if_abandoned.enqueue(0).id)
     if label == "casework.leefloonamount":
         return model.objects.create(category="single", valid_from="2030-01-01", monthly_amount=1)
     if label.startswith("axes."):
