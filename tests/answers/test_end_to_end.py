@@ -91,8 +91,16 @@ def test_register_draft_publish_download_correct_verify(client, staff, rights, c
     assert published.statistics == ["income_support", "leefloon_duration"]
     assert published.sha256 == canonical_sha256(json.loads(published.report_json))
     call_command(
-        "council_report", "mechelen", "--from", "2024-01", "--to", "2024-12",
-        "--reference-month", "2025-01", "--as-of", "2025-06-30",
+        "council_report",
+        "mechelen",
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-12",
+        "--reference-month",
+        "2025-01",
+        "--as-of",
+        "2025-06-30",
     )
     assert published.report_json == capsys.readouterr().out
 
@@ -153,8 +161,12 @@ def test_a_correction_is_a_new_answer_naming_the_one_it_corrects(client, staff, 
 def test_unknown_key_path_is_a_form_error(client, staff, rights):
     client.force_login(staff.users["manager"])
     question = Question.objects.create(
-        organisation=staff.organisation, reference="1", asked_on=datetime.date(2025, 1, 1),
-        asked_by="x", text="?", due_on=datetime.date(2025, 2, 1),
+        organisation=staff.organisation,
+        reference="1",
+        asked_on=datetime.date(2025, 1, 1),
+        asked_by="x",
+        text="?",
+        due_on=datetime.date(2025, 2, 1),
     )
     response = client.post(
         question.get_absolute_url(), DRAFT | {"text": "Er waren {{ income_support.leeflon }}."}
