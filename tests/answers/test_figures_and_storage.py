@@ -218,3 +218,15 @@ def test_questions_due_within_10_days_are_in_the_managers_queue(db, organisation
         "Schriftelijke vraag due-10 beantwoorden",
     ]
     assert items[0].overdue and not items[1].overdue
+
+
+def test_the_admin_shows_a_published_answer_read_only(published, admin_client):
+    from django.urls import reverse
+
+    url = reverse("admin:answers_publishedanswer_change", args=[published.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and published.sha256 in page.content.decode()
+    assert admin_client.post(url, {"title": "anders"}).status_code == 403
+    delete = reverse("admin:answers_publishedanswer_delete", args=[published.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert PublishedAnswer.objects.get().title == "Vraag 7"
