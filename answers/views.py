@@ -167,7 +167,8 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     template = "answers/question_detail.html"
     if getattr(request, "htmx", False):
-        template += "#draft"
+        # htmx swaps only 2xx responses: the form with its errors comes back as 200.
+        return render(request, template + "#draft", context)
     return render(request, template, context, status=status)
 
 

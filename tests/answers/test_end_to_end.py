@@ -185,3 +185,33 @@ def test_team_lead_reads_but_does_not_draft(client, staff, rights):
     assert client.post(reverse("answers:publish", args=[question.pk])).status_code == 403
     client.force_login(staff.users["sa"])
     assert client.get(reverse("answers:question_list")).status_code == 403
+
+
+def test_htmx_gets_the_draft_fragment_with_its_errors(client, staff, rights):
+    client.force_login(staff.users["manager"])
+    question = Question.objects.create(
+        organisation=staff.organisation,
+        reference="2",
+        asked_on=datetime.date(2025, 1, 1),
+        asked_by="x",
+        text="?",
+        due_on=datetime.date(2025, 2, 1),
+    )
+    url = question.get_absolute_url()
+    bad = client.post(url, DRAFT | {"text": "{{ caseload }}"}, HTTP_HX_REQUEST="true")
+    html = bad.content.decode()
+    assert bad.status_code == 200 and "<html" not in html and 'id="draft"' in html
+    assert "Onbekend cijfer in de tekst: {{ caseload }}" in html
+    good = client.post(url, DRAFT, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in good and "In januari 2025 waren er 3 leefloongerechtigden" in good
+
+
+def test_a_question_of_another_organisation_is_not_found_for_the_team_lead(client, staff):
+    from tests.factories import OrganisationFactory, QuestionFactory
+
+    other = QuestionFactory(organisation=OrganisationFactory(code="gent"))
+    own = QuestionFactory(organisation=staff.organisation)
+    client.force_login(staff.users["lead"])
+    assert client.get(other.get_absolute_url()).status_code == 404
+    listed = client.get(reverse("answers:question_list")).content.decode()
+    assert own.reference in listed and other.reference not in listed
