@@ -76,6 +76,16 @@ def register_and_publish(client, staff, today):
     question.refresh_from_db()
     assert question.status == QuestionStatus.DRAFT
 
+    # The draft's document says it is a draft, in its title and its footer.
+    draft = Document(
+        io.BytesIO(client.get(reverse("answers:draft_docx", args=[question.pk])).content)
+    )
+    assert draft.paragraphs[0].text.endswith("ONTWERP")
+    assert "ONTWERP, niet gepubliceerd" in draft.sections[0].footer.paragraphs[0].text
+    assert "In januari 2025 waren er 3 leefloongerechtigden" in "\n".join(
+        p.text for p in draft.paragraphs
+    )
+
     response = client.post(reverse("answers:publish", args=[question.pk]))
     published = PublishedAnswer.objects.get(question=question)
     assert response.status_code == 302 and response.url == published.get_absolute_url()

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from importlib import metadata
 import io
 import json
 
@@ -107,7 +108,7 @@ def published(db, organisation, capsys):
 
 def test_publish_prints_id_and_sha256_and_is_audited(published):
     assert json.loads(published.report_json)["statistics"]["income_support"]["leefloon"] == 1
-    assert published.app_version == "0.1.0"
+    assert published.app_version == metadata.version("traject")
     entry = AuditEntry.objects.get(object_type="answers.publishedanswer")
     assert entry.action == "create" and entry.changes["sha256"] == [None, published.sha256]
 

@@ -8,6 +8,8 @@ published sentences (read from the seed by tests/reporting/seed_text.py).
 
 import io
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -165,3 +167,30 @@ def test_the_document_of_the_mechelen_answer(mechelen_answer):
         assert report["definitions"][key] in body
     footer = document.sections[0].footer.paragraphs[0].text
     assert mechelen_answer.sha256 in footer and "referentiemaand 2025-01" in footer
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_document(mechelen_answer, tmp_path):
+    """LibreOffice (headless) reads the DOCX and gives back its text and tables."""
+    path = tmp_path / "antwoord.docx"
+    path.write_bytes(
+        build_docx(published_document(mechelen_answer, published_report(mechelen_answer)))
+    )
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "txt:Text",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    text = (tmp_path / "antwoord.txt").read_text(encoding="utf-8-sig")
+    assert "In januari 2025 waren er 1.494 leefloongerechtigden en 379 equivalent" in text
+    assert "16,73" in text and "Bijlage: definities" in text
