@@ -2,9 +2,9 @@
 
 import datetime
 import hashlib
-from importlib import metadata
 import io
 import json
+from importlib import metadata
 
 import pytest
 from django.core.exceptions import ValidationError
