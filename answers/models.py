@@ -77,7 +77,7 @@ class Question(models.Model):
     def clean(self) -> None:
         if self.asked_on and self.due_on and self.due_on < self.asked_on:
             raise ValidationError(
-                {"due_on": _("Het antwoord kan niet vóór de vraag gevraagd worden.")}
+                {"due_on": _("De datum van het antwoord ligt vóór de datum van de vraag.")}
             )
 
 

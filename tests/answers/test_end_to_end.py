@@ -225,3 +225,26 @@ def test_a_question_of_another_organisation_is_not_found_for_the_team_lead(clien
     assert client.get(other.get_absolute_url()).status_code == 404
     listed = client.get(reverse("answers:question_list")).content.decode()
     assert own.reference in listed and other.reference not in listed
+
+
+def test_question_form_edits_and_refuses_a_due_date_before_the_question(client, staff):
+    from tests.factories import QuestionFactory
+
+    question = QuestionFactory(organisation=staff.organisation)
+    client.force_login(staff.users["manager"])
+    url = reverse("answers:question_edit", args=[question.pk])
+    data = {
+        "reference": question.reference,
+        "asked_on": "2025-06-02",
+        "asked_by": "Raadslid Janssens",
+        "text": question.text,
+        "due_on": "2025-06-01",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "De datum van het antwoord ligt vóór de datum van de vraag." in response.content.decode()
+    response = client.post(url, data | {"due_on": "2025-06-20"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.asked_by, question.due_on) == ("Raadslid Janssens", datetime.date(2025, 6, 20))
+    assert question.organisation == staff.organisation
