@@ -248,3 +248,10 @@ def test_question_form_edits_and_refuses_a_due_date_before_the_question(client, 
     question.refresh_from_db()
     assert (question.asked_by, question.due_on) == ("Raadslid Janssens", datetime.date(2025, 6, 20))
     assert question.organisation == staff.organisation
+
+
+def test_reproduceren_without_htmx_is_a_page_of_its_own(client, staff, rights):
+    question, published = register_and_publish(client, staff, datetime.date.today())
+    page = client.post(reverse("answers:answer_verify", args=[published.pk])).content.decode()
+    assert "<html" in page and "Elk cijfer is identiek" in page
+    assert published.get_absolute_url() in page
