@@ -231,3 +231,31 @@ def test_the_admin_shows_a_published_answer_read_only(published, admin_client):
     delete = reverse("admin:answers_publishedanswer_delete", args=[published.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert PublishedAnswer.objects.get().title == "Vraag 7"
+
+
+def test_publish_reads_the_text_file_and_refuses_an_unknown_figure(db, organisation, tmp_path):
+    args = [
+        "answers",
+        "publish",
+        "mechelen",
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-12",
+        "--reference-month",
+        "2025-01",
+        "--as-of",
+        "2025-06-30",
+        "--title",
+        "T",
+    ]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Er waren {{ income_support.leeflon }}.", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"Onbekend cijfer in de tekst: \{\{ income_support"):
+        call_command(*args, "--text-file", str(bad))
+    good = tmp_path / "good.txt"
+    good.write_text("Er waren {{ income_support.leefloon }}.", encoding="utf-8")
+    call_command(*args, "--text-file", str(good))
+    assert PublishedAnswer.objects.get().text == "Er waren {{ income_support.leefloon }}."
+    with pytest.raises(CommandError, match="Onbekend antwoord"):
+        call_command("answers", "verify", "999999")
