@@ -80,6 +80,9 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "casework.transfer_caseload",
             "casework.view_caseload_figures",
             "reporting.view_council_report",
+            # Written questions of the organisation and their answers: read only.
+            "answers.view_question",
+            "answers.view_publishedanswer",
         ],
     ),
     MANAGER: (
@@ -90,6 +93,10 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "casework.view_socialworker",
             "casework.view_team",
             "reporting.view_council_report",
+            # Written questions: register them, draft and publish their answers.
+            *_crud("answers.question", "answers.answer"),
+            "answers.view_publishedanswer",
+            "answers.add_publishedanswer",
         ],
     ),
     ADMINISTRATOR: (

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "access",
     "audit",
     "reporting",
+    "answers",
     "records",
     "desk",
     "backoffice",
@@ -227,6 +228,9 @@ TRAJECT = {
     "REFERRAL_OUTCOME_DUE_DAYS": 90,
     # MMPP category 5 for this many years: exit conversation (uitleidgesprek).
     "MMPP_EXIT_CONVERSATION_YEARS": 2,
+    # Written questions: in the manager's work queue when the answer is due within this
+    # many days.
+    "QUESTION_DUE_WITHIN_DAYS": 10,
 }
 
 LOGGING = {

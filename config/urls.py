@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("records/", include("records.urls")),
+    path("questions/", include("answers.urls")),
     path("audit/", include("audit.urls")),
     path("programmes/", include("desk.programme_urls")),
     path("", include("reporting.urls")),

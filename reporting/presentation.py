@@ -42,7 +42,7 @@ def month_label(key: str) -> str:
     return Month(int(year), int(month)).label
 
 
-def _titles() -> dict[str, str]:
+def section_titles() -> dict[str, str]:
     return {
         "income_support": _("Leefloon en equivalent leefloon"),
         "leefloon_duration": _("Duur in het leefloon"),
@@ -289,7 +289,7 @@ def _activation_registered(data: dict[str, Any], report: dict[str, Any]) -> list
 def build_sections(report: dict[str, Any]) -> list[Section]:
     """Title, definition (in the active language), grids and chart of every statistic."""
     language = get_language()
-    titles = _titles()
+    titles = section_titles()
     stats = report["statistics"]
     builders = {
         "income_support": _income_support,

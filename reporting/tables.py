@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
 
-from reporting.presentation import Grid
+from reporting.presentation import Grid, Section, build_sections
 
 
 class ReportTable(tables.Table):
@@ -27,3 +29,15 @@ def table_for(grid: Grid) -> ReportTable:
     )
     table.caption = grid.caption
     return table
+
+
+def sections_with_tables(
+    report: dict[str, Any], keys: list[str] | None = None
+) -> list[tuple[Section, list[ReportTable]]]:
+    """The sections of the report page (all, or those of `keys` in that order), each with
+    its tables: what `reporting/_sections.html` draws."""
+    if keys is not None:
+        report = report | {"statistics": {key: report["statistics"][key] for key in keys}}
+    return [
+        (section, [table_for(grid) for grid in section.grids]) for section in build_sections(report)
+    ]

@@ -16,9 +16,8 @@ from reporting.access import PERMISSION, report_organisation
 from reporting.exports import CONTENT_TYPES
 from reporting.exports import render as render_export
 from reporting.forms import ReportForm
-from reporting.presentation import build_sections
 from reporting.statistics import build_report
-from reporting.tables import table_for
+from reporting.tables import sections_with_tables
 
 
 def _form(request: HttpRequest) -> ReportForm:
@@ -44,9 +43,7 @@ def council_report(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(render_export(report, fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{_filename(form, fmt)}"'
         return response
-    sections = [
-        (section, [table_for(grid) for grid in section.grids]) for section in build_sections(report)
-    ]
+    sections = sections_with_tables(report)
     context = {
         "form": form,
         "report": report,

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from answers import models as an
 from casework import models as cw
 from partners import models as pa
 
@@ -229,3 +230,55 @@ class MmppScreeningFactory(ClientRecordFactory):
     advised_on = datetime.date(2024, 4, 1)
     category = 4
     ended_on = None
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = an.Question
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"2025/{n + 1}")
+    asked_on = datetime.date(2025, 6, 2)
+    asked_by = "Raadslid Peeters"
+    text = "Hoeveel leefloongerechtigden waren er in januari 2025?"
+    due_on = datetime.date(2025, 7, 2)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """A draft answer (no quoted figure: the report is computed when it is shown)."""
+
+    class Meta:
+        model = an.Answer
+
+    question = factory.SubFactory(QuestionFactory)
+    period_from = "2024-01"
+    period_to = "2024-12"
+    reference_month = "2025-01"
+    as_of = datetime.date(2025, 6, 30)
+    statistics = factory.LazyFunction(lambda: ["income_support"])
+    text = "Antwoord."
+
+
+class PublishedAnswerFactory(factory.django.DjangoModelFactory):
+    """A published answer with a stand-in report (the services compute the real one)."""
+
+    class Meta:
+        model = an.PublishedAnswer
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = "Antwoord"
+    period_from = "2024-01"
+    period_to = "2024-12"
+    reference_month = "2025-01"
+    as_of = datetime.date(2025, 6, 30)
+    statistics = factory.LazyFunction(list)
+    text = "Antwoord."
+    report_json = factory.LazyFunction(
+        lambda: (
+            '{"organisation": "x", "period": {"from": "2024-01", "to": "2024-12"}, '
+            '"reference_month": "2025-01", "as_of": "2025-06-30", "statistics": {}, '
+            '"definitions": {}}\n'
+        )
+    )
+    sha256 = "0" * 64
+    app_version = "0.1.0"

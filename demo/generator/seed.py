@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
+from answers.models import PublishedAnswer, Question
 from casework.models import (
     Assignment,
     Client,
@@ -129,8 +130,14 @@ class DemoRefused(Exception):
 
 
 def is_demo_organisation(organisation: Organisation) -> bool:
-    """Only records the demo made (their ids start with "demo-"): safe to replace."""
+    """Only records the demo made (their ids start with "demo-"): safe to replace. Written
+    questions are never the demo's (and a published answer can never be deleted)."""
     prefix = shape.DEMO_ID_PREFIX
+    if (
+        Question.objects.filter(organisation=organisation).exists()
+        or PublishedAnswer.objects.filter(organisation=organisation).exists()
+    ):
+        return False
     return not (
         Client.objects.filter(organisation=organisation).exclude(external_id__startswith=prefix)
     ).exists() and not (

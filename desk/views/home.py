@@ -46,6 +46,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             MANAGER in roles or user.is_superuser or team is not None
         ):
             context["figures"] = caseload_figures(organisations_of(user), day, team)
+        if MANAGER in roles and user.has_perm("answers.view_question"):
+            # The manager's work queue: written questions due within 10 days.
+            organisation_ids = organisations_of(user).values_list("pk", flat=True)
+            context["manager_items"] = workqueue.question_due(organisation_ids, day)
         context["is_administrator"] = (
             ADMINISTRATOR in roles or user.is_staff or user.has_perm("records.import_records")
         )

@@ -48,6 +48,7 @@ returns `WorkItem`s. The rules, with "due" defined precisely:
 """
 
 from desk.workqueue.items import RULE_LABELS, WorkItem
+from desk.workqueue.questions import question_due
 from desk.workqueue.queues import (
     count_by_rule,
     first_item_per_client,
@@ -82,6 +83,7 @@ __all__ = [
     "gpmi_to_sign",
     "jobroad_free_places",
     "mmpp_exit_conversation",
+    "question_due",
     "referral_outcome",
     "social_worker_queue",
     "team_clients",

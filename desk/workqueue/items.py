@@ -60,6 +60,7 @@ RULE_LABELS = {
     "mmpp_exit_conversation": gettext_lazy("Uitleidgesprek (MMPP categorie 5)"),
     "referral_outcome": gettext_lazy("Resultaat toeleiding ontbreekt"),
     "jobroad_free_places": gettext_lazy("JobRoad-screening met vrije plaatsen"),
+    "question_due": gettext_lazy("Schriftelijke vraag te beantwoorden"),
 }
 
 

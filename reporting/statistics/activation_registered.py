@@ -32,6 +32,12 @@ ACTIVATION_KINDS = (TrajectoryKind.GPMI.value, TrajectoryKind.ACTIVATION.value)
         (single, cohabiting, married, and unknown when empty). Records starting after the as-of
         day do not count.
     """,
+    reads=(
+        "casework.incomeright",
+        "casework.trajectory",
+        "partners.vdabregistration",
+        "casework.client",
+    ),
 )
 def activation_registered(params: ReportParameters) -> dict[str, Any]:
     # One row per (trajectory, income right, VDAB registration) of a client, each

@@ -35,6 +35,7 @@ TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED
         year, how many of them went on to work or work-linked training, and the
         percent. Placements starting or ending after the as-of day do not count for it.
     """,
+    reads=("partners.article60placement",),
 )
 def article60(params: ReportParameters) -> dict[str, Any]:
     reference = params.reference_month

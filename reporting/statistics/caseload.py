@@ -30,6 +30,10 @@ from reporting.statistics.registry import statistic
         with an assignment running that day, and clients per FTE (rounded to 2 decimals; empty
         when the FTE is 0). Starts and assignments after the as-of day do not count.
     """,
+    reads=(
+        "casework.socialworker",
+        "casework.assignment",
+    ),
 )
 def caseload(params: ReportParameters) -> dict[str, Any]:
     day = params.reference_month.last

@@ -48,6 +48,10 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
         right of that kind overlapping the calendar year. Rights starting after the as-of day
         do not count.
     """,
+    reads=(
+        "casework.incomeright",
+        "casework.population",
+    ),
 )
 def income_support(params: ReportParameters) -> dict[str, Any]:
     month = params.reference_month

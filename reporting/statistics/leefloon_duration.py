@@ -115,6 +115,7 @@ def bucket_subquery(last_day: datetime.date, until: datetime.date) -> Subquery:
         Percent of the total, rounded half up. Rights starting after the as-of day do not
         count.
     """,
+    reads=("casework.incomeright",),
 )
 def leefloon_duration(params: ReportParameters) -> dict[str, Any]:
     last_day = params.reference_month.last

@@ -26,6 +26,7 @@ from reporting.statistics.registry import statistic
         inside the period), and all together (before the period plus the period; advices after
         the period are left out). Advices after the as-of day do not count.
     """,
+    reads=("partners.mmppscreening",),
 )
 def mmpp_screenings(params: ReportParameters) -> dict[str, Any]:
     # One query: advices before the period in one group (0), the others per YYYYMM.

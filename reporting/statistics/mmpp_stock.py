@@ -83,6 +83,12 @@ def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
         (1-5) of that latest advice (two advices on one day: the one with the highest id in
         the record bundle, so that an exported and re-imported bundle gives the same figure).
     """,
+    reads=(
+        "partners.mmppscreening",
+        "partners.vdabregistration",
+        "partners.employment",
+        "partners.article60placement",
+    ),
 )
 def mmpp_stock(params: ReportParameters) -> dict[str, Any]:
     days = [

@@ -51,6 +51,12 @@ OUTCOMES = {"permanent_job": PERMANENT, "to_work": TO_WORK, "broader_result": BR
         sessions after the as-of day do not count, and an outcome only when the referral had
         ended by the as-of day (or has no end date).
     """,
+    reads=(
+        "partners.programme",
+        "partners.programmefunding",
+        "partners.programmesession",
+        "partners.referral",
+    ),
 )
 def programmes(params: ReportParameters) -> dict[str, Any]:
     organisation = params.organisation

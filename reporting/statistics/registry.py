@@ -19,6 +19,9 @@ class Statistic:
     function: StatisticFunction
     definition_nl: str
     definition_en: str
+    # The record kinds ("app_label.model", as in the audit log) the statistic reads: when
+    # a published figure moves, the changes to these records since then explain why.
+    reads: tuple[str, ...] = ()
 
     def definition(self, language: str | None = None) -> str:
         """The definition in `language` (English for `en*`, Dutch otherwise)."""
@@ -56,9 +59,10 @@ def in_report_order() -> list[Statistic]:
 
 
 def statistic(
-    key: str, *, definition_nl: str, definition_en: str
+    key: str, *, definition_nl: str, definition_en: str, reads: tuple[str, ...] = ()
 ) -> Callable[[StatisticFunction], StatisticFunction]:
-    """Register `function` as the statistic `key` of the council report."""
+    """Register `function` as the statistic `key` of the council report; `reads` are the
+    record kinds it reads ("casework.incomeright", ...)."""
 
     def register(function: StatisticFunction) -> StatisticFunction:
         if key in REGISTRY:
@@ -68,6 +72,7 @@ def statistic(
             function=function,
             definition_nl=" ".join(definition_nl.split()),
             definition_en=" ".join(definition_en.split()),
+            reads=tuple(reads),
         )
         return function
 

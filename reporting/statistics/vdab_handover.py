@@ -27,6 +27,12 @@ from reporting.statistics.registry import statistic
         handovers were followed by work, with the window and the meaning of work of the
         12-month outflow. Registrations after the as-of day do not count.
     """,
+    reads=(
+        "partners.vdabregistration",
+        "partners.employment",
+        "partners.article60placement",
+        "casework.client",
+    ),
 )
 def vdab_handover(params: ReportParameters) -> dict[str, Any]:
     handovers = VdabRegistration.objects.filter(

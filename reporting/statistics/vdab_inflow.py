@@ -26,6 +26,10 @@ from reporting.statistics.registry import statistic
         turning 25 or 50 that day is already in the higher band). Each gender and each month
         has a total. Registrations after the as-of day do not count.
     """,
+    reads=(
+        "partners.vdabregistration",
+        "casework.client",
+    ),
 )
 def vdab_inflow(params: ReportParameters) -> dict[str, Any]:
     return inflow_by_month(params, ocmw_registrations(params))

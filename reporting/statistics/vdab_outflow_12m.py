@@ -28,6 +28,12 @@ from reporting.statistics.registry import statistic
         the percent. A month is only given once that window has closed by the as-of day (its
         last day is on or before the as-of day).
     """,
+    reads=(
+        "partners.vdabregistration",
+        "partners.employment",
+        "partners.article60placement",
+        "casework.client",
+    ),
 )
 def vdab_outflow_12m(params: ReportParameters) -> dict[str, Any]:
     return outflow_by_month(params, ocmw_registrations(params), "inflow")

@@ -247,6 +247,35 @@ def import_token_cases(world: World, route: Route) -> list[Case]:
     return [Case("token", kwargs={"token": upload.token})]
 
 
+def _other_organisation(route: Route, pk: int) -> Case:
+    """What is allowed on the own organisation's object is not found on another's for a
+    team lead (the manager and the superuser have no organisation of their own)."""
+    expect = SPECIAL.get(route.name, KINDS[URL_KINDS[route.name]].expect)
+
+    def other(role: str) -> Any:
+        status = expect(role, "other")
+        return 404 if role == "lead" and status == 200 else status
+
+    return Case("other", kwargs={"pk": pk}, expect=other)
+
+
+def question_cases(world: World, route: Route) -> list[Case]:
+    """A question of the world's organisation and one of another organisation (a team
+    lead sees only their own organisation's; a manager without a social-worker profile,
+    like the superuser, every organisation's: `access.rules.organisations_of`)."""
+    own = factories.QuestionFactory(organisation=world.organisation)
+    other = factories.QuestionFactory(organisation=factories.OrganisationFactory())
+    for question in (own, other):
+        factories.AnswerFactory(question=question)
+    return [Case("own", kwargs={"pk": own.pk}), _other_organisation(route, other.pk)]
+
+
+def published_answer_cases(world: World, route: Route) -> list[Case]:
+    own = factories.PublishedAnswerFactory(organisation=world.organisation)
+    other = factories.PublishedAnswerFactory(organisation=factories.OrganisationFactory())
+    return [Case("own", kwargs={"pk": own.pk}), _other_organisation(route, other.pk)]
+
+
 def language_expect(role: str, relation: str) -> Any:
     return 302  # a GET changes nothing and goes back (the switch itself is a POST)
 
@@ -305,6 +334,15 @@ KINDS: dict[str, Kind] = {
     "break_glass": Kind(by_roles(CASEWORK), once),
     "otp_setup": Kind(otp_setup_expect, once),
     "otp_verify": Kind(otp_verify_expect, once),
+    # Written questions: the team lead and the manager read, the manager writes.
+    "questions": Kind(by_roles(FIGURES), once),
+    "question_new": Kind(by_roles({"manager", "superuser"}), once),
+    "question": Kind(by_roles(FIGURES), question_cases),
+    "question_edit": Kind(by_roles({"manager", "superuser"}), question_cases),
+    # POST only: with the permission a GET is refused as such (405).
+    "question_publish": Kind(by_roles(set(), others=403), question_cases),
+    "published_answer": Kind(by_roles(FIGURES), published_answer_cases),
+    "published_answer_post": Kind(by_roles(set(), others=403), published_answer_cases),
 }
 # Overrides of a kind's rule for one URL (role -> status).
 SPECIAL: dict[str, Callable[[str, str], Any]] = {
@@ -313,6 +351,15 @@ SPECIAL: dict[str, Callable[[str, str], Any]] = {
     ),
     "records:import_cancel": lambda role, relation: (
         LOGIN if role == "anonymous" else 405 if role in {"administrator", "superuser"} else 403
+    ),
+    "answers:publish": lambda role, relation: (
+        LOGIN if role == "anonymous" else 405 if role in {"manager", "superuser"} else 403
+    ),
+    "answers:answer_correct": lambda role, relation: (
+        LOGIN if role == "anonymous" else 405 if role in {"manager", "superuser"} else 403
+    ),
+    "answers:answer_verify": lambda role, relation: (
+        LOGIN if role == "anonymous" else 405 if role in FIGURES else 403
     ),
 }
 
@@ -348,6 +395,16 @@ URL_KINDS: dict[str, str] = {
     "audit:break_glass": "break_glass",
     "audit:otp_setup": "otp_setup",
     "audit:otp_verify": "otp_verify",
+    "answers:question_list": "questions",
+    "answers:question_create": "question_new",
+    "answers:question_detail": "question",
+    "answers:question_edit": "question_edit",
+    "answers:draft_docx": "question",
+    "answers:publish": "question_publish",
+    "answers:answer_detail": "published_answer",
+    "answers:answer_docx": "published_answer",
+    "answers:answer_verify": "published_answer_post",
+    "answers:answer_correct": "published_answer_post",
 }
 
 
@@ -379,6 +436,7 @@ READ_ONLY_MODELS = {
     "records.uploadedbundle": {"add", "change", "delete"},
     # The background worker's task results: read-only, for superusers only.
     "django_tasks_database.dbtaskresult": {"add", "change", "delete"},
+    "answers.publishedanswer": {"add", "change", "delete"},
 }
 STAFF_ROLES = {"administrator", "superuser"}
 
