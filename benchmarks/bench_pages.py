@@ -44,6 +44,9 @@ MANAGER = ("manager", "Raadsvraag-Cijfers-25")
 REPORT_QUERY = (
     "organisation=mechelen&from=2024-01&to=2024-12&reference_month=2024-12&as_of=2025-06-30"
 )
+REPORT_QUERY_10Y = (
+    "organisation=mechelen&from=2015-01&to=2024-12&reference_month=2024-12&as_of=2025-06-30"
+)
 
 
 def free_port() -> int:
@@ -150,6 +153,8 @@ def pages(base: str) -> dict[str, tuple[Browser | None, str]]:
         "work queue": (assistant, "/queue/"),
         "report page (1 year)": (manager, "/reports/council/?" + REPORT_QUERY),
         "report API (1 year)": (manager, "/api/reports/council/?" + REPORT_QUERY),
+        "report page (10 years)": (manager, "/reports/council/?" + REPORT_QUERY_10Y),
+        "report API (10 years)": (manager, "/api/reports/council/?" + REPORT_QUERY_10Y),
     }
 
 
@@ -253,8 +258,9 @@ def main() -> None:
         login = single["login"]
         for name, seconds in single.items():
             print(f"  {name:24} {seconds * 1000:8.1f} ms  {seconds / login:6.1f}x login")
-        page, api = single["report page (1 year)"], single["report API (1 year)"]
-        print(f"  report page / API: {page / api:.2f}x")
+        for years in ("1 year", "10 years"):
+            page, api = single[f"report page ({years})"], single[f"report API ({years})"]
+            print(f"  report page / API ({years}): {page / api:.2f}x")
         print(f"\nUnder {args.users} users for {args.seconds:.0f} s (think time 0.5-1.5 s):")
         latencies, errors = under_load(base, args.users, args.seconds)
         total = sum(len(v) for v in latencies.values())

@@ -1,34 +1,41 @@
-"""django-tables2 tables for the grids of the council report."""
+"""The report's grids as plain tables: rows of cells computed once in Python and drawn by a
+plain template loop (`reporting/_table.html`).
+
+django-tables2 introspects every cell it renders (`inspect.signature` per cell): for a
+10-year report of ~6,400 cells that cost more than the report itself. The report's grids
+need none of what it offers (no sorting, no paging), so they are drawn directly.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
-
-import django_tables2 as tables
 
 from reporting.presentation import Grid, Section, build_sections
 
+# An empty figure (a percent of nothing, an unknown population) shows as a dash.
+EMPTY = "–"
 
-class ReportTable(tables.Table):
-    """A statistic's grid: columns are added per grid (`extra_columns`), never sortable
-    (the report's parameters are in the URL; sorting would only add noise)."""
 
-    class Meta:
-        orderable = False
-        attrs = {"class": "table report-table"}
-        # An empty figure (a percent of nothing, an unknown population) shows as a dash.
-        default = "–"
+@dataclass(frozen=True)
+class ReportTable:
+    """One grid, ready to draw: a caption, the column headers and the rows' cells."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[Any]]
 
 
 def table_for(grid: Grid) -> ReportTable:
-    table = ReportTable(
-        grid.rows,
-        extra_columns=[
-            (key, tables.Column(verbose_name=header, default="–")) for key, header in grid.columns
+    keys = [key for key, _header in grid.columns]
+    return ReportTable(
+        caption=grid.caption,
+        headers=[header for _key, header in grid.columns],
+        rows=[
+            [EMPTY if row.get(key) in (None, "") else row[key] for key in keys]
+            for row in grid.rows
         ],
     )
-    table.caption = grid.caption
-    return table
 
 
 def sections_with_tables(
