@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from casework.folding import Fold, fold
 from casework.national_number import normalise_national_number
 from core.periods import PeriodQuerySet
 
@@ -108,13 +109,22 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(pk__in=assignments.values("client_id"))
 
     def search(self, text: str) -> Self:
+        """Clients by name, national number (with or without separators) or external id.
+
+        Every word must occur in the first or the last name, in any order, accents and
+        case ignored: "Baeten, Filip", "filip baeten" and "Baéten" all find Filip Baeten.
+        """
         text = text.strip()
         if not text:
             return self
+        words = [fold(word) for word in text.replace(",", " ").split()]
         q = Q()
-        for word in text.split():
-            q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        for word in words:
+            q &= Q(folded_first_name__contains=word) | Q(folded_last_name__contains=word)
         digits = normalise_national_number(text)
         if digits.isdigit() and len(digits) >= 6:
             q |= Q(national_number__startswith=digits)
-        return self.filter(q | Q(external_id=text))
+        folded = self.annotate(
+            folded_first_name=Fold("first_name"), folded_last_name=Fold("last_name")
+        )
+        return folded.filter(q | Q(external_id=text))
