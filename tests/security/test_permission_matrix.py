@@ -367,6 +367,7 @@ SPECIAL: dict[str, Callable[[str, str], Any]] = {
 # (see `admin_expect`); everything else must be listed here.
 URL_KINDS: dict[str, str] = {
     "login": "public",
+    "accessibility": "public",
     "logout": "post_only_public",
     "set_language": "language",
     "desk:home": "logged_in",
