@@ -32,8 +32,7 @@ def table_for(grid: Grid) -> ReportTable:
         caption=grid.caption,
         headers=[header for _key, header in grid.columns],
         rows=[
-            [EMPTY if row.get(key) in (None, "") else row[key] for key in keys]
-            for row in grid.rows
+            [EMPTY if row.get(key) in (None, "") else row[key] for key in keys] for row in grid.rows
         ],
     )
 
