@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
@@ -68,6 +69,14 @@ def build_docx(doc: AnswerDocument) -> bytes:
     document.add_heading(heading, level=0)
     if doc.draft:
         document.add_paragraph(_("Ontwerp: niet gepubliceerd, de cijfers kunnen nog wijzigen."))
+    elif doc.published_at is not None:
+        document.add_paragraph(
+            _("Gepubliceerd op %(date)s door %(by)s.")
+            % {
+                "date": timezone.localtime(doc.published_at).strftime("%d/%m/%Y"),
+                "by": doc.published_by,
+            }
+        )
     if doc.reference:
         asked = doc.asked_on.strftime("%d/%m/%Y") if doc.asked_on else ""
         document.add_paragraph(

@@ -80,7 +80,16 @@ def quoted_paths(text: str) -> Iterator[str]:
 
 
 def quotes(text: str, report: dict[str, Any]) -> list[Quote]:
-    """Every figure `text` quotes, in order; a ValidationError naming every unknown path."""
+    """Every figure `text` quotes, in order; a ValidationError naming every unknown path,
+    or for a figure whose braces are not closed (it would be printed as it is written)."""
+    if "{{" in PLACEHOLDER.sub("", text or "") or "}}" in PLACEHOLDER.sub("", text or ""):
+        raise ValidationError(
+            _(
+                "Een cijfer in de tekst is niet goed afgesloten: schrijf het als "
+                "{{ income_support.leefloon }}, met twee accolades aan elke kant."
+            ),
+            code="unclosed_figure",
+        )
     found, unknown = [], []
     for path in quoted_paths(text):
         try:

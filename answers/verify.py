@@ -95,6 +95,15 @@ def _of_organisation(kind: str, organisation: Organisation) -> Q:
     return Q(object_type=kind) & condition
 
 
+# Records keyed otherwise than by an external id (import-format.md): their key instead.
+NATURAL_KEYS = {
+    "casework.organisation": "code",
+    "casework.population": "year",
+    "partners.programme": "code",
+    "partners.programmefunding": "year",
+}
+
+
 def _external_ids(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
     """(kind, object id) -> the record's external id: from the record, or for a deleted
     record from what the audit log kept of it."""
@@ -107,13 +116,12 @@ def _external_ids(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
         by_kind.setdefault(entry.object_type, set()).add(entry.object_id)
     for kind, ids in by_kind.items():
         model = apps.get_model(kind)
-        if not any(f.name == "external_id" for f in model._meta.get_fields()):
+        key = NATURAL_KEYS.get(kind, "external_id")
+        if not any(f.name == key for f in model._meta.get_fields()):
             continue
         pks = [int(i) for i in ids if i.isdigit()]
-        for pk, external_id in model._default_manager.filter(pk__in=pks).values_list(
-            "pk", "external_id"
-        ):
-            result[(kind, str(pk))] = external_id
+        for pk, external_id in model._default_manager.filter(pk__in=pks).values_list("pk", key):
+            result[(kind, str(pk))] = str(external_id)
     return result
 
 
@@ -139,11 +147,7 @@ def record_changes(
             external_id=external.get((entry.object_type, entry.object_id), entry.object_id),
             action=entry.action,
             action_label=str(labels.get(entry.action, entry.action)),
-            changes={
-                name: value
-                for name, value in (entry.changes or {}).items()
-                if entry.action == AuditAction.UPDATE or name in ("external_id", "client")
-            },
+            changes=dict(entry.changes or {}),
             at=entry.at,
             by=entry.username or "",
         )

@@ -62,6 +62,15 @@ def test_an_unknown_key_path_or_a_table_is_an_error(path):
     assert f"{{{{ {path} }}}}" in info.value.messages[0]
 
 
+@pytest.mark.parametrize(
+    "text", ["{{ income_support.leefloon }", "{ income_support.leefloon }}", "a {{ b"]
+)
+def test_a_figure_whose_braces_are_not_closed_is_an_error_not_literal_text(text):
+    with pytest.raises(ValidationError) as info:
+        fill(text, REPORT)
+    assert "niet goed afgesloten" in info.value.messages[0]
+
+
 def test_the_sha256_is_of_the_canonical_json():
     report = {"b": [1, "é"], "a": {"d": None, "c": 1.5}}
     text = '{"a":{"c":1.5,"d":null},"b":[1,"é"]}'
@@ -157,6 +166,8 @@ def test_document_command_writes_a_docx(published, tmp_path, django_user_model):
     )
     document = Document(io.BytesIO(out.read_bytes()))
     assert document.paragraphs[0].text == "Vraag 7"
+    published_on = published.published_at.astimezone().strftime("%d/%m/%Y")
+    assert document.paragraphs[1].text.startswith(f"Gepubliceerd op {published_on} door ")
     assert published.sha256 in document.sections[0].footer.paragraphs[0].text
     entry = AuditEntry.objects.filter(action="export").get()
     assert (entry.username, entry.reason) == ("manager", "docx")
