@@ -11,7 +11,6 @@ from typing import Any, cast
 
 from django.db import models
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from casework.models import (
     Trajectory,
     TrajectoryEvaluation,
 )
-from core.periods import runs_on
+from core.periods import day_text, period_text, runs_on
 from core.writes import record_create
 from desk.forms import (
     ClientForm,
@@ -56,14 +55,7 @@ from partners.querysets import ScreeningQuerySet
 NOTE_TITLE_CHARS = 80
 
 
-def _d(day: datetime.date | None) -> str:
-    return date_format(day, "d/m/Y") if day else ""
-
-
-def period_text(start: datetime.date, end: datetime.date | None) -> str:
-    if end:
-        return _("van %(start)s tot %(end)s") % {"start": _d(start), "end": _d(end)}
-    return _("sinds %(start)s") % {"start": _d(start)}
+_d = day_text
 
 
 # --- What each kind of record looks like in the timeline ------------------------------
