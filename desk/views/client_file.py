@@ -161,6 +161,11 @@ class RecordFormView(RoleRequiredMixin, View):
                 "record": record,
                 "form": form,
                 "action_url": self.request.path,
+                "notice": (
+                    self.kind.add_notice(client, today())
+                    if record is None and self.kind.add_notice
+                    else ""
+                ),
                 "cancel_url": reverse("desk:client_detail", kwargs={"pk": client.pk}),
             },
         )
