@@ -217,6 +217,13 @@ TRAJECT = {
     "REFERRAL_OUTCOME_DUE_DAYS": 90,
     # MMPP category 5 for this many years: exit conversation (uitleidgesprek).
     "MMPP_EXIT_CONVERSATION_YEARS": 2,
+    # Plausibility (a warning, never a refusal; data-quality page): a client older than
+    # this many years is probably a mistyped birth year ...
+    "PLAUSIBLE_MAX_AGE": 100,
+    # ... and a period longer than this many days a mistyped end: an article-60 placement
+    # (at most 24 months of "tijdelijke werkervaring"), a referral to a programme by code
+    # (DUO for a JOB: a 6-month mentorship; Wijk-werken: at most 12 months).
+    "PLAUSIBLE_MAX_DAYS": {"article60": 731, "duo_for_a_job": 366, "wijkwerken": 366},
 }
 
 LOGGING = {

@@ -7,7 +7,13 @@ import pytest
 from django.utils import timezone
 
 from casework.models import Client, Trajectory, TrajectoryEvaluation
-from partners.models import Employment, MmppScreening, Referral, VdabRegistration
+from partners.models import (
+    Article60Placement,
+    Employment,
+    MmppScreening,
+    Referral,
+    VdabRegistration,
+)
 from tests.backoffice.test_casework_admin import (
     add_inline_rows,
     admin_url,
@@ -156,3 +162,19 @@ def test_future_dates_of_what_happened(admin_client, person):
     assert "Deze datum ligt in de toekomst" in html
     assert not TrajectoryEvaluation.objects.exists()
     assert not VdabRegistration.objects.exists()
+
+
+def test_a_long_article60_placement_is_saved_with_a_warning(admin_client, person):
+    response = admin_client.post(
+        admin_url(Article60Placement, "add"),
+        {
+            "client": person.pk,
+            "employer_kind": "public",
+            "start_date": "2024-01-01",
+            "planned_end_date": "2034-01-01",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Article60Placement.objects.count() == 1
+    assert "langer dan 731 dagen: is de einddatum juist?" in response.content.decode()

@@ -13,6 +13,7 @@ from partners.models import Employment, MmppScreening, Referral, VdabRegistratio
 from tests.factories import (
     EmploymentFactory,
     MmppScreeningFactory,
+    ProgrammeFactory,
     ProgrammeSessionFactory,
     ReferralFactory,
     TrajectoryFactory,
@@ -159,3 +160,46 @@ def test_the_form_for_a_new_advice_says_which_advice_it_replaces(sa, person):
 def test_the_form_for_a_first_advice_replaces_nothing(sa, person):
     html = sa.get(add_url(person, "mmpp"), **HTMX).content.decode()
     assert "Dit advies vervangt" not in html
+
+
+# --- Possible but probably mistyped: warned, saved once confirmed -------------------------
+
+
+def test_a_ten_year_duo_mentorship_asks_to_confirm_then_saves(sa, person):
+    duo = ProgrammeFactory(organisation=person.organisation, code="duo_for_a_job", name="DUO")
+    data = {"programme": duo.pk, "start_date": "2024-01-01", "end_date": "2034-06-30"}
+    html = post(sa, person, "referral", data)
+    assert "Deze toeleiding naar DUO duurt van 01/01/2024 tot 30/06/2034" in html
+    assert 'name="confirm_warnings"' in html
+    assert "Toch opslaan" in html
+    assert not Referral.objects.exists()
+    sa.post(add_url(person, "referral"), {**data, "confirm_warnings": "1"}, **HTMX)
+    assert Referral.objects.get().end_date == datetime.date(2034, 6, 30)
+
+
+def test_a_birth_year_1895_asks_to_confirm(sa, person):
+    edit = reverse("desk:client_edit", kwargs={"pk": person.pk})
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": "1895-07-30",
+        "gender": person.gender,
+        "national_number": "",
+        "household": "",
+        "version": person.version,
+    }
+    html = sa.post(edit, data, **HTMX).content.decode()
+    assert "ouder dan 100 jaar" in html
+    person.refresh_from_db()
+    assert person.birth_date == datetime.date(1985, 7, 30)
+
+
+def test_an_ordinary_record_is_saved_without_a_question(sa, person):
+    duo = ProgrammeFactory(organisation=person.organisation, code="duo_for_a_job", name="DUO")
+    post(
+        sa,
+        person,
+        "referral",
+        {"programme": duo.pk, "start_date": "2024-01-01", "end_date": "2024-06-30"},
+    )
+    assert Referral.objects.count() == 1

@@ -148,9 +148,7 @@ def test_one_referral_per_client_per_session(tmp_path):
         ),
     ],
 )
-def test_what_happened_is_not_dated_after_the_day_of_the_import(
-    tmp_path, file, row, column, line
-):
+def test_what_happened_is_not_dated_after_the_day_of_the_import(tmp_path, file, row, column, line):
     def change(files):
         files[file].append(row)
 
