@@ -314,6 +314,7 @@ URL_KINDS: dict[str, str] = {
     "desk:record_add": "record_add",
     "desk:record_edit": "record_edit",
     "desk:team": "team_figures",
+    "desk:data_quality": "team_figures",
     "desk:transfer": "transfer",
     "desk:transfer_done": "transfer",
     "programmes:programme_list": "programmes",
