@@ -103,6 +103,7 @@ class Client(OrganisationRecord):
         super().clean()
         if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("De geboortedatum ligt in de toekomst.")})
+        self.check_records_not_before_birth()
         if self.national_number:
             try:
                 self.national_number = validate_national_number(
@@ -110,6 +111,29 @@ class Client(OrganisationRecord):
                 )
             except ValidationError as exc:
                 raise ValidationError({"national_number": exc.messages}) from exc
+
+    def check_records_not_before_birth(self) -> None:
+        """Refuse a birth date after a date of one of the client's stored records (the
+        importer replaces this query per client by its set-based check)."""
+        if self.pk is None or self._state.adding or not self.birth_date:
+            return
+        for relation in self._meta.related_objects:
+            model: Any = relation.related_model
+            if not (isinstance(model, type) and issubclass(model, ClientRecord)):
+                continue
+            condition = models.Q()
+            for field in model.date_fields:
+                condition |= models.Q(**{f"{field}__lt": self.birth_date})
+            earlier = model._default_manager.filter(condition, client_id=self.pk).first()
+            if earlier is not None:
+                raise ValidationError(
+                    {
+                        "birth_date": _(
+                            "Er is een record van deze cliënt vóór deze geboortedatum (%(record)s)."
+                        )
+                        % {"record": clash_text(earlier)}
+                    }
+                )
 
     @property
     def national_number_display(self) -> str:

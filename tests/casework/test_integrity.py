@@ -276,3 +276,16 @@ def test_the_exclusion_migration_refuses_a_database_with_overlaps(db):
         operation.code(None, connection.schema_editor())
     assert "g1 / g2" in str(exc.value)
     assert "check_integrity" in str(exc.value)
+
+
+def test_a_birth_date_after_one_of_the_clients_records_is_refused():
+    advice = MmppScreeningFactory(advised_on=datetime.date(2024, 4, 1), external_id="m1")
+    client = advice.client
+    with pytest.raises(ValidationError) as exc:
+        services.client_update(client=client, birth_date=datetime.date(2024, 5, 1))
+    assert messages(exc.value) == (
+        "Er is een record van deze cliënt vóór deze geboortedatum (MMPP 4 01/04/2024, id m1)."
+    )
+    client.refresh_from_db()
+    assert client.birth_date == datetime.date(1990, 6, 15)
+    services.client_update(client=client, birth_date=datetime.date(1991, 1, 1))

@@ -203,3 +203,23 @@ def test_an_ordinary_record_is_saved_without_a_question(sa, person):
         {"programme": duo.pk, "start_date": "2024-01-01", "end_date": "2024-06-30"},
     )
     assert Referral.objects.count() == 1
+
+
+def test_a_birth_date_after_a_record_of_the_client_is_refused(sa, person):
+    TrajectoryFactory(client=person, start_date=datetime.date(2023, 2, 1), external_id="t1")
+    edit = reverse("desk:client_edit", kwargs={"pk": person.pk})
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": "2023-03-01",  # after the GPMI, before the assignment (2024)
+        "gender": person.gender,
+        "national_number": "",
+        "household": "",
+        "version": person.version,
+    }
+    html = sa.post(edit, data, **HTMX).content.decode()
+    assert "Er is een record van deze cliënt vóór deze geboortedatum (GPMI 01/02/2023, id t1)." in (
+        html
+    )
+    person.refresh_from_db()
+    assert person.birth_date == datetime.date(1985, 7, 30)
