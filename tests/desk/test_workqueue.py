@@ -237,7 +237,7 @@ def test_an_ended_placement_is_not_listed(person):
 
 
 def test_a_warm_handover_after_the_start_resolves_it(person):
-    placement = Article60PlacementFactory(
+    Article60PlacementFactory(
         client=person, start_date=datetime.date(2024, 6, 1), planned_end_date=TODAY + days(20)
     )
     # An older handover (before this placement) or a plain registration does not count.
