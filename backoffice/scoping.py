@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from access.rules import (
 )
 from casework.models import Client, Trajectory
 from core.admin import ServiceAdmin, ServiceInline
+from partners.plausibility import record_warnings
 
 HEALTH_DATA_PERMISSION = "casework.view_health_data"
 
@@ -105,6 +106,12 @@ class RecordAdmin(ClientScoped, ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.health_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Possible but probably mistyped: saved, with a warning to check it.
+        for warning in record_warnings(obj, timezone.localdate()):
+            self.message_user(request, warning, messages.WARNING)
 
 
 class ClientSearch:

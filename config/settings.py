@@ -231,6 +231,13 @@ TRAJECT = {
     # Written questions: in the manager's work queue when the answer is due within this
     # many days.
     "QUESTION_DUE_WITHIN_DAYS": 10,
+    # Plausibility (a warning, never a refusal; data-quality page): a client older than
+    # this many years is probably a mistyped birth year ...
+    "PLAUSIBLE_MAX_AGE": 100,
+    # ... and a period longer than this many days a mistyped end: an article-60 placement
+    # (at most 24 months of "tijdelijke werkervaring"), a referral to a programme by code
+    # (DUO for a JOB: a 6-month mentorship; Wijk-werken: at most 12 months).
+    "PLAUSIBLE_MAX_DAYS": {"article60": 731, "duo_for_a_job": 366, "wijkwerken": 366},
 }
 
 LOGGING = {

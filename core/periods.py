@@ -13,6 +13,8 @@ from typing import Self
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Collate
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -38,6 +40,18 @@ def overlap_q(
     return Q(**{f"{prefix}{start}__lte": last}) & (
         Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gte": first})
     )
+
+
+def day_text(day: datetime.date | None) -> str:
+    """A day as people read it (dd/mm/yyyy); empty for none."""
+    return date_format(day, "d/m/Y") if day else ""
+
+
+def period_text(start: datetime.date, end: datetime.date | None) -> str:
+    """A period in words: "van 01/01/2024 tot 30/06/2024" or "sinds 01/01/2024"."""
+    if end:
+        return _("van %(start)s tot %(end)s") % {"start": day_text(start), "end": day_text(end)}
+    return _("sinds %(start)s") % {"start": day_text(start)}
 
 
 def runs_on(start: datetime.date, end: datetime.date | None, day: datetime.date) -> bool:

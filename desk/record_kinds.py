@@ -11,7 +11,6 @@ from typing import Any, cast
 
 from django.db import models
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from casework.models import (
     Trajectory,
     TrajectoryEvaluation,
 )
-from core.periods import runs_on
+from core.periods import day_text, period_text, runs_on
 from core.writes import record_create
 from desk.forms import (
     ClientForm,
@@ -51,19 +50,12 @@ from partners.models import (
     Referral,
     VdabRegistration,
 )
-from partners.querysets import ScreeningQuerySet
+from partners.querysets import ScreeningQuerySet, replaced_by
 
 NOTE_TITLE_CHARS = 80
 
 
-def _d(day: datetime.date | None) -> str:
-    return date_format(day, "d/m/Y") if day else ""
-
-
-def period_text(start: datetime.date, end: datetime.date | None) -> str:
-    if end:
-        return _("van %(start)s tot %(end)s") % {"start": _d(start), "end": _d(end)}
-    return _("sinds %(start)s") % {"start": _d(start)}
+_d = day_text
 
 
 # --- What each kind of record looks like in the timeline ------------------------------
@@ -153,6 +145,23 @@ def _mmpp(r: MmppScreening) -> tuple[str, list[str]]:
     return _("MMPP-advies: %(category)s") % {"category": r.get_category_display()}, details
 
 
+def _mmpp_replaced(advices: list[MmppScreening]) -> dict[Any, list[str]]:
+    return {
+        pk: [_("vervangen door het advies van %(date)s") % {"date": _d(newer.advised_on)}]
+        for pk, newer in replaced_by(advices).items()
+    }
+
+
+def _mmpp_replaces(client: Client, day: datetime.date) -> str:
+    current = MmppScreening.objects.filter(client=client).current_on(day).first()
+    if current is None:
+        return ""
+    return _(
+        "Dit advies vervangt het huidige advies van %(date)s (%(category)s): dat wordt "
+        "getoond als vervangen."
+    ) % {"date": _d(current.advised_on), "category": current.get_category_display()}
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One kind of record in the client file: its form, timeline text and permissions."""
@@ -171,6 +180,11 @@ class RecordKind:
     # The records of this kind running on a day, when that is not "the period covers the
     # day" (an MMPP advice: only the client's current one, `ScreeningQuerySet.current_on`).
     current_on: Callable[[models.QuerySet, datetime.date], models.QuerySet] | None = None
+    # Details of a record that depend on the client's other records of this kind (an
+    # older MMPP advice: replaced by which one), by pk.
+    series_details: Callable[[list[Any]], dict[Any, list[str]]] | None = None
+    # What the form for a new record says first (a new MMPP advice: which one it replaces).
+    add_notice: Callable[[Client, datetime.date], str] | None = None
 
     @property
     def health(self) -> bool:
@@ -278,6 +292,8 @@ RECORD_KINDS: dict[str, RecordKind] = {
             date_field="advised_on",
             end_field="ended_on",
             current_on=lambda records, day: cast(ScreeningQuerySet, records).current_on(day),
+            series_details=_mmpp_replaced,
+            add_notice=_mmpp_replaces,
         ),
         RecordKind(
             "exemption",

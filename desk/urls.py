@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("queue/", views.WorkQueueView.as_view(), name="workqueue"),
     path("team/", views.TeamView.as_view(), name="team"),
+    path("quality/", views.DataQualityView.as_view(), name="data_quality"),
     path("team/transfer/", views.TransferView.as_view(), name="transfer"),
     path("team/transfer/done/", views.TransferDoneView.as_view(), name="transfer_done"),
 ]

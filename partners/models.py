@@ -7,7 +7,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import ClientRecord
-from casework.models.base import OrganisationRecord, end_not_before_start, unique_external_id
+from casework.models.base import (
+    OrganisationRecord,
+    UniquePerClient,
+    end_not_before_start,
+    unique_external_id,
+)
 from core.periods import PeriodQuerySet
 from partners.querysets import RegistrationQuerySet, ScreeningQuerySet
 
@@ -193,6 +198,8 @@ class Referral(ClientRecord):
         _("resultaat"), max_length=20, choices=ReferralOutcome.choices, blank=True
     )
 
+    overlap_scope = ("programme",)
+
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -200,7 +207,16 @@ class Referral(ClientRecord):
         verbose_name_plural = _("toeleidingen")
         default_related_name = "referrals"
         ordering = ["-start_date"]
-        constraints = [unique_external_id("referral"), end_not_before_start("referral")]
+        constraints = [
+            unique_external_id("referral"),
+            end_not_before_start("referral"),
+            UniquePerClient(
+                fields=["client", "session"],
+                condition=Q(session__isnull=False),
+                name="referral_one_per_session",
+                violation_error_message=_("Deze cliënt is al toegeleid naar deze sessie."),
+            ),
+        ]
         indexes = [
             models.Index(fields=["programme", "start_date"]),
             models.Index(fields=["client", "start_date"]),
@@ -218,6 +234,10 @@ class Referral(ClientRecord):
         ):
             raise ValidationError(
                 {"programme": _("Dit programma hoort bij een andere organisatie.")}
+            )
+        if self.programme_id:
+            self.check_no_overlap(
+                _("Deze cliënt heeft in deze periode al een toeleiding naar dit programma.")
             )
         session = self.session if self.session_id else None
         if session is not None:
@@ -262,6 +282,7 @@ class VdabRegistration(ClientRecord):
         help_text=_("De inschrijving volgde op een warme overdracht na artikel 60."),
     )
     date_fields = ("registered_on",)
+    happened_fields = ("registered_on",)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -282,6 +303,10 @@ class VdabRegistration(ClientRecord):
 
     def __str__(self) -> str:
         return f"VDAB {self.get_category_display()} {self.registered_on:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_no_overlap(_("Deze cliënt is in deze periode al ingeschreven bij VDAB."))
 
 
 class ContractKind(models.TextChoices):
@@ -308,7 +333,17 @@ class Employment(ClientRecord):
         verbose_name_plural = _("tewerkstellingen")
         default_related_name = "employments"
         ordering = ["-start_date"]
-        constraints = [unique_external_id("employment"), end_not_before_start("employment")]
+        constraints = [
+            unique_external_id("employment"),
+            end_not_before_start("employment"),
+            UniquePerClient(
+                fields=["client", "start_date"],
+                name="employment_one_per_start_day",
+                violation_error_message=_(
+                    "Deze cliënt heeft al een tewerkstelling die op deze dag begint."
+                ),
+            ),
+        ]
         indexes = [models.Index(fields=["client", "start_date", "end_date"])]
 
     def __str__(self) -> str:
@@ -334,6 +369,7 @@ class MmppScreening(ClientRecord):
     )
     ended_on = models.DateField(_("vervallen op"), null=True, blank=True)
     date_fields = ("advised_on",)
+    happened_fields = ("advised_on",)
 
     objects = ScreeningQuerySet.as_manager()
 
@@ -344,6 +380,11 @@ class MmppScreening(ClientRecord):
         ordering = ["-advised_on"]
         constraints = [
             unique_external_id("mmppscreening"),
+            UniquePerClient(
+                fields=["client", "advised_on"],
+                name="mmppscreening_one_per_day",
+                violation_error_message=_("Deze cliënt heeft op deze dag al een MMPP-advies."),
+            ),
             end_not_before_start("mmppscreening", start="advised_on", end="ended_on"),
             models.CheckConstraint(
                 condition=Q(category__gte=1) & Q(category__lte=5),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Self, cast
+from collections.abc import Iterable
+from typing import Any, Self, cast
 
 from django.db.models import OuterRef, Q, Subquery
 
@@ -50,3 +51,15 @@ class ScreeningQuerySet(PeriodQuerySet):
     def current_on(self, day: datetime.date) -> Self:
         """Each client's current advice on `day`: the latest on or before it, not lapsed."""
         return self.latest_on(day).filter(not_lapsed_q(day))
+
+
+def replaced_by(advices: Iterable[Any]) -> dict[Any, Any]:
+    """Of one client's advices, the newer advice that replaced each older one (by pk): the
+    next one in `ScreeningQuerySet.latest_first` order, unless the older one had already
+    lapsed on the newer one's day (then it lapsed, it was not replaced)."""
+    ordered = sorted(advices, key=lambda a: (a.advised_on, a.external_id, a.pk))
+    found = {}
+    for older, newer in zip(ordered, ordered[1:], strict=False):
+        if older.ended_on is None or older.ended_on > newer.advised_on:
+            found[older.pk] = newer
+    return found

@@ -64,13 +64,19 @@ class SetChecks:
     def overlap_recorder(
         self, spec: FileSpec, instance: models.Model, line: int
     ) -> Callable[[Any], None]:
+        record: Any = instance
+
         def check_no_overlap(message: Any) -> None:
-            start = getattr(instance, "start_date", None)
-            if not (getattr(instance, "client_id", None) and start):
+            start_field, end_field = record.period_fields()
+            start = getattr(record, start_field, None)
+            if not (record.client_id and start):
                 return
             self.overlap_message[spec.name] = message
-            end = getattr(instance, "end_date", None)
-            period = (instance.client_id, start, end, instance.external_id, line)  # type: ignore[attr-defined]
+            end = getattr(record, end_field, None)
+            scope = (record.client_id,) + tuple(
+                getattr(record, name) for name in record.overlap_scope_attnames()
+            )
+            period = (scope, start, end, record.external_id, line)
             self._pending.append((self.periods[spec.name], period))
 
         return check_no_overlap
@@ -94,7 +100,8 @@ class SetChecks:
             fields = [f for f in constraint.fields if f != "organisation"]
             if not unique_condition_holds(constraint, instance):
                 continue
-            values = tuple(getattr(instance, f) for f in fields)
+            meta = instance._meta
+            values = tuple(getattr(instance, meta.get_field(f).attname) for f in fields)  # type: ignore[union-attr]
             self.unique[(spec.name, constraint.name)].append(
                 (values, getattr(instance, "external_id", ""), line)
             )
@@ -135,19 +142,24 @@ class SetChecks:
 
     def _overlaps(self) -> None:
         for file, periods in self.periods.items():
-            by_client: dict[Any, list[tuple]] = defaultdict(list)
-            for client_id, start, end, key, line in periods:
-                by_client[client_id].append((start, end or _FOREVER, key, line))
-            model = _SPECS[file].model
-            stored = self._organisation_records(model).values_list(
-                "client_id", "start_date", "end_date", "external_id"
-            )
-            for client_id, start, end, key in stored.iterator(chunk_size=5000):
-                if client_id in by_client and self._untouched(file, key):
-                    by_client[client_id].append((start, end or _FOREVER, key, None))
+            by_scope: dict[Any, list[tuple]] = defaultdict(list)
+            for scope, start, end, key, line in periods:
+                by_scope[scope].append((start, end or _FOREVER, key, line))
+            model: Any = _SPECS[file].model
+            start_field, end_field = model.period_fields()
+            stored = self._organisation_records(model)
+            if model.overlap_filter is not None:
+                stored = stored.filter(model.overlap_filter)
+            scope_names = ("client_id", *model.overlap_scope_attnames())
+            rows = stored.values_list(*scope_names, start_field, end_field, "external_id")
+            width = len(scope_names)
+            for values in rows.iterator(chunk_size=5000):
+                scope, (start, end, key) = tuple(values[:width]), values[width:]
+                if scope in by_scope and self._untouched(file, key):
+                    by_scope[scope].append((start, end or _FOREVER, key, None))
             message = self.overlap_message[file]
             reported: set[int] = set()
-            for items in by_client.values():
+            for items in by_scope.values():
                 items.sort(key=lambda item: (item[0], item[1]))
                 reach = items[0]
                 for item in items[1:]:
@@ -158,7 +170,7 @@ class SetChecks:
                             self._problem(
                                 file,
                                 row[3],
-                                "start_date",
+                                start_field,
                                 _("%(message)s (overlapt met %(other)s)")
                                 % {"message": message, "other": other[2]},
                             )
@@ -227,10 +239,11 @@ class SetChecks:
                     if values in lines
                     else _("%(key)s in de organisatie") % {"key": other}
                 )
+                # The column of the last field: the day or the session, not the client.
                 self._problem(
                     file,
                     line,
-                    fields[0],
+                    fields[-1],
                     f"{constraint.get_violation_error_message()} ({where})",
                 )
 

@@ -1,23 +1,7 @@
 """Casework models: organisations, clients, social workers and trajectories."""
 
 from casework.models.base import OrganisationRecord, new_external_id
-from casework.models.client import (
-    Assignment,
-    Client,
-    ClientNote,
-    ClientRecord,
-    Exemption,
-    ExemptionKind,
-    ExemptionReason,
-    Gender,
-    Household,
-    IncomeKind,
-    IncomeRight,
-    Trajectory,
-    TrajectoryEvaluation,
-    TrajectoryKind,
-    age_on,
-)
+from casework.models.client import Client, ClientRecord, Gender, Household, age_on
 from casework.models.organisation import (
     IncomeCategory,
     LeefloonAmount,
@@ -25,6 +9,18 @@ from casework.models.organisation import (
     Population,
     SocialWorker,
     Team,
+)
+from casework.models.records import (
+    Assignment,
+    ClientNote,
+    Exemption,
+    ExemptionKind,
+    ExemptionReason,
+    IncomeKind,
+    IncomeRight,
+    Trajectory,
+    TrajectoryEvaluation,
+    TrajectoryKind,
 )
 
 __all__ = [

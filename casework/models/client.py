@@ -1,24 +1,26 @@
-"""The client and the records of a client's trajectory kept by the social worker."""
+"""The client, and what every record of a client shares (`ClientRecord`)."""
 
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.models.base import OrganisationRecord, end_not_before_start, unique_external_id
-from casework.models.organisation import IncomeCategory, SocialWorker
+from casework.models.base import (
+    OrganisationRecord,
+    clash_text,
+    unique_external_id,
+)
 from casework.national_number import (
     format_national_number,
     normalise_national_number,
     validate_national_number,
 )
-from casework.querysets import AssignmentQuerySet, ClientQuerySet
-from core.periods import PeriodQuerySet
+from casework.querysets import ClientQuerySet
+from core.periods import day_text
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -101,6 +103,7 @@ class Client(OrganisationRecord):
         super().clean()
         if self.birth_date and self.birth_date > timezone.localdate():
             raise ValidationError({"birth_date": _("De geboortedatum ligt in de toekomst.")})
+        self.check_records_not_before_birth()
         if self.national_number:
             try:
                 self.national_number = validate_national_number(
@@ -108,6 +111,29 @@ class Client(OrganisationRecord):
                 )
             except ValidationError as exc:
                 raise ValidationError({"national_number": exc.messages}) from exc
+
+    def check_records_not_before_birth(self) -> None:
+        """Refuse a birth date after a date of one of the client's stored records (the
+        importer replaces this query per client by its set-based check)."""
+        if self.pk is None or self._state.adding or not self.birth_date:
+            return
+        for relation in self._meta.related_objects:
+            model: Any = relation.related_model
+            if not (isinstance(model, type) and issubclass(model, ClientRecord)):
+                continue
+            condition = models.Q()
+            for field in model.date_fields:
+                condition |= models.Q(**{f"{field}__lt": self.birth_date})
+            earlier = model._default_manager.filter(condition, client_id=self.pk).first()
+            if earlier is not None:
+                raise ValidationError(
+                    {
+                        "birth_date": _(
+                            "Er is een record van deze cliënt vóór deze geboortedatum (%(record)s)."
+                        )
+                        % {"record": clash_text(earlier)}
+                    }
+                )
 
     @property
     def national_number_display(self) -> str:
@@ -124,17 +150,25 @@ class Client(OrganisationRecord):
 class ClientRecord(OrganisationRecord):
     """A record of one client; it belongs to the client's organisation.
 
-    `date_fields` name the dates that may not lie before the client's birth.
+    `date_fields` name the dates that may not lie before the client's birth;
+    `happened_fields` the dates of something that happened, which may not lie
+    after today. Records whose clean() calls `check_no_overlap` may not overlap
+    another record of the client with the same `overlap_scope` fields (e.g. the
+    programme of a referral) that matches `overlap_filter` (e.g. a GPMI).
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, verbose_name=_("cliënt"))
     date_fields: tuple[str, ...] = ("start_date",)
+    happened_fields: tuple[str, ...] = ()
+    overlap_scope: tuple[str, ...] = ()
+    overlap_filter: models.Q | None = None
 
     class Meta:
         abstract = True
 
     def clean(self) -> None:
         super().clean()
+        not_after_today(self, self.happened_fields)
         client = self.client if self.client_id else None
         if client is None:
             return
@@ -149,224 +183,52 @@ class ClientRecord(OrganisationRecord):
                     {field: _("Deze datum ligt vóór de geboortedatum van de cliënt.")}
                 )
 
+    @classmethod
+    def period_fields(cls) -> tuple[str, str]:
+        """The start and end fields of the record's period (as its queryset knows them)."""
+        queryset: Any = cls._default_manager.all()
+        return queryset.start_field, queryset.end_field
+
+    @classmethod
+    def overlap_scope_attnames(cls) -> tuple[str, ...]:
+        return tuple(cls._meta.get_field(name).attname for name in cls.overlap_scope)  # type: ignore[union-attr]
+
     def check_no_overlap(self, message: Any) -> None:
-        """Refuse a period that overlaps another record of the same kind of this client."""
-        start = getattr(self, "start_date", None)
+        """Refuse a period that overlaps another record of the same kind of this client,
+        naming that record."""
+        start_field, end_field = self.period_fields()
+        start = getattr(self, start_field, None)
         if not (self.client_id and start):
             return
-        end = getattr(self, "end_date", None) or datetime.date.max
+        end = getattr(self, end_field, None) or datetime.date.max
         manager: Any = type(self)._default_manager
-        others = manager.filter(client_id=self.client_id).overlapping(start, end)
+        scope = {name: getattr(self, name) for name in self.overlap_scope_attnames()}
+        others = manager.filter(client_id=self.client_id, **scope).overlapping(start, end)
+        if self.overlap_filter is not None:
+            others = others.filter(self.overlap_filter)
         if self.pk:
             others = others.exclude(pk=self.pk)
-        if others.exists():
-            raise ValidationError(message)
+        other = others.order_by(start_field, "pk").first()
+        if other is not None:
+            raise ValidationError(
+                _("%(message)s (overlapt met %(other)s)")
+                % {"message": message, "other": clash_text(other)}
+            )
 
 
-class Assignment(ClientRecord):
-    """Which social worker follows a client, from when to when."""
-
-    social_worker = models.ForeignKey(
-        SocialWorker,
-        on_delete=models.PROTECT,
-        related_name="assignments",
-        verbose_name=_("maatschappelijk assistent"),
-    )
-    start_date = models.DateField(_("begindatum"))
-    end_date = models.DateField(_("einddatum"), null=True, blank=True)
-
-    objects = AssignmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("toewijzing")
-        verbose_name_plural = _("toewijzingen")
-        default_related_name = "assignments"
-        ordering = ["-start_date"]
-        constraints = [unique_external_id("assignment"), end_not_before_start("assignment")]
-        indexes = [
-            models.Index(fields=["social_worker", "start_date", "end_date"]),
-            models.Index(fields=["client", "start_date"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client} → {self.social_worker}"
-
-    def clean(self) -> None:
-        super().clean()
-        if (
-            self.social_worker_id
-            and self.client_id
-            and self.social_worker.organisation_id != self.client.organisation_id
-        ):
+def not_after_today(record: models.Model, fields: tuple[str, ...]) -> None:
+    """Refuse the date of something that happened when it lies after today (a typo such as
+    2062 for 2026 would count in a figure of a month still to come)."""
+    today = timezone.localdate()
+    for field in fields:
+        day = getattr(record, field)
+        if day and day > today:
             raise ValidationError(
                 {
-                    "social_worker": _(
-                        "Deze maatschappelijk assistent werkt in een andere organisatie."
+                    field: _(
+                        "Deze datum ligt in de toekomst (%(date)s): wat nog niet gebeurd is, "
+                        "kan niet geregistreerd worden."
                     )
+                    % {"date": day_text(day)}
                 }
             )
-
-
-class IncomeKind(models.TextChoices):
-    LEEFLOON = "leefloon", _("leefloon")
-    EQUIVALENT = "equivalent", _("equivalent leefloon")
-
-
-class IncomeRight(ClientRecord):
-    """A right to social integration: leefloon or equivalent financial social aid."""
-
-    kind = models.CharField(_("soort"), max_length=20, choices=IncomeKind.choices)
-    category = models.CharField(_("categorie"), max_length=20, choices=IncomeCategory.choices)
-    start_date = models.DateField(_("begindatum"))
-    end_date = models.DateField(_("einddatum"), null=True, blank=True)
-
-    objects = PeriodQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("recht op maatschappelijke integratie")
-        verbose_name_plural = _("rechten op maatschappelijke integratie")
-        default_related_name = "income_rights"
-        ordering = ["-start_date"]
-        constraints = [unique_external_id("incomeright"), end_not_before_start("incomeright")]
-        indexes = [
-            models.Index(fields=["organisation", "kind", "start_date", "end_date"]),
-            models.Index(fields=["client", "start_date"]),
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.get_kind_display()} ({self.get_category_display()}) {self.start_date:%d/%m/%Y}"
-        )
-
-    def clean(self) -> None:
-        super().clean()
-        self.check_no_overlap(
-            _("Deze cliënt heeft in deze periode al een recht op maatschappelijke integratie.")
-        )
-
-
-class TrajectoryKind(models.TextChoices):
-    GPMI = "gpmi", _("GPMI")
-    ACTIVATION = "activation", _("activeringstraject")
-    TRAINING = "training", _("opleidingstraject")
-    SOCIAL = "social", _("sociaal traject")
-
-
-class Trajectory(ClientRecord):
-    """A GPMI (the signed activation contract) or another activation trajectory."""
-
-    kind = models.CharField(_("soort"), max_length=20, choices=TrajectoryKind.choices)
-    start_date = models.DateField(_("begindatum"))
-    end_date = models.DateField(_("einddatum"), null=True, blank=True)
-    goal = models.TextField(_("doel"), blank=True)
-
-    objects = PeriodQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("traject")
-        verbose_name_plural = _("trajecten")
-        default_related_name = "trajectories"
-        ordering = ["-start_date"]
-        constraints = [unique_external_id("trajectory"), end_not_before_start("trajectory")]
-        indexes = [models.Index(fields=["organisation", "kind", "start_date", "end_date"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.start_date:%d/%m/%Y}"
-
-
-class TrajectoryEvaluation(OrganisationRecord):
-    """An evaluation of a GPMI (at least 3 a year, at least 2 face to face)."""
-
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="evaluations",
-        verbose_name=_("traject"),
-    )
-    date = models.DateField(_("datum"))
-    # None: not known (a bundle's empty cell; a source system that did not record it).
-    face_to_face = models.BooleanField(_("face-to-face"), null=True, blank=True, default=None)
-    notes = models.TextField(_("notities"), blank=True)
-
-    class Meta:
-        verbose_name = _("evaluatie")
-        verbose_name_plural = _("evaluaties")
-        ordering = ["-date"]
-        constraints = [unique_external_id("trajectoryevaluation")]
-        indexes = [models.Index(fields=["trajectory", "date"])]
-
-    def __str__(self) -> str:
-        return f"{self.trajectory}: {self.date:%d/%m/%Y}"
-
-    def clean(self) -> None:
-        super().clean()
-        if not self.trajectory_id:
-            return
-        trajectory = self.trajectory
-        if self.organisation_id is None:
-            self.organisation_id = trajectory.organisation_id
-        elif self.organisation_id != trajectory.organisation_id:
-            raise ValidationError(
-                _("Deze evaluatie hoort bij een andere organisatie dan het traject.")
-            )
-        if self.date and self.date < trajectory.start_date:
-            raise ValidationError({"date": _("De evaluatie ligt vóór de start van het traject.")})
-
-
-class ExemptionKind(models.TextChoices):
-    WORK_AVAILABILITY = "work_availability", _("werkbereidheid")
-    VDAB_REGISTRATION = "vdab_registration", _("inschrijving VDAB")
-    GPMI = "gpmi", _("GPMI")
-
-
-class ExemptionReason(models.TextChoices):
-    HEALTH = "health", _("gezondheidsredenen")
-    EQUITY = "equity", _("billijkheidsredenen")
-
-
-class Exemption(ClientRecord):
-    """An exemption for health or equity reasons (health data: GDPR art. 9)."""
-
-    kind = models.CharField(_("soort"), max_length=30, choices=ExemptionKind.choices)
-    reason = models.CharField(_("reden"), max_length=20, choices=ExemptionReason.choices)
-    start_date = models.DateField(_("begindatum"))
-    end_date = models.DateField(_("einddatum"), null=True, blank=True)
-
-    objects = PeriodQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("vrijstelling")
-        verbose_name_plural = _("vrijstellingen")
-        default_related_name = "exemptions"
-        ordering = ["-start_date"]
-        constraints = [unique_external_id("exemption"), end_not_before_start("exemption")]
-        indexes = [models.Index(fields=["client", "kind", "start_date"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.get_reason_display()})"
-
-
-class ClientNote(ClientRecord):
-    """A free-text note in the client file (a conversation, a phone call, ...)."""
-
-    date = models.DateField(_("datum"))
-    text = models.TextField(_("notitie"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("auteur"),
-    )
-    date_fields = ("date",)
-
-    class Meta:
-        verbose_name = _("notitie")
-        verbose_name_plural = _("notities")
-        default_related_name = "notes"
-        ordering = ["-date", "-created_at"]
-        constraints = [unique_external_id("clientnote")]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y}: {self.text[:40]}"

@@ -28,6 +28,7 @@ from demo.generator.timeline import ONE_DAY, Person, Placement, Spell, days
 from partners.models import (
     Article60Placement,
     MmppScreening,
+    Referral,
     VdabRegistration,
 )
 
@@ -82,6 +83,8 @@ class RecordBuilder(ProgrammeRows):
                 self.placement(person, placement)
             self.assignments(person)
         self.programmes_and_referrals()
+        self.end_overlaps(VdabRegistration, "registered_on", "ended_on")
+        self.end_overlaps(Referral, "start_date", "end_date", scope=("programme_id",))
         return self.records
 
     def income_support(self, person: Person, spell: Spell) -> None:

@@ -79,6 +79,27 @@ class RowBuilder:
         self.records[model].append(row)
         return row
 
+    def end_overlaps(
+        self, model: type[models.Model], start: str, end: str, scope: tuple[str, ...] = ()
+    ) -> None:
+        """Periods of one client (and `scope`) that may not overlap (domain.md,
+        "Integrity"): a later record ends the earlier one the day before it starts (a
+        new VDAB registration replaces the previous one); of two starting on one day
+        the first is kept."""
+        kept: list[dict[str, Any]] = []
+        last: dict[tuple, dict[str, Any]] = {}
+        for row in sorted(self.records[model], key=lambda r: (r[start], r["id"])):
+            key = (row["client_id"], *(row[name] for name in scope))
+            previous = last.get(key)
+            if previous is not None and (previous[end] is None or previous[end] >= row[start]):
+                if previous[start] == row[start]:
+                    continue
+                previous[end] = row[start] - ONE_DAY
+            last[key] = row
+            kept.append(row)
+        kept.sort(key=lambda r: r["id"])
+        self.records[model] = kept
+
     def past(self, day: D | None) -> D | None:
         """An end date as the records know it today (None: still running)."""
         return day if day is not None and day <= self.today else None

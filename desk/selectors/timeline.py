@@ -30,8 +30,11 @@ def timeline(
     entries = []
     for kind in kinds:
         runs = kind.running_test(client, day)
-        for record in kind.records(client):
+        records = list(kind.records(client))
+        later = kind.series_details(records) if kind.series_details else {}
+        for record in records:
             title, details = kind.describe(record)
+            details = details + later.get(record.pk, [])
             start, end = kind.start(record), kind.end(record)
             entries.append(
                 TimelineEntry(

@@ -2,12 +2,14 @@
 
 from desk.views.caseload import CaseloadView
 from desk.views.client_file import ClientFileView, RecordFormView
+from desk.views.data_quality import DataQualityView
 from desk.views.home import HomeView, WorkQueueView
 from desk.views.team import TeamView, TransferDoneView, TransferView
 
 __all__ = [
     "CaseloadView",
     "ClientFileView",
+    "DataQualityView",
     "HomeView",
     "RecordFormView",
     "TeamView",

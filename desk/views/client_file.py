@@ -39,6 +39,7 @@ from desk.forms import (
 from desk.record_kinds import CLIENT_KIND, RECORD_KINDS, RecordKind, record_url, visible_kinds
 from desk.selectors.timeline import timeline
 from desk.views.base import RoleRequiredMixin, today
+from partners.plausibility import record_warnings
 
 
 def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
@@ -147,7 +148,9 @@ class RecordFormView(RoleRequiredMixin, View):
             initial=initial,
         )
 
-    def render_form(self, client: Client, record: Any, form: RecordForm) -> HttpResponse:
+    def render_form(
+        self, client: Client, record: Any, form: RecordForm, warnings: list[str] | None = None
+    ) -> HttpResponse:
         assert self.kind is not None
         template = self.template_name
         if self.request.htmx:  # type: ignore[attr-defined]
@@ -161,6 +164,12 @@ class RecordFormView(RoleRequiredMixin, View):
                 "record": record,
                 "form": form,
                 "action_url": self.request.path,
+                "warnings": warnings or [],
+                "notice": (
+                    self.kind.add_notice(client, today())
+                    if record is None and self.kind.add_notice
+                    else ""
+                ),
                 "cancel_url": reverse("desk:client_detail", kwargs={"pk": client.pk}),
             },
         )
@@ -174,6 +183,10 @@ class RecordFormView(RoleRequiredMixin, View):
         client, record = self.load(request)
         form = self.make_form(client, record, request.POST)
         if form.is_valid():
+            # Possible but probably mistyped: saved only once confirmed.
+            warnings = record_warnings(form.instance, today())
+            if warnings and not request.POST.get("confirm_warnings"):
+                return self.render_form(client, record, form, warnings)
             try:
                 if record is None:
                     self.kind.create(client=client, fields=form.record_fields(), user=request.user)

@@ -168,6 +168,9 @@ class RowReader:
             instance.check_no_overlap = setchecks.overlap_recorder(spec, instance, line)  # type: ignore[attr-defined]
         if hasattr(instance, "check_session_capacity"):
             instance.check_session_capacity = setchecks.capacity_recorder(instance, line)  # type: ignore[attr-defined]
+        if hasattr(instance, "check_records_not_before_birth"):
+            # The stored records of a client whose birth date changes: `parent_changed`.
+            instance.check_records_not_before_birth = _ignore  # type: ignore[attr-defined]
         errors = instances.clean(instance, shape.exclude, failed)
         problems.extend(instances.messages(spec, instance, errors))
         # A column the spec requires but the model would accept empty.

@@ -237,7 +237,7 @@ def test_an_ended_placement_is_not_listed(person):
 
 
 def test_a_warm_handover_after_the_start_resolves_it(person):
-    placement = Article60PlacementFactory(
+    Article60PlacementFactory(
         client=person, start_date=datetime.date(2024, 6, 1), planned_end_date=TODAY + days(20)
     )
     # An older handover (before this placement) or a plain registration does not count.
@@ -247,10 +247,16 @@ def test_a_warm_handover_after_the_start_resolves_it(person):
         ended_on=datetime.date(2023, 6, 1),
         warm_handover=True,
     )
-    VdabRegistrationFactory(client=person, registered_on=datetime.date(2024, 7, 1))
+    VdabRegistrationFactory(
+        client=person, registered_on=datetime.date(2024, 7, 1), ended_on=datetime.date(2024, 12, 31)
+    )
     assert len(items("article60_ending")) == 1
+    # (Registrations of one client do not overlap: the handover follows the plain one.)
     partner_services.vdab_registration_create(
-        client=person, registered_on=placement.start_date, category="ocmw", warm_handover=True
+        client=person,
+        registered_on=datetime.date(2025, 1, 1),
+        category="ocmw",
+        warm_handover=True,
     )
     assert items("article60_ending") == []
 
@@ -321,12 +327,11 @@ def test_only_the_latest_advice_counts(person):
     assert items("mmpp_exit_conversation") == []
 
 
-def test_of_two_advices_on_one_day_the_highest_id_is_the_latest(person):
-    day = datetime.date(2022, 1, 1)
-    MmppScreeningFactory(client=person, category=5, advised_on=day, external_id="m-b")
-    MmppScreeningFactory(client=person, category=3, advised_on=day, external_id="m-a")
+def test_a_newer_advice_replaces_the_older_one(person):
+    # (Two advices of one client on one day are refused: one MMPP advice a day.)
+    MmppScreeningFactory(client=person, category=5, advised_on=datetime.date(2022, 1, 1))
     assert [item.rule for item in items("mmpp_exit_conversation")] == ["mmpp_exit_conversation"]
-    MmppScreeningFactory(client=person, category=3, advised_on=day, external_id="m-c")
+    MmppScreeningFactory(client=person, category=3, advised_on=datetime.date(2022, 1, 2))
     assert items("mmpp_exit_conversation") == []
 
 

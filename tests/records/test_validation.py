@@ -48,11 +48,14 @@ def _raw(file, text):
 
 
 def _more_participants(files):
-    for key in ("r3", "r4"):  # with r1, three in s1 (capacity 2): r4 is one too many
+    # with r1, three clients in s1 (capacity 2): r4 is one too many
+    for key, client in (("r3", "c2"), ("r4", "c8")):
+        if client == "c8":
+            files["clients.csv"].append({**CLIENT, "id": "c8", "national_number": ""})
         files["referrals.csv"].append(
             {
                 "id": key,
-                "client": "c2",
+                "client": client,
                 "programme": "jobroad",
                 "start_date": "2024-03-01",
                 "session": "s1",

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from tests.factories import (
     Article60PlacementFactory,
@@ -88,15 +89,14 @@ def test_the_latest_advice_gives_the_category(organisation):
     }
 
 
-def test_two_advices_on_one_day_the_highest_id_counts_whatever_was_recorded_last(
-    organisation,
-):
+def test_the_latest_advice_counts_and_a_second_one_on_a_day_is_refused(organisation):
+    # One MMPP advice a client a day (domain.md, "Integrity"): the tie-break on the
+    # id in the definition only concerns records stored before that rule.
     client = jobseeker(organisation)
-    # Ids in code-point order ("B" < "a"), recorded in the other order.
-    for external_id, category in (("m-a", 2), ("m-B", 1), ("m-0", 4)):
-        MmppScreeningFactory(
-            client=client, advised_on=D(2024, 5, 1), category=category, external_id=external_id
-        )
+    MmppScreeningFactory(client=client, advised_on=D(2024, 5, 1), category=4)
+    MmppScreeningFactory(client=client, advised_on=D(2024, 5, 2), category=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MmppScreeningFactory(client=client, advised_on=D(2024, 5, 2), category=1)
     assert stock(organisation)["2024"]["by_category"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0}
 
 

@@ -162,7 +162,11 @@ def make_record(model: type, client: Any) -> Any:
     if path == "client":
         return factory(client=client)
     if path == "trajectory__client":
-        return factory(trajectory=factories.TrajectoryFactory(client=client))
+        # The client's GPMI if it has one: two running GPMIs of a client are refused.
+        trajectory = model._meta.get_field("trajectory").related_model.objects.filter(
+            client=client, kind="gpmi"
+        ).first() or factories.TrajectoryFactory(client=client)
+        return factory(trajectory=trajectory)
     raise AssertionError(f"Cannot make a {model.__name__} for a client (path {path!r})")
 
 
@@ -378,6 +382,7 @@ URL_KINDS: dict[str, str] = {
     "desk:record_add": "record_add",
     "desk:record_edit": "record_edit",
     "desk:team": "team_figures",
+    "desk:data_quality": "team_figures",
     "desk:transfer": "transfer",
     "desk:transfer_done": "transfer",
     "programmes:programme_list": "programmes",
