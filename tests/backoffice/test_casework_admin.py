@@ -374,6 +374,37 @@ def test_stale_edit_in_the_admin_is_refused(admin_client, records):
     assert (an.first_name, an.household) == ("An", "married")
 
 
+MISSING_VERSION = "De versie van het record ontbreekt"
+
+
+def test_change_posted_without_expected_version_is_refused(admin_client, records):
+    an = records["an"]
+    data = post_data(admin_client.get(admin_url(Client, "change", an.pk)))
+    data.pop("expected_version")
+    data["first_name"] = "Anneleen"
+    response = admin_client.post(admin_url(Client, "change", an.pk), data)
+    assert response.status_code == 200
+    assert MISSING_VERSION in response.content.decode()
+    an.refresh_from_db()
+    assert (an.first_name, an.version) == ("An", 1)
+
+
+def test_inline_change_posted_without_expected_version_is_refused(admin_client, records):
+    an = records["an"]
+    response = admin_client.get(admin_url(Client, "change", an.pk))
+    data = post_data(response)
+    prefix = inline_prefix(response, IncomeRight)
+    data.pop(f"{prefix}-0-expected_version")
+    data[f"{prefix}-0-category"] = (
+        "cohabiting" if data[f"{prefix}-0-category"] != "cohabiting" else "single"
+    )
+    response = admin_client.post(admin_url(Client, "change", an.pk), data)
+    assert response.status_code == 200
+    assert MISSING_VERSION in response.content.decode()
+    right = IncomeRight.objects.get(client=an)
+    assert right.version == 1
+
+
 def test_invalid_national_number_is_a_form_error(admin_client, records):
     an = records["an"]
     data = post_data(admin_client.get(admin_url(Client, "change", an.pk)))
