@@ -20,11 +20,12 @@ from django_otp import login as otp_login
 
 from access.rules import can_export_client_data, visible_clients
 from audit import otp
-from audit.exports import FORMATS, client_data_export, safe_cell
+from audit.exports import FORMATS, client_data_export
 from audit.forms import AuditSearchForm, BreakGlassForm, ClientLookupForm, TokenForm
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_log, break_glass_grant_create, break_glass_scope
 from casework.models import Client
+from core.spreadsheets import safe_cell
 
 PAGE_SIZE = 50
 # The values of one audit entry in the CSV export, in this order.

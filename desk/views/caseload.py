@@ -26,7 +26,7 @@ from casework.models import Client
 from desk import workqueue
 from desk.filters import CaseloadFilter, default_filter_data
 from desk.selectors import clients_with_status
-from desk.tables import CaseloadTable
+from desk.tables import CaseloadTable, SafeTableExport
 from desk.views.base import RoleRequiredMixin, today
 
 SESSION_KEY = "caseload_filter"
@@ -41,6 +41,7 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
     paginator_class = LazyPaginator
     paginate_by = 25
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
     export_trigger_param = "export"
 
     def filter_data(self) -> dict[str, Any]:
