@@ -7,10 +7,14 @@ the writes go through the services (`core.admin`).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,9 +112,38 @@ class RecordAdmin(ClientScoped, ServiceAdmin):
 
 
 class ClientSearch:
-    """Search client data through the one client search (names, national number, id)."""
+    """Search client data through the one client search (names, national number, id).
+
+    The term never travels in a URL (browser history, proxy and server logs, the
+    admin's `_changelist_filters`): the search box is posted, the term is kept in
+    the session under a random token, and the changelist's URL carries
+    `q=~<token>` only. A term typed into a URL (`?q=...`) is moved to the session
+    at once in the same way. Lookups on a national number in the URL
+    (`?national_number__startswith=`) are refused (400).
+    """
+
+    change_list_template = "backoffice/client_search_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and SEARCH_FIELD in request.POST:
+            return _search_redirect(request, request.POST[SEARCH_FIELD])
+        term = request.GET.get(SEARCH_VAR, "")
+        if term and not term.startswith(TOKEN_PREFIX):
+            return _search_redirect(request, term)
+        context = {
+            **(extra_context or {}),
+            "client_search_field": SEARCH_FIELD,
+            "client_search_term": search_term_of(request, term),
+        }
+        return super().changelist_view(request, context)  # type: ignore[misc]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if NATIONAL_NUMBER in lookup.split(LOOKUP_SEP):
+            return False
+        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
 
     def get_search_results(self, request, queryset, search_term):
+        search_term = search_term_of(request, search_term)
         queryset_, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
             request, queryset, search_term
         )
@@ -123,6 +156,37 @@ class ClientSearch:
             **{f"{lookup}__in": Client.objects.search(search_term).values("pk")}
         )
         return queryset_ | by_client, may_have_duplicates
+
+
+# --- The posted client search -----------------------------------------------------------
+
+SEARCH_FIELD = "client_search"
+SESSION_KEY = "admin_client_searches"
+TOKEN_PREFIX = "~"
+KEPT_SEARCHES = 20
+NATIONAL_NUMBER = "national_number"
+
+
+def _search_redirect(request, term: str) -> HttpResponseRedirect:
+    """The changelist with its filters, the term replaced by a token kept in the session."""
+    query = request.GET.copy()
+    for name in (SEARCH_VAR, PAGE_VAR):
+        query.pop(name, None)
+    term = " ".join(term.split())
+    if term:
+        searches = dict(request.session.get(SESSION_KEY, {}))
+        token = secrets.token_urlsafe(9)
+        searches[token] = term
+        request.session[SESSION_KEY] = dict(list(searches.items())[-KEPT_SEARCHES:])
+        query[SEARCH_VAR] = TOKEN_PREFIX + token
+    return HttpResponseRedirect(request.path + (f"?{query.urlencode()}" if query else ""))
+
+
+def search_term_of(request, value: str) -> str:
+    """The term behind `q=~<token>` (empty when the session no longer holds it)."""
+    if not value.startswith(TOKEN_PREFIX):
+        return value
+    return request.session.get(SESSION_KEY, {}).get(value[len(TOKEN_PREFIX) :], "")
 
 
 class EmployedFilter(admin.SimpleListFilter):
