@@ -8,7 +8,7 @@ the writes go through the services (`core.admin`).
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
@@ -25,6 +25,7 @@ from access.rules import (
     visible_clients,
     visible_records_filter,
 )
+from audit.services import audit_list_read
 from casework.models import Client, Trajectory
 from core.admin import ServiceAdmin, ServiceInline
 
@@ -92,10 +93,19 @@ class RecordInline(ClientScoped, ServiceInline):
 
 class RecordAdmin(ClientScoped, ServiceAdmin):
     """A service-backed admin limited to the client data the user may see (all rows and
-    choices through `access.rules`; health data only with its right)."""
+    choices through `access.rules`; health data only with its right). A changelist of
+    client data names the clients of the rows it shows in the audit trail."""
 
     def get_queryset(self, request):
         return self.scope_to_visible_clients(request, super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) or {}
+        if self.client_lookup is not None and "cl" in changelist:
+            shown = changelist["cl"].result_list
+            audit_list_read(request, list(shown), f"admin:{self.model._meta.label_lower}")
+        return response
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         self.limit_choices(db_field, request, kwargs)
@@ -122,7 +132,7 @@ class ClientSearch:
     (`?national_number__startswith=`) are refused (400).
     """
 
-    change_list_template = "backoffice/client_search_change_list.html"
+    change_list_template: ClassVar[Any] = "backoffice/client_search_change_list.html"
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and SEARCH_FIELD in request.POST:

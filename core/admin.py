@@ -128,7 +128,7 @@ class RecordAdminForm(forms.ModelForm):
         """A change of a versioned record must say which version it read: without it the
         save would overwrite whatever somebody else saved meanwhile (a lost update). The
         error is on the form, not on the hidden field, so that it is shown."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         versioned = any(f.name == "version" for f in self._meta.model._meta.concrete_fields)
         if (
             versioned

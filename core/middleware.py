@@ -15,6 +15,7 @@ Every list page, the admin's included, is covered by this one rule.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -33,7 +34,7 @@ def has_nul(query: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
 
 
-def tamed_query(query: QueryDict) -> QueryDict | None:
+def tamed_query(query: QueryDict) -> Any:
     """`query` with absurd page numbers dropped and the page size capped (None: unchanged)."""
     changes: dict[str, str | None] = {}
     for name in PAGE_PARAMETERS:

@@ -57,6 +57,7 @@ returns `WorkItem`s. The rules, with "due" defined precisely:
 
 from desk.workqueue.items import RULE_LABELS, WorkItem
 from desk.workqueue.queues import (
+    client_ids,
     count_by_rule,
     first_item_per_client,
     social_worker_queue,
@@ -83,6 +84,7 @@ __all__ = [
     "RULE_LABELS",
     "WorkItem",
     "article60_ending",
+    "client_ids",
     "count_by_rule",
     "first_item_per_client",
     "gpmi_evaluation",

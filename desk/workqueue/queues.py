@@ -55,7 +55,11 @@ def _health_data_hidden(
 ) -> list[WorkItem]:
     """`items` as a viewer who sees the health data of `health_clients` only may see them:
     for other clients one `hidden_item` replaces every item that depends on health data."""
-    flagged = {item.client_id for item in items if item.exempt or item.health_data}
+    flagged = {
+        item.client_id
+        for item in items
+        if (item.exempt or item.health_data) and item.client_id is not None
+    }
     may_see: set[int] = set()
     if flagged and health_clients is not None:
         may_see = set(health_clients.filter(pk__in=flagged).values_list("pk", flat=True))
@@ -128,6 +132,11 @@ def team_queue(
         health_clients=_health_clients(clients, viewer, today),
         organisation_ids=[team.organisation_id],
     )
+
+
+def client_ids(items: Iterable[WorkItem]) -> list[int]:
+    """The clients named by `items` (for the audit trail of what a queue showed)."""
+    return sorted({item.client_id for item in items if item.client_id is not None})
 
 
 def first_item_per_client(items: Iterable[WorkItem]) -> dict[int, WorkItem]:

@@ -244,7 +244,7 @@ def test_export_contains_only_visible_clients(sa, staff):
 
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
-def test_an_export_writes_exactly_one_export_entry(sa, staff, export_format):
+def test_an_export_writes_one_summary_entry_and_one_per_client(sa, staff, export_format):
     for i in range(3):
         staff.client_of("sa", last_name=f"Naam{i}")
     staff.client_of("other_sa", last_name="Ander")
@@ -254,7 +254,9 @@ def test_an_export_writes_exactly_one_export_entry(sa, staff, export_format):
     response = sa.get(URL + f"?export={export_format}", REMOTE_ADDR="192.0.2.9")
 
     assert response.status_code == 200
-    [entry] = AuditEntry.objects.filter(action=AuditAction.EXPORT)
+    [entry] = AuditEntry.objects.filter(action=AuditAction.EXPORT, client_id__isnull=True)
+    per_client = AuditEntry.objects.filter(action=AuditAction.EXPORT, client_id__isnull=False)
+    assert per_client.count() == 3
     assert entry.username == "sa"
     assert entry.object_type == "casework.client"
     assert entry.changes == {"format": export_format, "rows": 3}
