@@ -9,10 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import F, Model
 from django.utils.translation import gettext_lazy as _
 
 from access.rules import client_path, notify_client_access
+from audit.services import audit_list_read
 
 
 def otp_required_for(user) -> bool:
@@ -53,6 +55,22 @@ def observe_client_reads(model_admin: admin.ModelAdmin) -> None:
     model_admin.get_object = get_object  # type: ignore[method-assign]
 
 
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete (a client field's search as you type): the clients it
+    answered with are named in the audit trail, like any list of client data."""
+
+    def get(self, request, *args, **kwargs):
+        self.shown: list[Model] = []
+        response = super().get(request, *args, **kwargs)
+        if self.shown and client_path(type(self.shown[0])) is not None:
+            audit_list_read(request, self.shown, "admin:autocomplete")
+        return response
+
+    def serialize_result(self, obj, to_field_name):
+        self.shown.append(obj)
+        return super().serialize_result(obj, to_field_name)
+
+
 class TrajectAdminSite(admin.AdminSite):
     site_header = _("Traject beheer")
     site_title = _("Traject beheer")
@@ -71,6 +89,9 @@ class TrajectAdminSite(admin.AdminSite):
         for model in models:
             if not model._meta.abstract:
                 observe_client_reads(self._registry[model])
+
+    def autocomplete_view(self, request):
+        return AuditedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def has_permission(self, request) -> bool:
         # AdminOTPMiddleware sends an unverified staff member to the token page

@@ -21,6 +21,7 @@ from access.rules import client_path
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_log, json_value
 from casework.models import Client
+from core.spreadsheets import safe_cell
 
 # Bookkeeping of the app itself, not data about the person.
 INTERNAL_FIELDS = frozenset({"organisation", "client", "version"})
@@ -30,14 +31,6 @@ FORMATS = {
     "json": ("application/json", "json"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet cell that cannot be read as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def client_record_models() -> list[tuple[type[models.Model], str]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditAction(models.TextChoices):
     READ = "read", _("inzage dossier")
+    LISTED = "listed", _("getoond in een lijst")
     CREATE = "create", _("aangemaakt")
     UPDATE = "update", _("gewijzigd")
     DELETE = "delete", _("verwijderd")

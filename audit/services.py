@@ -15,8 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import CommandError
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,6 +251,76 @@ def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
         for instance, changes in items
     )
     bulk.insert(AuditEntry, WRITE_COLUMNS, rows)
+
+
+def _shown_client_ids(clients: Any) -> list[int]:
+    """The ids of the clients behind `clients`: client ids, clients, records of clients,
+    or a QuerySet of either (of clients: one query for their ids)."""
+    if isinstance(clients, models.QuerySet) and clients.model is Client:
+        return sorted(set(clients.values_list("pk", flat=True)))
+    items = list(clients)
+    ids = {item for item in items if isinstance(item, int)}
+    instances = [item for item in items if isinstance(item, models.Model)]
+    ids |= {pk for pk in _client_ids(instances).values() if pk is not None}
+    return sorted(ids)
+
+
+def audit_list_read(
+    who: Any,
+    clients: Any,
+    what: str,
+    *,
+    action: str = AuditAction.LISTED,
+    details: dict[str, Any] | None = None,
+) -> int:
+    """Every list, export and command that shows client data names the clients it showed:
+    one entry per client (`action` LISTED, or EXPORT for a file), in one bulk insert.
+
+    `who` is the request (its user, page and address) or, outside a request, the user
+    a command runs for (the source is then the command, as for writes). `what` says
+    which list (`caseload`, `workqueue`, ...), kept with `details` in `changes`.
+    Returns the number of entries.
+    """
+    ids = _shown_client_ids(clients)
+    if not ids:
+        return 0
+    if isinstance(who, HttpRequest):
+        user, source, address = who.user, request_source(who), client_address(who)
+    else:
+        written_by = current_write_source()
+        user = who if who is not None else written_by.user
+        source = written_by.source or command_source()
+        address = written_by.address or None
+    fields = _user_fields(user)
+    changes = bulk.JsonText(json.dumps({"list": what, **json_value(details or {})}))
+    at = timezone.now()
+    label = Client._meta.label_lower
+    rows = (
+        (
+            at,
+            fields["user_id"],
+            fields["username"],
+            action,
+            label,
+            str(pk),
+            pk,
+            changes,
+            "",
+            source[:255],
+            address,
+        )
+        for pk in ids
+    )
+    return bulk.insert(AuditEntry, WRITE_COLUMNS, rows)
+
+
+def command_user(username: str) -> Any:
+    """The active user a command that shows client data runs for (`--user`): its entries
+    in the audit trail name them. A Dutch CommandError when there is none."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(_("Gebruiker %s bestaat niet of is niet actief.") % username)
+    return user
 
 
 def audit_client_access(request: Any, client: Any, allowed: bool) -> None:

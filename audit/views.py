@@ -20,11 +20,17 @@ from django_otp import login as otp_login
 
 from access.rules import can_export_client_data, visible_clients
 from audit import otp
-from audit.exports import FORMATS, client_data_export, safe_cell
+from audit.exports import FORMATS, client_data_export
 from audit.forms import AuditSearchForm, BreakGlassForm, ClientLookupForm, TokenForm
 from audit.models import AuditAction, AuditEntry
-from audit.services import audit_log, break_glass_grant_create, break_glass_scope
+from audit.services import (
+    audit_list_read,
+    audit_log,
+    break_glass_grant_create,
+    break_glass_scope,
+)
 from casework.models import Client
+from core.spreadsheets import safe_cell
 
 PAGE_SIZE = 50
 # The values of one audit entry in the CSV export, in this order.
@@ -155,6 +161,7 @@ def client_search(request: HttpRequest) -> HttpResponse:
         ]
         if not found:
             form.add_error(None, _("Geen cliënt gevonden met deze gegevens."))
+        audit_list_read(request, found, "dpo_client_lookup")
     return render(
         request,
         "audit/client_search.html",
@@ -168,6 +175,14 @@ def client_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one client as a file (GDPR art. 15)."""
     client = get_object_or_404(Client, pk=pk)
     if not can_export_client_data(request.user, client):
+        audit_log(
+            action=AuditAction.DENIED,
+            request=request,
+            object_type=Client._meta.label_lower,
+            object_id=client.pk,
+            client_id=client.pk,
+            reason=_("Inzageverzoek (AVG art. 15) geweigerd"),
+        )
         raise PermissionDenied
     file_format = request.POST.get("format", "json")
     if file_format not in FORMATS:

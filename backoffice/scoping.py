@@ -7,10 +7,14 @@ the writes go through the services (`core.admin`).
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +25,7 @@ from access.rules import (
     visible_clients,
     visible_records_filter,
 )
+from audit.services import audit_list_read
 from casework.models import Client, Trajectory
 from core.admin import ServiceAdmin, ServiceInline
 from partners.plausibility import record_warnings
@@ -89,10 +94,19 @@ class RecordInline(ClientScoped, ServiceInline):
 
 class RecordAdmin(ClientScoped, ServiceAdmin):
     """A service-backed admin limited to the client data the user may see (all rows and
-    choices through `access.rules`; health data only with its right)."""
+    choices through `access.rules`; health data only with its right). A changelist of
+    client data names the clients of the rows it shows in the audit trail."""
 
     def get_queryset(self, request):
         return self.scope_to_visible_clients(request, super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) or {}
+        if self.client_lookup is not None and "cl" in changelist:
+            shown = changelist["cl"].result_list
+            audit_list_read(request, list(shown), f"admin:{self.model._meta.label_lower}")
+        return response
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         self.limit_choices(db_field, request, kwargs)
@@ -115,9 +129,38 @@ class RecordAdmin(ClientScoped, ServiceAdmin):
 
 
 class ClientSearch:
-    """Search client data through the one client search (names, national number, id)."""
+    """Search client data through the one client search (names, national number, id).
+
+    The term never travels in a URL (browser history, proxy and server logs, the
+    admin's `_changelist_filters`): the search box is posted, the term is kept in
+    the session under a random token, and the changelist's URL carries
+    `q=~<token>` only. A term typed into a URL (`?q=...`) is moved to the session
+    at once in the same way. Lookups on a national number in the URL
+    (`?national_number__startswith=`) are refused (400).
+    """
+
+    change_list_template: ClassVar[Any] = "backoffice/client_search_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and SEARCH_FIELD in request.POST:
+            return _search_redirect(request, request.POST[SEARCH_FIELD])
+        term = request.GET.get(SEARCH_VAR, "")
+        if term and not term.startswith(TOKEN_PREFIX):
+            return _search_redirect(request, term)
+        context = {
+            **(extra_context or {}),
+            "client_search_field": SEARCH_FIELD,
+            "client_search_term": search_term_of(request, term),
+        }
+        return super().changelist_view(request, context)  # type: ignore[misc]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if NATIONAL_NUMBER in lookup.split(LOOKUP_SEP):
+            return False
+        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
 
     def get_search_results(self, request, queryset, search_term):
+        search_term = search_term_of(request, search_term)
         queryset_, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
             request, queryset, search_term
         )
@@ -130,6 +173,37 @@ class ClientSearch:
             **{f"{lookup}__in": Client.objects.search(search_term).values("pk")}
         )
         return queryset_ | by_client, may_have_duplicates
+
+
+# --- The posted client search -----------------------------------------------------------
+
+SEARCH_FIELD = "client_search"
+SESSION_KEY = "admin_client_searches"
+TOKEN_PREFIX = "~"
+KEPT_SEARCHES = 20
+NATIONAL_NUMBER = "national_number"
+
+
+def _search_redirect(request, term: str) -> HttpResponseRedirect:
+    """The changelist with its filters, the term replaced by a token kept in the session."""
+    query = request.GET.copy()
+    for name in (SEARCH_VAR, PAGE_VAR):
+        query.pop(name, None)
+    term = " ".join(term.split())
+    if term:
+        searches = dict(request.session.get(SESSION_KEY, {}))
+        token = secrets.token_urlsafe(9)
+        searches[token] = term
+        request.session[SESSION_KEY] = dict(list(searches.items())[-KEPT_SEARCHES:])
+        query[SEARCH_VAR] = TOKEN_PREFIX + token
+    return HttpResponseRedirect(request.path + (f"?{query.urlencode()}" if query else ""))
+
+
+def search_term_of(request, value: str) -> str:
+    """The term behind `q=~<token>` (empty when the session no longer holds it)."""
+    if not value.startswith(TOKEN_PREFIX):
+        return value
+    return request.session.get(SESSION_KEY, {}).get(value[len(TOKEN_PREFIX) :], "")
 
 
 class EmployedFilter(admin.SimpleListFilter):

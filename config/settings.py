@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.RequestParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,11 +134,16 @@ AUTHENTICATION_BACKENDS = [
     "audit.backends.LockoutBackend",  # django-axes: refuses locked-out logins first
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated failed logins: of one username (whatever the address), and
-# from one address (whatever the usernames: password spraying).
+# Lockout after repeated failed logins (audit/lockout.py): of one username at one
+# address, and, with a much higher limit, of one address whatever the usernames
+# (password spraying). Failures elsewhere never lock the real user out.
+AXES_HANDLER = "audit.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("TRAJECT_LOGIN_FAILURE_LIMIT", "5"))
+TRAJECT_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("TRAJECT_LOGIN_ADDRESS_FAILURE_LIMIT", "100")
+)
 AXES_COOLOFF_TIME = float(os.environ.get("TRAJECT_LOGIN_LOCKOUT_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "audit/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "audit.request_info.client_address"

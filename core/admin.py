@@ -124,6 +124,30 @@ class RecordAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = getattr(self.instance, "version", None)
 
+    def clean(self) -> dict[str, Any]:
+        """A change of a versioned record must say which version it read: without it the
+        save would overwrite whatever somebody else saved meanwhile (a lost update). The
+        error is on the form, not on the hidden field, so that it is shown."""
+        cleaned = super().clean() or {}
+        versioned = any(f.name == "version" for f in self._meta.model._meta.concrete_fields)
+        if (
+            versioned
+            and self.instance.pk is not None
+            and cleaned.get("expected_version") is None
+            and "expected_version" not in self.errors
+        ):
+            self.add_error(
+                None,
+                ValidationError(
+                    gettext(
+                        "De versie van het record ontbreekt: laad de pagina opnieuw en "
+                        "breng je wijziging opnieuw aan."
+                    ),
+                    code="missing_version",
+                ),
+            )
+        return cleaned
+
 
 def with_expected_version(fieldsets):
     """Render the hidden version field with the form, whatever its fieldsets say."""

@@ -14,8 +14,11 @@ import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.export import TableExport
+from tablib import Dataset
 
 from casework.models import Client, IncomeCategory, IncomeKind
+from core.spreadsheets import safe_row
 from desk.workqueue import WorkItem
 
 TABLE_TEMPLATE = "django_tables2/traject.html"
@@ -158,3 +161,15 @@ class CaseloadTable(tables.Table):
 
     def value_name(self, record: Client) -> str:
         return str(record)
+
+
+class SafeTableExport(TableExport):
+    """A table's CSV or XLSX export whose cells no spreadsheet runs as a formula."""
+
+    def table_to_dataset(self, table: Any, exclude_columns: Any, dataset_kwargs: Any = None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        return Dataset(
+            *(safe_row(row) for row in dataset),
+            headers=safe_row(dataset.headers or []),
+            title=dataset.title,
+        )

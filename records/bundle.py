@@ -302,4 +302,10 @@ class CsvFile:
                     % {"found": len(cells), "expected": width},
                 )
                 continue
+            # A NUL byte is no text: PostgreSQL refuses it, so it is a problem of the row.
+            nul = [name for name, cell in zip(self.header, cells, strict=True) if "\x00" in cell]
+            for name in nul:
+                self._problem(line, name, _("Deze cel bevat een NUL-teken; dat is geen tekst."))
+            if nul:
+                continue
             yield Row(line, [cell.strip() for cell in cells])

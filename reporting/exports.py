@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.spreadsheets import safe_cell, safe_row
 from reporting.presentation import build_sections
 
 FORMATS = ("json", "csv", "xlsx")
@@ -66,7 +67,7 @@ def report_csv(report: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["statistic", "key", "value"])
     for statistic, path, value in report_rows(report):
-        writer.writerow([statistic, path, "" if value is None else value])
+        writer.writerow(safe_row([statistic, path, "" if value is None else value]))
     return out.getvalue()
 
 
@@ -79,23 +80,23 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     sheet.append([_("Raadsrapport")])
     sheet["A1"].font = bold
     for _statistic, path, value in list(report_rows(report))[:5]:
-        sheet.append([path, value])
+        sheet.append(safe_row([path, value]))
 
     for section in build_sections(report):
         sheet = workbook.create_sheet(section.key[:31])
-        sheet.append([section.title])
+        sheet.append([safe_cell(section.title)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         for grid in section.grids:
             sheet.append([])
-            sheet.append([grid.caption])
+            sheet.append([safe_cell(grid.caption)])
             sheet.cell(row=sheet.max_row, column=1).font = bold
-            sheet.append([header for _key, header in grid.columns])
+            sheet.append(safe_row(header for _key, header in grid.columns))
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for row in grid.rows:
-                sheet.append([row.get(key) for key, _header in grid.columns])
+                sheet.append(safe_row(row.get(key) for key, _header in grid.columns))
         sheet.append([])
-        sheet.append([_("Definitie"), section.definition])
+        sheet.append(safe_row([_("Definitie"), section.definition]))
 
     sheet = workbook.create_sheet("definities")
     sheet.append([_("Statistiek"), _("Definitie (Nederlands)"), _("Definitie (Engels)")])
@@ -103,7 +104,7 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         cell.font = bold
     english = report.get("definitions_en", {})
     for statistic, text in report["definitions"].items():
-        sheet.append([statistic, text, english.get(statistic, "")])
+        sheet.append(safe_row([statistic, text, english.get(statistic, "")]))
     for column in ("B", "C"):
         sheet.column_dimensions[column].width = 90
         for cell in sheet[column]:

@@ -2,8 +2,9 @@
 
 The filter is sent with POST and kept in the session, so that a national number
 typed in the search box never ends up in a URL (browser history, server logs);
-sorting, paging and export are ordinary GET links. Every export (CSV, XLSX) is
-logged in the audit log with its format and number of rows.
+sorting, paging and export are ordinary GET links. Every page shown leaves one
+`listed` entry per client on it; every export (CSV, XLSX) one `export` entry with
+its format and number of rows, and one per client in the file.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from django_tables2.paginators import LazyPaginator
 
 from access.rules import health_data_clients_filter, visible_clients
 from audit.models import AuditAction
-from audit.services import audit_log
+from audit.services import audit_list_read, audit_log
 from casework.models import Client
 from desk import workqueue
 from desk.filters import CaseloadFilter, default_filter_data
 from desk.selectors import clients_with_status
-from desk.tables import CaseloadTable
+from desk.tables import CaseloadTable, SafeTableExport
 from desk.views.base import RoleRequiredMixin, today
 
 SESSION_KEY = "caseload_filter"
@@ -41,6 +42,7 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
     paginator_class = LazyPaginator
     paginate_by = 25
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
     export_trigger_param = "export"
 
     def filter_data(self) -> dict[str, Any]:
@@ -73,6 +75,7 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
         else:
             shown = [row.record.pk for row in table.page.object_list]
             clients = Client.objects.filter(pk__in=shown)
+            audit_list_read(self.request, shown, "caseload")
         items = workqueue.work_queue(
             clients=clients,
             today=self.day,
@@ -95,6 +98,14 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
             request=self.request,
             object_type="casework.client",
             changes={"format": export_format, "rows": exporter.dataset.height},
+        )
+        # And every client in the file, by id (one bulk insert).
+        audit_list_read(
+            self.request,
+            self.get_filterset().qs.order_by().values_list("pk", flat=True),
+            "caseload_export",
+            action=AuditAction.EXPORT,
+            details={"format": export_format},
         )
         return response
 

@@ -11,11 +11,15 @@ from django.views.generic import TemplateView
 
 from access.roles import ADMINISTRATOR, MANAGER, ROLE_LABELS, TEAM_LEAD, user_roles
 from access.rules import organisations_of, social_worker_profile, visible_clients
+from audit.services import audit_list_read
 from casework.models import SocialWorker
 from desk import workqueue
 from desk.selectors import running_counts
 from desk.selectors.team import caseload_figures, led_team
 from desk.views.base import RoleRequiredMixin, today
+
+# The home page shows the first items of the queue (the template's slice).
+HOME_QUEUE_ITEMS = 20
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -35,6 +39,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["my_items"] = workqueue.social_worker_queue(
                 social_worker, viewer=user, today=day
             )
+            shown = context["my_items"][:HOME_QUEUE_ITEMS]
+            audit_list_read(self.request, workqueue.client_ids(shown), "workqueue:home")
             context["my_summary"] = running_counts(mine, day)
         team = led_team(user)
         if TEAM_LEAD in roles and team is not None:
@@ -92,6 +98,7 @@ class WorkQueueView(RoleRequiredMixin, TemplateView):
             items = [item for item in items if item.rule == rule]
         else:
             rule = ""
+        audit_list_read(self.request, workqueue.client_ids(items), f"workqueue:{scope}")
         context.update(
             today=day,
             scope=scope,

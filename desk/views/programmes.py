@@ -22,6 +22,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from access.rules import get_client_or_404, organisations_of, visible_clients
+from audit.services import audit_list_read
 from desk.forms import add_service_errors
 from desk.partner_forms import SessionReferralForm
 from desk.partner_tables import SessionTable, with_session_figures
@@ -93,11 +94,12 @@ class ProgrammeDetailView(ProgrammeAccessMixin, View):
         }
         if request.user.has_perm("casework.view_client"):
             # Names only of the clients the user may open.
-            context["my_running"] = (
+            context["my_running"] = list(
                 running.filter(client__in=visible_clients(request.user))
                 .select_related("client")
                 .order_by("client__last_name", "client__first_name")
             )
+            audit_list_read(request, context["my_running"], "programme_participants")
         return TemplateResponse(request, "desk/programme_detail.html", context)
 
 
@@ -135,12 +137,18 @@ class SessionDetailView(ProgrammeAccessMixin, View):
     def render(self, session: ProgrammeSession, form: Any) -> HttpResponse:
         participants = Referral.objects.filter(session=session)
         visible = (
-            participants.filter(client__in=visible_clients(self.request.user))
-            .select_related("client")
-            .order_by("client__last_name", "client__first_name")
+            list(
+                participants.filter(client__in=visible_clients(self.request.user))
+                .select_related("client")
+                .order_by("client__last_name", "client__first_name")
+            )
             if self.request.user.has_perm("casework.view_client")
-            else Referral.objects.none()
+            else []
         )
+        audit_list_read(self.request, visible, "session_participants")
+        if form is not None:
+            # The clients one may refer are listed by name in the form's choice.
+            audit_list_read(self.request, form.fields["client"].queryset, "session_candidates")
         free = None if session.capacity is None else max(session.capacity - session.participants, 0)  # type: ignore[attr-defined]
         return TemplateResponse(
             self.request,

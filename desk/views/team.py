@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from access.rules import organisations_of, visible_clients
+from audit.services import audit_list_read
 from casework.models import Client, SocialWorker
 from casework.services import assignment_transfer
 from desk.forms import TransferConfirmForm, TransferForm, add_service_errors
@@ -86,14 +87,13 @@ class TransferView(RoleRequiredMixin, View):
             clients = transfer_candidates(
                 request.user, form.cleaned_data["from_social_worker"], form.cleaned_data["day"]
             )
+            candidates = list(clients.values_list("pk", flat=True))
             confirm = TransferConfirmForm(
-                initial={
-                    **form.cleaned_data,
-                    "clients": list(clients.values_list("pk", flat=True)),
-                },
+                initial={**form.cleaned_data, "clients": candidates},
                 clients=clients,
                 **kwargs,
             )
+            audit_list_read(request, candidates, "transfer_confirmation")
             return self.render({"form": confirm, "step": 2, "choice": form.cleaned_data})
         # Step 2: the candidates are computed again from the submitted choice.
         step1 = TransferForm(request.POST, **kwargs)
@@ -133,10 +133,12 @@ class TransferDoneView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         summary = self.request.session.get(TRANSFER_SESSION_KEY)
         if summary:
+            clients = list(visible_clients(self.request.user).filter(pk__in=summary["clients"]))
+            audit_list_read(self.request, clients, "transfer_done")
             context.update(
                 summary=summary,
                 day=datetime.date.fromisoformat(summary["day"]),
-                clients=visible_clients(self.request.user).filter(pk__in=summary["clients"]),
+                clients=clients,
                 count=len(summary["clients"]),
             )
         return context

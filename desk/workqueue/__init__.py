@@ -41,6 +41,14 @@ returns `WorkItem`s. The rules, with "due" defined precisely:
     A referral without outcome whose start lies
     ``TRAJECT["REFERRAL_OUTCOME_DUE_DAYS"]`` (90) days or more before today.
     Due on start plus 90 days.
+``hidden``
+    Not a rule: what a viewer who may not see a client's health data (GDPR art.
+    9; ``access.rules``) gets instead of every item whose existence depends on it
+    (``mmpp_exit_conversation``, and a ``gpmi_to_sign`` or ``vdab_missing`` item
+    cancelled by a running exemption): one item per client saying that there is
+    an item they may not see, dated today, without rule, date or detail. Neither
+    the item nor "nothing to do" is shown, since either would reveal the health
+    data.
 ``jobroad_free_places``
     Not about one client: a session of programme ``jobroad`` of the
     organisation dated after today, with fewer referrals than its capacity (or
@@ -50,6 +58,7 @@ returns `WorkItem`s. The rules, with "due" defined precisely:
 from desk.workqueue.items import RULE_LABELS, WorkItem
 from desk.workqueue.questions import question_due
 from desk.workqueue.queues import (
+    client_ids,
     count_by_rule,
     first_item_per_client,
     social_worker_queue,
@@ -76,6 +85,7 @@ __all__ = [
     "RULE_LABELS",
     "WorkItem",
     "article60_ending",
+    "client_ids",
     "count_by_rule",
     "first_item_per_client",
     "gpmi_evaluation",

@@ -38,6 +38,15 @@ class WorkItem:
     client_name: str = ""
     social_worker_name: str = ""
     detail: str = ""
+    # Health data decides whether the item exists: `exempt` (a running exemption, GDPR
+    # art. 9, cancels it) or `health_data` (the item itself is health data, MMPP). A
+    # viewer who may not see the client's health data gets a `hidden` item instead.
+    exempt: bool = False
+    health_data: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.rule == HIDDEN
 
     @property
     def overdue(self) -> bool:
@@ -52,6 +61,8 @@ class WorkItem:
         return (self.due_date, self.client_name, self.rule)
 
 
+HIDDEN = "hidden"
+
 RULE_LABELS = {
     "gpmi_to_sign": gettext_lazy("GPMI ondertekenen"),
     "gpmi_evaluation": gettext_lazy("GPMI-evaluatie"),
@@ -61,7 +72,28 @@ RULE_LABELS = {
     "referral_outcome": gettext_lazy("Resultaat toeleiding ontbreekt"),
     "jobroad_free_places": gettext_lazy("JobRoad-screening met vrije plaatsen"),
     "question_due": gettext_lazy("Schriftelijke vraag te beantwoorden"),
+    HIDDEN: gettext_lazy("Item dat je niet mag zien"),
 }
+
+
+def hidden_item(client_id: int, client_name: str, today: datetime.date) -> WorkItem:
+    """What a viewer without the client's health-data right sees instead of any item
+    that depends on health data: that there is one, not which, nor its date."""
+    return WorkItem(
+        rule=HIDDEN,
+        title=str(gettext_lazy("Er is een item dat je niet mag zien")),
+        detail=str(
+            gettext_lazy(
+                "Alleen de toegewezen maatschappelijk assistent en de teamverantwoordelijke "
+                "zien het."
+            )
+        ),
+        due_date=today,
+        today=today,
+        url=reverse("desk:client_detail", kwargs={"pk": client_id}),
+        client_id=client_id,
+        client_name=client_name,
+    )
 
 
 def setting(name: str) -> Any:

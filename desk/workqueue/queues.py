@@ -15,7 +15,7 @@ from access.rules import health_data_clients_filter, visible_clients_filter
 from casework.models import (
     Client,
 )
-from desk.workqueue.items import RULE_LABELS, WorkItem
+from desk.workqueue.items import RULE_LABELS, WorkItem, hidden_item
 from desk.workqueue.rules import CLIENT_RULES, HEALTH_RULES, jobroad_free_places
 
 # --- Queues ---------------------------------------------------------------------------
@@ -30,21 +30,50 @@ def work_queue(
 ) -> list[WorkItem]:
     """Every item due for `clients`, earliest first.
 
-    Health-data rules (MMPP) only cover `health_clients` (none when omitted): pass
-    the clients whose health data the viewer may see. JobRoad sessions with free
-    places are listed for `organisation_ids`.
+    Items that depend on health data (an MMPP item, or an item that a running
+    exemption cancels) are shown as they are only for `health_clients` (none when
+    omitted): pass the clients whose health data the viewer may see. For the others
+    the queue says that there is an item the viewer may not see, without which: it
+    neither shows the item nor pretends that nothing is due (both would reveal the
+    health data). JobRoad sessions with free places are listed for `organisation_ids`.
     """
     today = today or timezone.localdate()
     items: list[WorkItem] = []
     for rule in CLIENT_RULES.values():
         items += rule(clients, today)
-    if health_clients is not None:
-        for rule in HEALTH_RULES.values():
-            items += rule(health_clients, today)
+    for rule in HEALTH_RULES.values():
+        items += rule(clients, today)
+    items = _health_data_hidden(items, health_clients, today)
     organisation_ids = list(organisation_ids)
     if organisation_ids:
         items += jobroad_free_places(organisation_ids, today)
     return sorted(items, key=lambda item: item.sort_key)
+
+
+def _health_data_hidden(
+    items: list[WorkItem], health_clients: QuerySet[Client] | None, today: datetime.date
+) -> list[WorkItem]:
+    """`items` as a viewer who sees the health data of `health_clients` only may see them:
+    for other clients one `hidden_item` replaces every item that depends on health data."""
+    flagged = {
+        item.client_id
+        for item in items
+        if (item.exempt or item.health_data) and item.client_id is not None
+    }
+    may_see: set[int] = set()
+    if flagged and health_clients is not None:
+        may_see = set(health_clients.filter(pk__in=flagged).values_list("pk", flat=True))
+    shown: list[WorkItem] = []
+    hidden: dict[int, WorkItem] = {}
+    for item in items:
+        if not (item.exempt or item.health_data):
+            shown.append(item)
+        elif item.client_id in may_see:
+            if not item.exempt:
+                shown.append(item)
+        elif item.client_id is not None and item.client_id not in hidden:
+            hidden[item.client_id] = hidden_item(item.client_id, item.client_name, today)
+    return shown + list(hidden.values())
 
 
 def social_worker_queue(
@@ -54,9 +83,9 @@ def social_worker_queue(
 
     A queue shows no more than the files behind it: with a `viewer` (the user
     looking at the queue), only the clients whose file they may open today, and
-    health-data items only for those whose health data they may see
-    (`access.rules`); without a viewer (a command), every client but no
-    health-data item.
+    items that depend on health data only for those whose health data they may see
+    (`access.rules`), a hidden item for the others; without a viewer (a command),
+    every client, with a hidden item wherever health data decides.
     """
     today = today or timezone.localdate()
     clients = _visible(
@@ -103,6 +132,11 @@ def team_queue(
         health_clients=_health_clients(clients, viewer, today),
         organisation_ids=[team.organisation_id],
     )
+
+
+def client_ids(items: Iterable[WorkItem]) -> list[int]:
+    """The clients named by `items` (for the audit trail of what a queue showed)."""
+    return sorted({item.client_id for item in items if item.client_id is not None})
 
 
 def first_item_per_client(items: Iterable[WorkItem]) -> dict[int, WorkItem]:

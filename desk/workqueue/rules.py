@@ -62,10 +62,10 @@ def gpmi_to_sign(clients: QuerySet[Client], today: datetime.date) -> list[WorkIt
         IncomeRight.objects.filter(client__in=clients, kind=IncomeKind.LEEFLOON)
         .active_on(today)
         .exclude(Exists(gpmi_during_right))
-        .exclude(Exists(exempt))
+        .annotate(exempt=Exists(exempt))
     )
     items = []
-    for row in client_values(rights, today, "start_date", "client__birth_date"):
+    for row in client_values(rights, today, "start_date", "client__birth_date", "exempt"):
         start = row["start_date"]
         # The age exception needs the birth date: checked on the few rows left.
         if start < since and age_on(row["client__birth_date"], start) >= under_age:
@@ -80,6 +80,7 @@ def gpmi_to_sign(clients: QuerySet[Client], today: datetime.date) -> list[WorkIt
                 detail=_("Leefloon sinds %(date)s") % {"date": format_day(start)},
                 due_date=due,
                 url=client_url(row["client_id"], "trajectory", kind=TrajectoryKind.GPMI),
+                exempt=row["exempt"],
             )
         )
     return items
@@ -164,10 +165,10 @@ def vdab_missing(clients: QuerySet[Client], today: datetime.date) -> list[WorkIt
         IncomeRight.objects.filter(client__in=clients)
         .active_on(today)
         .exclude(Exists(registered))
-        .exclude(Exists(exempt))
+        .annotate(exempt=Exists(exempt))
     )
     items = []
-    for row in client_values(rights, today, "start_date"):
+    for row in client_values(rights, today, "start_date", "exempt"):
         items.append(
             make_item(
                 row,
@@ -178,6 +179,7 @@ def vdab_missing(clients: QuerySet[Client], today: datetime.date) -> list[WorkIt
                 % {"date": format_day(row["start_date"])},
                 due_date=row["start_date"],
                 url=client_url(row["client_id"], "vdab"),
+                exempt=row["exempt"],
             )
         )
     return items
@@ -200,6 +202,7 @@ def mmpp_exit_conversation(clients: QuerySet[Client], today: datetime.date) -> l
                 detail=_("Registreer na het gesprek het einde van het advies of een nieuw advies."),
                 due_date=years_after(row["advised_on"], years),
                 url=client_url(row["client_id"], "mmpp", row["pk"]),
+                health_data=True,
             )
         )
     return items

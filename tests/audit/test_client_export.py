@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from audit.exports import client_data, client_record_models, safe_cell
@@ -147,21 +148,51 @@ def test_the_dpo_finds_the_client_by_national_number_in_a_post(world, client, fu
     assert "Geen cliënt gevonden" in response.content.decode()
 
 
-def test_the_command_writes_the_file_and_is_logged(full_file, tmp_path):
+def test_the_command_writes_the_file_and_is_logged_with_its_user(full_file, tmp_path, world):
     target = tmp_path / "export.json"
-    call_command("export_client_data", str(full_file.pk), "--output", str(target))
+    call_command("export_client_data", str(full_file.pk), "--output", str(target), "--user", "dpo")
     data = json.loads(target.read_text())
     assert data["client"]["national_number"] == NN
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert entry.source == "command:export_client_data"
-    assert entry.user is None
+    assert (entry.user, entry.client_id) == (world.user("dpo"), full_file.pk)
 
 
-def test_the_command_refuses_an_unknown_client(db):
-    from django.core.management.base import CommandError
+def test_the_command_needs_a_user(full_file):
+    with pytest.raises(CommandError):
+        call_command("export_client_data", str(full_file.pk))
+    with pytest.raises(CommandError, match="bestaat niet"):
+        call_command("export_client_data", str(full_file.pk), "--user", "nobody")
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
+
+def test_the_command_refuses_a_user_who_may_not_export_and_logs_it(full_file, world):
+    with pytest.raises(CommandError, match="niet exporteren"):
+        call_command("export_client_data", str(full_file.pk), "--user", "sa")
+    [entry] = AuditEntry.objects.filter(action=AuditAction.DENIED)
+    assert (entry.user, entry.client_id) == (world.user("sa"), full_file.pk)
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_a_refused_web_export_is_logged_as_denied(full_file, world, client):
+    client.force_login(world.user("sa"))
+    response = client.post(reverse("audit:client_export", args=[full_file.pk]), {"format": "json"})
+    assert response.status_code == 403
+    [entry] = AuditEntry.objects.filter(action=AuditAction.DENIED)
+    assert (entry.user, entry.client_id) == (world.user("sa"), full_file.pk)
+
+
+def test_the_dpo_lookup_names_the_clients_it_found(full_file, world, client):
+    client.force_login(world.user("dpo"))
+    client.post(reverse("audit:client_search"), {"national_number": "90.06.15-001.26"})
+    [entry] = AuditEntry.objects.filter(action=AuditAction.LISTED)
+    assert (entry.user, entry.client_id) == (world.user("dpo"), full_file.pk)
+    assert entry.changes == {"list": "dpo_client_lookup"}
+
+
+def test_the_command_refuses_an_unknown_client(world):
     with pytest.raises(CommandError, match="Geen cliënt"):
-        call_command("export_client_data", "999999")
+        call_command("export_client_data", "999999", "--user", "dpo")
 
 
 def test_dates_are_iso_in_json(full_file):

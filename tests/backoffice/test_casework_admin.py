@@ -151,12 +151,16 @@ def test_client_list_shows_the_formatted_national_number(admin_client, records):
 
 @pytest.mark.parametrize("term", ["peeters", "85.07.30-033.28", "850730"])
 def test_client_search_by_name_or_national_number(admin_client, records, term):
-    response = admin_client.get(admin_url(Client, "changelist"), {"q": term})
+    response = admin_client.post(
+        admin_url(Client, "changelist"), {"client_search": term}, follow=True
+    )
     assert list(response.context["cl"].result_list) == [records["an"]]
 
 
 def test_client_records_are_searched_by_their_client(admin_client, records):
-    response = admin_client.get(admin_url(IncomeRight, "changelist"), {"q": "wouters"})
+    response = admin_client.post(
+        admin_url(IncomeRight, "changelist"), {"client_search": "wouters"}, follow=True
+    )
     assert [r.client for r in response.context["cl"].result_list] == [records["bram"]]
 
 
@@ -374,6 +378,37 @@ def test_stale_edit_in_the_admin_is_refused(admin_client, records):
     assert (an.first_name, an.household) == ("An", "married")
 
 
+MISSING_VERSION = "De versie van het record ontbreekt"
+
+
+def test_change_posted_without_expected_version_is_refused(admin_client, records):
+    an = records["an"]
+    data = post_data(admin_client.get(admin_url(Client, "change", an.pk)))
+    data.pop("expected_version")
+    data["first_name"] = "Anneleen"
+    response = admin_client.post(admin_url(Client, "change", an.pk), data)
+    assert response.status_code == 200
+    assert MISSING_VERSION in response.content.decode()
+    an.refresh_from_db()
+    assert (an.first_name, an.version) == ("An", 1)
+
+
+def test_inline_change_posted_without_expected_version_is_refused(admin_client, records):
+    an = records["an"]
+    response = admin_client.get(admin_url(Client, "change", an.pk))
+    data = post_data(response)
+    prefix = inline_prefix(response, IncomeRight)
+    data.pop(f"{prefix}-0-expected_version")
+    data[f"{prefix}-0-category"] = (
+        "cohabiting" if data[f"{prefix}-0-category"] != "cohabiting" else "single"
+    )
+    response = admin_client.post(admin_url(Client, "change", an.pk), data)
+    assert response.status_code == 200
+    assert MISSING_VERSION in response.content.decode()
+    right = IncomeRight.objects.get(client=an)
+    assert right.version == 1
+
+
 def test_invalid_national_number_is_a_form_error(admin_client, records):
     an = records["an"]
     data = post_data(admin_client.get(admin_url(Client, "change", an.pk)))
@@ -492,5 +527,5 @@ def test_other_organisation_clients_are_listed_for_a_superuser_only(
 ):
     ClientFactory(organisation=OrganisationFactory(code="lier"), last_name="Elders")
     client.force_login(staff_social_worker)
-    response = client.get(admin_url(Client, "changelist"), {"q": "elders"})
+    response = client.get(admin_url(Client, "changelist"), {"q": "elders"}, follow=True)
     assert list(response.context["cl"].result_list) == []

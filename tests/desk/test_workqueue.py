@@ -344,6 +344,27 @@ def test_a_future_advice_does_not_hide_the_current_one(person):
 def test_mmpp_items_only_for_clients_whose_health_data_the_viewer_sees(person):
     MmppScreeningFactory(client=person, category=5, advised_on=datetime.date(2022, 1, 1))
     assert items("mmpp_exit_conversation", health=False) == []
+    [hidden] = items("hidden", health=False)
+    assert (hidden.client_id, hidden.due_date, hidden.overdue) == (person.pk, TODAY, False)
+    assert hidden.detail.startswith("Alleen de toegewezen")
+    assert items("hidden") == []
+
+
+def test_an_exempt_item_is_hidden_from_who_may_not_see_the_exemption(person):
+    IncomeRightFactory(client=person, start_date=datetime.date(2025, 1, 1))
+    ExemptionFactory(client=person, kind="vdab_registration", start_date=datetime.date(2025, 1, 1))
+    ExemptionFactory(client=person, kind="gpmi", start_date=datetime.date(2025, 1, 1))
+    assert items("vdab_missing", health=False) == []
+    assert items("gpmi_to_sign", health=False) == []
+    assert len(items("hidden", health=False)) == 1  # one per client, not one per item
+    assert items("hidden") == []
+    assert items("vdab_missing") == [] and items("gpmi_to_sign") == []
+
+
+def test_without_an_exemption_the_item_is_shown_to_everybody(person):
+    IncomeRightFactory(client=person, start_date=datetime.date(2025, 1, 1))
+    assert len(items("vdab_missing", health=False)) == 1
+    assert items("hidden", health=False) == []
 
 
 # --- Referral without outcome after 90 days ---------------------------------------------------

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from records.spec import FILES
@@ -19,9 +20,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def exporter() -> str:
+    get_user_model().objects.get_or_create(username="exporter")
+    return "exporter"
+
+
 def export(code, folder):
     out = io.StringIO()
-    call_command("export_records", code, str(folder), stdout=out)
+    call_command("export_records", code, str(folder), "--user", exporter(), stdout=out)
     return out.getvalue()
 
 

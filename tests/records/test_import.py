@@ -8,6 +8,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
@@ -60,8 +61,13 @@ from tests.records.bundles import (
 pytestmark = pytest.mark.django_db
 
 
+def exporter() -> str:
+    get_user_model().objects.get_or_create(username="exporter")
+    return "exporter"
+
+
 def export(code, folder):
-    call_command("export_records", code, str(folder), stdout=io.StringIO())
+    call_command("export_records", code, str(folder), "--user", exporter(), stdout=io.StringIO())
     return folder
 
 

@@ -368,6 +368,15 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path):
     ]
 
 
+def test_a_nul_byte_in_a_cell_is_a_problem_of_its_row_not_a_server_error(tmp_path):
+    files = base_files()
+    files["clients.csv"][0]["last_name"] = "Pee\x00ters"
+    folder = write_bundle(tmp_path / "b", files)
+    problems = import_problems(folder)
+    assert "clients.csv:2: last_name: Deze cel bevat een NUL-teken; dat is geen tekst." in problems
+    assert not Organisation.objects.exists()
+
+
 def test_overlap_with_a_stored_income_right_the_bundle_does_not_mention(tmp_path):
     import_ok(write_bundle(tmp_path / "base", base_files()))
     client = ClientFactory(

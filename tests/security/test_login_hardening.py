@@ -65,18 +65,63 @@ def test_after_the_failure_limit_even_the_right_password_is_refused(member, clie
     assert AuditEntry.objects.filter(action=AuditAction.LOCKED_OUT, username="sa").exists()
 
 
-def test_the_lockout_is_per_username_from_any_address(member, client):
-    for n in range(5):
-        attempt(client, "wrong-password", REMOTE_ADDR=f"10.0.0.{n}")
-    assert attempt(client, PASSWORD, REMOTE_ADDR="10.0.0.99").status_code == 429
+def test_failures_from_other_addresses_do_not_lock_the_real_user_out(member, client):
+    # An attacker typing wrong passwords for "sa" elsewhere is locked out there only.
+    for _ in range(5):
+        attempt(client, "wrong-password", REMOTE_ADDR="198.51.100.7")
+    assert attempt(client, "wrong-password", REMOTE_ADDR="198.51.100.7").status_code == 429
+    response = attempt(client, PASSWORD, REMOTE_ADDR="10.0.0.99")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
 
 
-def test_password_spraying_from_one_address_is_locked_out(world, client, fast_hasher):
-    for name in ("colleague", "lead", "other_sa", "manager", "dpo"):
+def test_the_lockout_is_per_username_and_address(member, client):
+    for _ in range(5):
+        attempt(client, "wrong-password", REMOTE_ADDR="10.0.0.1")
+    assert attempt(client, PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 429
+
+
+def test_a_few_failures_on_other_names_do_not_lock_a_shared_address(world, client, fast_hasher):
+    for name in ("colleague", "lead", "other_sa", "manager", "dpo", "nobody", "x"):
         attempt(client, "Welkom2025!", username=name, REMOTE_ADDR="203.0.113.5")
     member = world.user("administrator")
     member.set_password(PASSWORD)
     member.save()
+    response = attempt(client, PASSWORD, username="administrator", REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 302
+
+
+def test_password_spraying_from_one_address_is_locked_out(world, client, fast_hasher, settings):
+    assert settings.TRAJECT_LOGIN_ADDRESS_FAILURE_LIMIT == 100
+    settings.TRAJECT_LOGIN_ADDRESS_FAILURE_LIMIT = 12  # the same rule, fewer requests
+    for n in range(11):
+        attempt(client, "Welkom2025!", username=f"name{n}", REMOTE_ADDR="203.0.113.5")
+    member = world.user("administrator")
+    member.set_password(PASSWORD)
+    member.save()
+    attempt(client, "wrong", username="someone", REMOTE_ADDR="203.0.113.5")  # the 12th
+    response = attempt(client, PASSWORD, username="administrator", REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 429
+    # Another address is not concerned.
+    response = attempt(client, PASSWORD, username="administrator", REMOTE_ADDR="203.0.113.6")
+    assert response.status_code == 302
+
+
+def test_a_successful_login_does_not_clear_the_failures_of_other_names(
+    world, client, fast_hasher, settings
+):
+    settings.TRAJECT_LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    member = world.user("administrator")
+    member.set_password(PASSWORD)
+    member.save()
+    for n in range(11):
+        attempt(client, "Welkom2025!", username=f"name{n}", REMOTE_ADDR="203.0.113.5")
+    assert (
+        attempt(client, PASSWORD, username="administrator", REMOTE_ADDR="203.0.113.5").status_code
+        == 302
+    )
+    client.logout()
+    attempt(client, "wrong", username="someone", REMOTE_ADDR="203.0.113.5")
     response = attempt(client, PASSWORD, username="administrator", REMOTE_ADDR="203.0.113.5")
     assert response.status_code == 429
 

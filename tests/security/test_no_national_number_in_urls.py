@@ -128,3 +128,67 @@ def test_the_check_finds_a_get_form_that_asks_for_a_national_number():
     assert get_form["method"] == "get" and asks_for_a_national_number(get_form)
     assert post_form["method"] == "post" and asks_for_a_national_number(post_form)
     assert "90061500126" in re.sub(r"[.\- ]", "", parser.links[-1])
+
+
+# --- The admin's client search ------------------------------------------------------------
+
+ADMIN_NUMBER = "90.06.15-001.26"
+
+
+@pytest.fixture
+def admin_user(world, client, settings):
+    settings.TRAJECT_ADMIN_OTP_REQUIRED = False
+    for name, client_ in world.clients.items():
+        services.client_update(client=client_, national_number=NUMBERS[name])
+    client.force_login(world.user("superuser"))
+    return client
+
+
+def no_number(text: str) -> bool:
+    digits = re.sub(r"[.\- ]|%2E|%2D|%20", "", text)
+    return NUMBERS["own"] not in digits and "900615" not in digits
+
+
+@pytest.mark.parametrize("model", ["client", "incomeright", "mmppscreening"])
+def test_the_admin_search_is_posted_and_the_term_is_in_no_url(admin_user, world, model):
+    app = "partners" if model == "mmppscreening" else "casework"
+    url = reverse(f"admin:{app}_{model}_changelist")
+    page = admin_user.get(url).content.decode()
+    parser = Forms()
+    parser.feed(page)
+    [search] = [f for f in parser.forms if "client_search" in f["names"]]
+    assert search["method"] == "post"
+
+    response = admin_user.post(url + "?o=1", {"client_search": ADMIN_NUMBER})
+    assert response.status_code == 302
+    assert no_number(response["Location"]) and "o=1" in response["Location"]
+    response = admin_user.get(response["Location"])
+    html = response.content.decode()
+    if model == "client":
+        assert list(response.context["cl"].result_list) == [world.clients["own"]]
+    assert ADMIN_NUMBER in html  # the term stays in the search box ...
+    parser = Forms()
+    parser.feed(html)
+    assert all(no_number(link) for link in parser.links)  # ... and in no link
+    # A change link keeps the changelist's filters (_changelist_filters): a token only.
+    kept = [link for link in parser.links if "_changelist_filters=" in link]
+    assert kept and all("q%3D~" in link for link in kept)
+
+
+def test_a_search_term_typed_into_the_url_is_moved_out_of_it(admin_user):
+    url = reverse("admin:casework_client_changelist")
+    response = admin_user.get(url, {"q": ADMIN_NUMBER})
+    assert response.status_code == 302
+    assert no_number(response["Location"])
+    response = admin_user.get(response["Location"])
+    assert ADMIN_NUMBER in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "lookup", ["national_number__startswith", "national_number", "client__national_number"]
+)
+def test_a_lookup_on_the_national_number_in_the_url_is_refused(admin_user, lookup):
+    model = "client" if not lookup.startswith("client__") else "incomeright"
+    url = reverse(f"admin:casework_{model}_changelist")
+    response = admin_user.get(url, {lookup: "900615"})
+    assert response.status_code == 400
