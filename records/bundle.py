@@ -1,9 +1,9 @@
 """Opening a record bundle (a folder or a .zip) and reading its CSV files lazily.
 
 Reading is bounded whatever the bundle holds: a line longer than `MAX_LINE_BYTES`,
-a cell longer than `MAX_CELL_CHARS`, more than `MAX_EMPTY_LINES` empty lines or a
-NUL byte ends the reading of that file with a problem (memory stays that of one
-line; nothing is written). Members that could reach outside the bundle (`..`, an
+a cell longer than `MAX_CELL_CHARS` or more than `MAX_EMPTY_LINES` empty lines is a
+problem (memory stays that of one line; nothing is written); a NUL byte is a problem
+of its cell. Members that could reach outside the bundle (`..`, an
 absolute path, a symbolic link) and hidden CSV files that are not macOS metadata
 are refused by name before anything is read.
 """
@@ -81,7 +81,7 @@ class Problems(list[Problem]):
 
 
 class UnreadableLine(Exception):
-    """A line the reader refuses to take in (too long, a NUL byte): the file stops there."""
+    """A line the reader refuses to take in (too long): the file stops there."""
 
 
 @dataclass(frozen=True)
@@ -220,10 +220,6 @@ def _decoded(raw: IO[bytes]) -> Iterator[str]:
             raise UnreadableLine(
                 _("Een regel is langer dan %(n)s bytes; de rest wordt niet gelezen.")
                 % {"n": f"{MAX_LINE_BYTES:,}".replace(",", ".")}
-            )
-        if b"\x00" in data:
-            raise UnreadableLine(
-                _("De regel bevat een NUL-teken (geen tekstbestand?); de rest wordt niet gelezen.")
             )
         if number == 1 and data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]

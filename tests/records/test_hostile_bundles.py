@@ -104,13 +104,12 @@ def test_a_flood_of_empty_lines_is_refused(tmp_path):
     ]
 
 
-def test_a_nul_byte_is_a_problem_not_a_traceback(tmp_path):
+def test_a_nul_byte_is_a_problem_of_its_cell_not_a_traceback(tmp_path):
     files = base_files()
     text = csv_text(files["population.csv"]).replace("88000", "88\x00000")
     problems = import_problems(write_bundle(tmp_path / "b", {**files, "population.csv": text}))
     assert problems == [
-        "population.csv:2: -: De regel bevat een NUL-teken (geen tekstbestand?); de rest wordt "
-        "niet gelezen."
+        "population.csv:2: inhabitants: Deze cel bevat een NUL-teken; dat is geen tekst."
     ]
 
 
