@@ -27,6 +27,10 @@ class AuditAction(models.TextChoices):
     OTP_ENROLLED = "otp_enrolled", _("tweede factor ingesteld")
     OTP_FAILED = "otp_failed", _("tweede factor mislukt")
     ROLES_CHANGED = "roles_changed", _("rollen gewijzigd")
+    PRIVILEGES_CHANGED = "privileges_changed", _("rechten of status van een account gewijzigd")
+    PASSWORD_CHANGED = "password_changed", _("wachtwoord gewijzigd")
+    PASSWORD_RESET = "password_reset", _("link voor een nieuw wachtwoord verstuurd")
+    IMPORT = "import", _("recordbundel gecontroleerd of geïmporteerd")
 
 
 class AppendOnlyError(PermissionDenied):

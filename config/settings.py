@@ -21,7 +21,9 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (`make demo` and the test settings ask): a server started
+# without DEBUG is a production server, with every secure default below.
+DEBUG = env_bool("DEBUG", False)
 # The development key only works with DEBUG on; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -178,6 +180,23 @@ TRAJECT_BREAK_GLASS_HOURS = int(os.environ.get("TRAJECT_BREAK_GLASS_HOURS", "8")
 # Retention: clients whose last record ended more than this many years ago are
 # pseudonymised by `manage.py apply_retention`.
 TRAJECT_RETENTION_YEARS = int(os.environ.get("TRAJECT_RETENTION_YEARS", "10"))
+
+# Mail (the links to set a password): printed on the console in development,
+# sent through EMAIL_HOST:EMAIL_PORT otherwise.
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG and not os.environ.get("EMAIL_HOST")
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+            },
+        }
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "traject@localhost")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"
