@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from access.roles import ADMINISTRATOR, DPO, MANAGER, ROLES, SOCIAL_ASSISTANT, TEAM_LEAD
 from access.rules import roles_of, user_organisation
 
+
 def _is_active_user(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 

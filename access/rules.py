@@ -128,7 +128,9 @@ def user_organisation(user: Any) -> Organisation | None:
             facts.organisation = profile.organisation
         else:
             membership = (
-                StaffMembership.objects.filter(user_id=user.pk).select_related("organisation").first()
+                StaffMembership.objects.filter(user_id=user.pk)
+                .select_related("organisation")
+                .first()
             )
             facts.organisation = membership.organisation if membership is not None else None
     return facts.organisation  # type: ignore[return-value]

@@ -93,7 +93,11 @@ def on_user_saving(sender: Any, instance: Any, raw: bool = False, **kwargs: Any)
     which saves last_login only)."""
     update_fields = kwargs.get("update_fields")
     watched = {*PRIVILEGE_FIELDS, "password"}
-    if raw or instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
+    if (
+        raw
+        or instance.pk is None
+        or (update_fields is not None and not watched & set(update_fields))
+    ):
         instance._traject_before = None
         return
     instance._traject_before = (
@@ -148,19 +152,27 @@ def on_permissions_changed(
     from django.contrib.auth.models import Permission
 
     if action == "pre_clear":
-        names = sorted(
-            f"{app}.{code}"
-            for app, code in instance.user_permissions.values_list(
-                "content_type__app_label", "codename"
+        names = (
+            sorted(
+                f"{app}.{code}"
+                for app, code in instance.user_permissions.values_list(
+                    "content_type__app_label", "codename"
+                )
             )
-        ) if not reverse else [f"{instance.content_type.app_label}.{instance.codename}"]
+            if not reverse
+            else [f"{instance.content_type.app_label}.{instance.codename}"]
+        )
     else:
-        names = sorted(
-            f"{app}.{code}"
-            for app, code in Permission.objects.filter(pk__in=pk_set or ()).values_list(
-                "content_type__app_label", "codename"
+        names = (
+            sorted(
+                f"{app}.{code}"
+                for app, code in Permission.objects.filter(pk__in=pk_set or ()).values_list(
+                    "content_type__app_label", "codename"
+                )
             )
-        ) if not reverse else [f"{instance.content_type.app_label}.{instance.codename}"]
+            if not reverse
+            else [f"{instance.content_type.app_label}.{instance.codename}"]
+        )
     if not names:
         return
     user_model = get_user_model()

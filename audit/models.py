@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     LOCKED_OUT = "locked_out", _("geblokkeerd na mislukte aanmeldingen")
     OTP_ENROLLED = "otp_enrolled", _("tweede factor ingesteld")
     OTP_FAILED = "otp_failed", _("tweede factor mislukt")
+    OTP_RECOVERY = "otp_recovery", _("aangemeld met een herstelcode")
     ROLES_CHANGED = "roles_changed", _("rollen gewijzigd")
     PRIVILEGES_CHANGED = "privileges_changed", _("rechten of status van een account gewijzigd")
     PASSWORD_CHANGED = "password_changed", _("wachtwoord gewijzigd")

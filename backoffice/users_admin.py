@@ -102,8 +102,8 @@ class AccountAdmin(DjangoUserAdmin):
     actions = ["send_password_links"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            pk__in=manageable_users(request.user).values("pk")
+        return (
+            super().get_queryset(request).filter(pk__in=manageable_users(request.user).values("pk"))
         )
 
     def get_fieldsets(self, request, obj=None):
@@ -163,8 +163,9 @@ class AccountAdmin(DjangoUserAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         if send_password_link(request, obj):
             messages.info(
-                request, _("Een link om een wachtwoord in te stellen is gemaild naar %(email)s.")
-                % {"email": obj.email}
+                request,
+                _("Een link om een wachtwoord in te stellen is gemaild naar %(email)s.")
+                % {"email": obj.email},
             )
         return super().response_add(request, obj, post_url_continue)
 

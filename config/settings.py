@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     # Traject's apps, bottom layer first (README, "Layout"; import-linter keeps it so).
     "core",
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "audit.middleware.AdminOTPMiddleware",
+    "audit.middleware.SecondFactorMiddleware",
     "audit.middleware.WriteSourceMiddleware",
     "audit.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -169,9 +170,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Second factor (TOTP) for staff before they reach the admin: on unless switched off,
-# and off by default only in development (DEBUG on) so the demo works without a phone.
-TRAJECT_ADMIN_OTP_REQUIRED = env_bool("TRAJECT_ADMIN_OTP_REQUIRED", not DEBUG)
+# Second factor (TOTP, recovery codes for a lost phone), once per session before any
+# page: `all` users (the default when DEBUG is off), only `staff` (and superusers), or
+# `off` (the default in development, so that the demo works without a phone). It
+# replaces TRAJECT_ADMIN_OTP_REQUIRED, which guarded the admin only.
+TRAJECT_OTP_REQUIRED = os.environ.get("TRAJECT_OTP_REQUIRED", "off" if DEBUG else "all").lower()
+if TRAJECT_OTP_REQUIRED not in ("all", "staff", "off"):
+    raise RuntimeError("TRAJECT_OTP_REQUIRED must be all, staff or off.")
 OTP_TOTP_ISSUER = os.environ.get("TRAJECT_OTP_ISSUER", "Traject")
 # Nobody reads another person's TOTP key or QR code in the admin (it would clone the factor).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -133,8 +133,12 @@ def test_a_new_account_gets_a_link_to_set_its_own_password(world, client):
     client.force_login(world.user("administrator"))
     response = client.post(
         reverse("admin:auth_user_add"),
-        {"username": "nieuw", "first_name": "Nieuwe", "last_name": "Collega",
-         "email": "nieuw@example.be"},
+        {
+            "username": "nieuw",
+            "first_name": "Nieuwe",
+            "last_name": "Collega",
+            "email": "nieuw@example.be",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="nieuw")

@@ -606,7 +606,10 @@ def test_the_beheerder_sees_only_the_reference_data_of_the_demo_organisation(dem
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [demo]
     assert client.get(reverse("admin:casework_client_changelist")).status_code == 403
-    assert client.get(reverse("admin:casework_organisation_change", args=[other.pk])).status_code == 302
+    assert (
+        client.get(reverse("admin:casework_organisation_change", args=[other.pk])).status_code
+        == 302
+    )
 
 
 def test_a_re_run_never_reuses_an_id(demo):
