@@ -100,12 +100,22 @@ TEMPLATES = [
     },
 ]
 
+# Two PostgreSQL roles in production (README, "Two database roles"): the app runs as
+# DATABASE_URL, a runtime role that may only add to and read the audit trail;
+# `manage.py migrate` connects as DATABASE_MIGRATE_URL, the owner of the schema, and
+# then grants the runtime role its rights (the role is the user of DATABASE_URL).
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
     )
 }
+DATABASE_MIGRATE = (
+    dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
+    if os.environ.get("DATABASE_MIGRATE_URL")
+    else None
+)
+TRAJECT_RUNTIME_DB_ROLE = DATABASES["default"].get("USER", "") if DATABASE_MIGRATE else ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
