@@ -238,13 +238,16 @@ def can_see_health_data(user: Any, client: Client) -> bool:
 def can_export_client_data(user: Any, client: Client) -> bool:
     """The art. 15 export of everything about `client` (the data protection officer's task).
 
-    Needs the export permission; besides the DPO (and superusers), somebody
+    Needs the export permission; besides the DPO of the client's organisation (and
+    superusers), somebody
     given that permission may only export a client whose file they may open.
     """
     if not _is_active_user(user) or not user.has_perm("casework.export_client_data"):
         return False
-    if user.is_superuser or DPO in roles_of(user):
+    if user.is_superuser:
         return True
+    if DPO in roles_of(user):
+        return acts_in(user, client.organisation_id)  # the DPO of that organisation only
     return Client.objects.filter(visible_clients_filter(user), pk=client.pk).exists()
 
 

@@ -55,6 +55,10 @@ class AuditEntryQuerySet(models.QuerySet):
     def reads(self) -> AuditEntryQuerySet:
         return self.filter(action=AuditAction.READ)
 
+    def of_organisations(self, organisation_ids: Any) -> AuditEntryQuerySet:
+        """The entries about these organisations (ids, or a queryset of their pks)."""
+        return self.filter(organisation_id__in=organisation_ids)
+
 
 class AuditEntry(models.Model):
     """One event of the audit trail: who did what to which record, when, from where.

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.models import BreakGlassGrant
-from access.rules import employed_social_worker, user_organisation
+from access.rules import employed_social_worker, organisations_of, user_organisation
 from audit.chain import CanonicalJson, chain_head, entry_hash
 from audit.models import AuditAction, AuditEntry
 from audit.request_info import client_address
@@ -186,6 +186,14 @@ def audit_log(
     )
 
 
+def audit_entries_for(user: Any) -> Any:
+    """The audit entries `user` may read: a superuser all of them, a DPO (or anybody
+    given the permission) those of their own organisation (`organisations_of`)."""
+    if getattr(user, "is_superuser", False):
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.of_organisations(organisations_of(user).values("pk"))
+
+
 def _organisation_of(user: Any) -> int | None:
     organisation = user_organisation(user) if user is not None else None
     return organisation.pk if organisation is not None else None
@@ -294,6 +302,42 @@ def _chained(head: str, entries: Iterable[dict[str, Any]]) -> Iterator[tuple[Any
         values["previous_hash"], values["entry_hash"] = previous, own
         yield tuple(values[column] for column in WRITE_COLUMNS)
         previous = own
+
+
+def audit_import(
+    *,
+    client_ids: Iterable[int],
+    dry_run: bool,
+    written: bool,
+    organisation_id: int | None,
+    problems: int,
+) -> None:
+    """A record bundle checked (dry run) or imported: one entry per stored client it
+    touched (what the dry run may have told about them), and one for the bundle."""
+    written_by = current_write_source()
+    user = _user_fields(written_by.user)
+    source = (written_by.source or command_source())[:255]
+    reason = "dry_run" if dry_run else "imported" if written else "refused"
+    at = timezone.now()
+    base = {
+        "at": at,
+        **user,
+        "action": AuditAction.IMPORT,
+        "object_type": "records.bundle",
+        "object_id": "",
+        "organisation_id": organisation_id,
+        "reason": reason,
+        "source": source,
+        "address": written_by.address or None,
+    }
+    summary = {"problems": [None, problems], "clients": [None, len(set(client_ids))]}
+    entries = [base | {"client_id": None, "changes": changes_json(summary)}]
+    entries += [
+        base | {"client_id": client_id, "changes": CanonicalJson("{}")}
+        for client_id in sorted(set(client_ids))
+    ]
+    with transaction.atomic():
+        bulk.insert(AuditEntry, WRITE_COLUMNS, _chained(chain_head(AuditEntry), entries))
 
 
 def audit_client_access(request: Any, client: Any, allowed: bool) -> None:

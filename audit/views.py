@@ -24,7 +24,12 @@ from audit import otp
 from audit.exports import FORMATS, client_data_export, safe_cell
 from audit.forms import AuditSearchForm, BreakGlassForm, ClientLookupForm, TokenForm
 from audit.models import AuditAction, AuditEntry
-from audit.services import audit_log, break_glass_grant_create, break_glass_scope
+from audit.services import (
+    audit_entries_for,
+    audit_log,
+    break_glass_grant_create,
+    break_glass_scope,
+)
 from casework.models import Client
 
 PAGE_SIZE = 50
@@ -60,7 +65,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def audit_log_list(request: HttpRequest) -> HttpResponse:
     """Search the audit log by user, client, action and date range."""
     form = AuditSearchForm(request.GET or None)
-    entries = AuditEntry.objects.select_related(None)
+    entries = audit_entries_for(request.user)
     if form.is_bound and form.is_valid():
         entries = form.filter(entries)
     elif form.is_bound:
@@ -121,7 +126,7 @@ def audit_log_export(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Controleer de filters van het auditlogboek."))
         return HttpResponseRedirect(reverse("audit:log"))
-    entries = AuditEntry.objects.order_by("at", "pk")
+    entries = audit_entries_for(request.user).order_by("at", "pk")
     filters: dict[str, Any] = {}
     if form.is_bound:
         entries = form.filter(entries)

@@ -47,6 +47,7 @@ _UNIQUE = {spec.name: _extra_unique_constraints(spec) for spec in FILES}
 
 class SetChecks:
     def __init__(self, importer: Importer) -> None:
+        self._reported_dependents: set[tuple[str, int, str, str]] = set()
         self.importer = importer
         # file -> [(client id, start, end, key, line)] and the model's message
         self.periods: dict[str, list[tuple]] = defaultdict(list)
@@ -155,12 +156,18 @@ class SetChecks:
                         row, other = (item, reach) if item[3] is not None else (reach, item)
                         if row[3] not in reported:
                             reported.add(row[3])
+                            # A stored record is not named: the row does not hold it.
+                            where = (
+                                other[2]
+                                if other[3] is not None
+                                else _("een opgeslagen record van deze cliënt")
+                            )
                             self._problem(
                                 file,
                                 row[3],
                                 "start_date",
                                 _("%(message)s (overlapt met %(other)s)")
-                                % {"message": message, "other": other[2]},
+                                % {"message": message, "other": where},
                             )
                     if item[1] > reach[1]:
                         reach = item
@@ -198,8 +205,10 @@ class SetChecks:
                     sessions_file,
                     session_line,
                     "capacity",
-                    _("Deze sessie telt al %(count)s deelnemers die de bundel niet wijzigt.")
-                    % {"count": taken[session_id]},
+                    _(
+                        "Deze capaciteit is kleiner dan het aantal opgeslagen deelnemers die de "
+                        "bundel niet wijzigt."
+                    ),
                 )
 
     def _unique(self) -> None:
@@ -222,11 +231,14 @@ class SetChecks:
                     holders[values] = key
                     lines[values] = line
                     continue
-                where = (
-                    _("regel %(line)s") % {"line": lines[values]}
-                    if values in lines
-                    else _("%(key)s in de organisatie") % {"key": other}
-                )
+                if values in lines:
+                    where = _("regel %(line)s") % {"line": lines[values]}
+                else:
+                    # Not which record: the row does not hold it (but the client it is
+                    # about is in the audit trail of this import).
+                    where = _("een opgeslagen record van de organisatie")
+                    if file == "clients.csv":
+                        self.importer.touch(self.importer.refs[file].get(other))
                 self._problem(
                     file,
                     line,
@@ -253,11 +265,17 @@ class SetChecks:
                         if parent is None:  # the bundle's row has a problem of its own
                             continue
                         for _column, message in importer.revalidate(spec, child, column, parent):
+                            # Not the stored record's key or values: the row holds neither.
+                            reported = (parent_file, line, spec.name, str(message))
+                            if reported in self._reported_dependents:
+                                continue
+                            self._reported_dependents.add(reported)
                             self._problem(
                                 parent_file,
                                 line,
                                 parent_column,
-                                f"{spec.name} {child.external_id}: {message}",
+                                _("%(file)s: een opgeslagen record: %(message)s")
+                                % {"file": spec.name, "message": message},
                             )
 
 
