@@ -89,8 +89,15 @@ class SecondFactorMiddleware:
 
 def _open_path(path: str) -> bool:
     """Pages an authenticated user reaches before their second factor."""
-    names = ("login", "logout", "admin:logout", "set_language", "password_reset_complete")
-    names += ("audit:otp_setup", "audit:otp_verify")
+    names = (
+        "login",
+        "logout",
+        "admin:logout",
+        "set_language",
+        "password_reset_complete",
+        "audit:otp_setup",
+        "audit:otp_verify",
+    )
     if path in {reverse(name) for name in names}:
         return True
     static = (

@@ -330,7 +330,7 @@ def audit_import(
         "source": source,
         "address": written_by.address or None,
     }
-    summary = {"problems": [None, problems], "clients": [None, len(set(client_ids))]}
+    summary = {"problems": (None, problems), "clients": (None, len(set(client_ids)))}
     entries = [base | {"client_id": None, "changes": changes_json(summary)}]
     entries += [
         base | {"client_id": client_id, "changes": CanonicalJson("{}")}

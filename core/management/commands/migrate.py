@@ -20,7 +20,8 @@ class Command(MigrateCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         owner = getattr(settings, "DATABASE_MIGRATE", None)
         if not owner or options["database"] != DEFAULT_DB_ALIAS:
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
+            return
         connection = connections[DEFAULT_DB_ALIAS]
         runtime = dict(connection.settings_dict)
         connection.close()
@@ -32,7 +33,7 @@ class Command(MigrateCommand):
             }
         )
         try:
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
         finally:
             connection.close()
             connection.settings_dict.clear()
