@@ -21,6 +21,10 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.accounts import assignable_groups, manageable_users, may_manage
 from access.rules import user_organisation
@@ -194,3 +198,34 @@ class AccountAdmin(DjangoUserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+class ManagedDeviceMixin:
+    """Second-factor devices of the accounts the user may manage only: deleting one makes
+    its owner enrol anew, so it is as much a change of the account as its roles."""
+
+    def get_queryset(self, request):
+        devices = super().get_queryset(request)  # type: ignore[misc]
+        return devices.filter(user__in=manageable_users(request.user).values("pk"))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):  # type: ignore[misc]
+            return False
+        return obj is None or may_manage(request.user, obj.user)
+
+
+class ManagedTOTPDeviceAdmin(ManagedDeviceMixin, TOTPDeviceAdmin):
+    pass
+
+
+class ManagedStaticDeviceAdmin(ManagedDeviceMixin, StaticDeviceAdmin):
+    pass
+
+
+for device_model, device_admin in (
+    (TOTPDevice, ManagedTOTPDeviceAdmin),
+    (StaticDevice, ManagedStaticDeviceAdmin),
+):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+    admin.site.register(device_model, device_admin)

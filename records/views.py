@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.rules import organisations_of
 from core.writes import current_write_source
 from records.forms import BundleUploadForm
 from records.importer import ImportResult, import_bundle
@@ -67,6 +68,14 @@ def _report(result: ImportResult) -> list[dict]:
     ]
 
 
+def _recent(user) -> list[UploadedBundle]:
+    """The last uploads for the user's own organisation (a superuser: all)."""
+    bundles = UploadedBundle.objects.exclude(status=UploadedBundle.Status.PENDING)
+    if not user.is_superuser:
+        bundles = bundles.filter(organisation_code__in=organisations_of(user).values("code"))
+    return list(bundles[:10])
+
+
 def _render(request: HttpRequest, form: BundleUploadForm, **context) -> HttpResponse:
     result = context.get("result")
     return render(
@@ -75,7 +84,7 @@ def _render(request: HttpRequest, form: BundleUploadForm, **context) -> HttpResp
         {
             "form": form,
             "report": _report(result) if result is not None else [],
-            "recent": UploadedBundle.objects.exclude(status=UploadedBundle.Status.PENDING)[:10],
+            "recent": _recent(request.user),
             **context,
         },
     )

@@ -179,3 +179,23 @@ def test_every_change_of_privileges_password_or_active_flag_is_audited(world):
     assert AuditEntry.objects.filter(
         action=AuditAction.PRIVILEGES_CHANGED, changes__is_superuser=[False, True]
     ).exists()
+
+
+def test_a_beheerder_removes_second_factors_only_of_accounts_it_manages(world, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from audit.otp import totp_device_ensure
+
+    below = totp_device_ensure(world.user("sa"))
+    above = totp_device_ensure(world.user("dpo"))
+    stranger = user_with_role("stranger", SOCIAL_ASSISTANT)
+    staff_membership_set(user=stranger, organisation=OrganisationFactory(code="gent"))
+    elsewhere = totp_device_ensure(stranger)
+    client.force_login(world.user("administrator"))
+    listed = client.get(reverse("admin:otp_totp_totpdevice_changelist")).context["cl"].result_list
+    assert elsewhere.pk not in {device.pk for device in listed}
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[above.pk])
+    client.post(url, {"post": "yes"})
+    assert TOTPDevice.objects.filter(pk=above.pk).exists()
+    client.post(reverse("admin:otp_totp_totpdevice_delete", args=[below.pk]), {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=below.pk).exists()

@@ -125,3 +125,21 @@ def test_a_national_number_taken_in_the_organisation_does_not_name_its_client(st
     assert "rijksregisternummer" in text and "c1" not in text
     # ... but the client it answered about is in the audit trail of the dry run.
     assert AuditEntry.objects.filter(action=AuditAction.IMPORT, client_id=taken.pk).exists()
+
+
+def test_the_import_page_lists_only_uploads_for_the_own_organisation(stored, client):
+    from records.models import UploadedBundle
+
+    user = administrator_of(stored)
+    for code in ("mechelen", "gent"):
+        UploadedBundle.objects.create(
+            uploaded_by=user,
+            file_name=f"{code}.zip",
+            path="/none",
+            size=1,
+            organisation_code=code,
+            status=UploadedBundle.Status.IMPORTED,
+        )
+    client.force_login(user)
+    recent = client.get("/records/import/").context["recent"]
+    assert [bundle.file_name for bundle in recent] == ["mechelen.zip"]
