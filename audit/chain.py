@@ -57,27 +57,53 @@ def canonical_changes(changes: Any) -> str:
     return json.dumps(changes, sort_keys=True, separators=(",", ":"))
 
 
-def _canonical(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name == "at":
-        assert isinstance(value, datetime.datetime)
-        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    if name == "changes":
-        return canonical_changes(value)
-    if name == "address":
-        try:
-            return str(ipaddress.ip_address(str(value)))  # as the database gives it back
-        except ValueError:
-            return str(value)
-    if name in ("user_id", "client_id", "organisation_id"):
-        return int(value)
-    return str(value)
+_last_at: list[Any] = [None, None]  # the last time stamp and its text (bulk rows share one)
+
+
+def _at_text(at: datetime.datetime) -> str:
+    if at is not _last_at[0]:
+        _last_at[0], _last_at[1] = (
+            at,
+            at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        )
+    return _last_at[1]
+
+
+def _address_text(value: Any) -> str:
+    try:
+        return str(ipaddress.ip_address(str(value)))  # as the database gives it back
+    except ValueError:
+        return str(value)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def entry_hash(previous: str, values: dict[str, Any]) -> str:
-    """The hash of one entry: over the previous entry's hash and its own content."""
-    content = [previous, *(_canonical(name, values.get(name)) for name in HASHED_FIELDS)]
+    """The hash of one entry: over the previous entry's hash and its own content
+    (HASHED_FIELDS, each in one canonical form). Fast: the bulk writer hashes every
+    imported record's entry."""
+    at, changes, address = values.get("at"), values.get("changes"), values.get("address")
+    content = [
+        previous,
+        None if at is None else _at_text(at),
+        _int_or_none(values.get("user_id")),
+        _str_or_none(values.get("username")),
+        _str_or_none(values.get("action")),
+        _str_or_none(values.get("object_type")),
+        _str_or_none(values.get("object_id")),
+        _int_or_none(values.get("client_id")),
+        _int_or_none(values.get("organisation_id")),
+        None if changes is None else canonical_changes(changes),
+        _str_or_none(values.get("reason")),
+        _str_or_none(values.get("source")),
+        None if address is None else _address_text(address),
+    ]
     text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
