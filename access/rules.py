@@ -69,16 +69,14 @@ class _UserFacts:
 
     roles: set[str]
     social_workers: dict[datetime.date, SocialWorker | None]
-    organisation: Organisation | None | object = None
-
-
-_UNKNOWN = object()
+    organisation: Organisation | None = None
+    organisation_known: bool = False
 
 
 def _user_facts(user: Any) -> _UserFacts:
     facts = getattr(user, "_traject_access_facts", None)
     if facts is None:
-        facts = _UserFacts(roles=user_roles(user), social_workers={}, organisation=_UNKNOWN)
+        facts = _UserFacts(roles=user_roles(user), social_workers={})
         user._traject_access_facts = facts
     return facts
 
@@ -122,7 +120,8 @@ def user_organisation(user: Any) -> Organisation | None:
     if not getattr(user, "is_authenticated", False):
         return None
     facts = _user_facts(user)
-    if facts.organisation is _UNKNOWN:
+    if not facts.organisation_known:
+        facts.organisation_known = True
         profile = social_worker_profile(user)
         if profile is not None:
             facts.organisation = profile.organisation
@@ -133,7 +132,7 @@ def user_organisation(user: Any) -> Organisation | None:
                 .first()
             )
             facts.organisation = membership.organisation if membership is not None else None
-    return facts.organisation  # type: ignore[return-value]
+    return facts.organisation
 
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
@@ -239,8 +238,8 @@ def can_export_client_data(user: Any, client: Client) -> bool:
     """The art. 15 export of everything about `client` (the data protection officer's task).
 
     Needs the export permission; besides the DPO of the client's organisation (and
-    superusers), somebody
-    given that permission may only export a client whose file they may open.
+    superusers), somebody given that permission may only export a client whose file
+    they may open.
     """
     if not _is_active_user(user) or not user.has_perm("casework.export_client_data"):
         return False
