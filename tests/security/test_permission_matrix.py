@@ -454,7 +454,11 @@ def make_object(world: World, model: type) -> Any:
         )
     if label == "records.uploadedbundle":
         return model.objects.create(
-            uploaded_by=world.user("administrator"), file_name="x.zip", path="/none", size=1
+            uploaded_by=world.user("administrator"),
+            file_name="x.zip",
+            path="/none",
+            size=1,
+            organisation_code=world.organisation.code,  # uploads are listed per organisation
         )
     if label == "casework.leefloonamount":
         return model.objects.create(category="single", valid_from="2030-01-01", monthly_amount=1)
