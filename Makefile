@@ -13,6 +13,10 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+# The demo and the development server ask for DEBUG (it is off unless asked for);
+# the checks of `make test` use the test settings.
+DEV := DEBUG=1
+TEST_MANAGE := DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/traject
 
 .PHONY: help install demo serve migrate test lint typecheck layers pytest test-postgres messages bench clean
@@ -37,17 +41,17 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 migrate: install
-	$(MANAGE) migrate --noinput
+	$(DEV) $(MANAGE) migrate --noinput
 
 # The background worker (record-bundle imports) runs beside the web server and stops with it.
 demo: migrate
-	$(MANAGE) seed_demo
-	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(DEV) $(MANAGE) seed_demo
+	$(DEV) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
 
 serve: migrate
-	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(DEV) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
 
 lint: install
 	$(PY) -m ruff check .
@@ -64,8 +68,8 @@ pytest: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck layers
-	$(MANAGE) makemigrations --check --dry-run
-	$(MANAGE) check
+	$(TEST_MANAGE) makemigrations --check --dry-run
+	$(TEST_MANAGE) check
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: Chromium found at /usr/bin/chromium, they run."; \
 	else echo "Browser tests: NO Chromium at /usr/bin/chromium, they are SKIPPED (apt-get install chromium)."; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -76,15 +80,15 @@ test-postgres: install
 # The source strings are Dutch; locale/en holds the English catalogue (committed, .mo too).
 # translate_en.py fills it from locale/en_translations.json and lists what is untranslated.
 messages: install
-	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=artifacts --ignore=benchmarks
+	$(DEV) $(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=artifacts --ignore=benchmarks
 	$(PY) locale/translate_en.py
-	$(MANAGE) compilemessages --ignore=.venv
+	$(DEV) $(MANAGE) compilemessages --ignore=.venv
 
 bench: install
-	$(PY) benchmarks/bench_records.py
-	$(PY) benchmarks/bench_council_report.py
-	$(PY) benchmarks/bench_seed_demo.py
-	$(PY) benchmarks/bench_audit.py
+	$(DEV) $(PY) benchmarks/bench_records.py
+	$(DEV) $(PY) benchmarks/bench_council_report.py
+	$(DEV) $(PY) benchmarks/bench_seed_demo.py
+	$(DEV) $(PY) benchmarks/bench_audit.py
 	$(PY) benchmarks/bench_pages.py
 
 clean:

@@ -56,3 +56,32 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.client_id} ({self.granted_at:%d/%m/%Y %H:%M})"
+
+
+class StaffMembership(models.Model):
+    """The one organisation a member of staff without a social-worker profile (a manager,
+    an administrator, a data protection officer) works for and acts in.
+
+    `access.rules.user_organisation` reads it (after the social-worker profile): an
+    administrator, DPO or manager without either acts in no organisation at all.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_membership",
+        verbose_name=_("gebruiker"),
+    )
+    organisation = models.ForeignKey(
+        "casework.Organisation",
+        on_delete=models.PROTECT,
+        related_name="staff_memberships",
+        verbose_name=_("organisatie"),
+    )
+
+    class Meta:
+        verbose_name = _("organisatie van een medewerker")
+        verbose_name_plural = _("organisaties van medewerkers")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

@@ -114,6 +114,8 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "axes.delete_accessattempt",
             "otp_totp.view_totpdevice",
             "otp_totp.delete_totpdevice",
+            "otp_static.view_staticdevice",
+            "otp_static.delete_staticdevice",
         ],
     ),
     DPO: (

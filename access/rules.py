@@ -39,7 +39,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from access.models import BreakGlassGrant
+from access.models import BreakGlassGrant, StaffMembership
 from access.roles import DPO, SOCIAL_ASSISTANT, TEAM_LEAD, user_roles
 from casework.models import Client, Organisation, SocialWorker
 
@@ -69,6 +69,8 @@ class _UserFacts:
 
     roles: set[str]
     social_workers: dict[datetime.date, SocialWorker | None]
+    organisation: Organisation | None = None
+    organisation_known: bool = False
 
 
 def _user_facts(user: Any) -> _UserFacts:
@@ -110,20 +112,49 @@ def social_worker_profile(user: Any) -> SocialWorker | None:
 
 
 def user_organisation(user: Any) -> Organisation | None:
-    """The organisation a user works for: the one definition, used by every page, report,
-    export and the audit trail. Today that is the organisation of their social-worker
-    profile (employed or not); None for somebody without one (a superuser)."""
-    profile = social_worker_profile(user)
-    return profile.organisation if profile is not None else None
+    """The organisation a user works for and acts in: the one definition, used by every
+    page, report, export, import, admin and the audit trail. The organisation of their
+    social-worker profile (employed or not), else of their staff membership (managers,
+    administrators, the DPO); None for somebody with neither (a superuser, or an
+    account that acts nowhere)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    facts = _user_facts(user)
+    if not facts.organisation_known:
+        facts.organisation_known = True
+        profile = social_worker_profile(user)
+        if profile is not None:
+            facts.organisation = profile.organisation
+        else:
+            membership = (
+                StaffMembership.objects.filter(user_id=user.pk)
+                .select_related("organisation")
+                .first()
+            )
+            facts.organisation = membership.organisation if membership is not None else None
+    return facts.organisation
 
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
-    """The organisations whose figures and reference data `user` works with: their own;
-    every organisation for somebody without one (a superuser)."""
+    """The organisations whose figures, reference data, imports, users and audit entries
+    `user` works with: their own (`user_organisation`); every organisation for a
+    superuser; none for anybody else."""
     own = user_organisation(user)
     if own is not None:
         return Organisation.objects.filter(pk=own.pk)
-    return Organisation.objects.all()
+    if _is_active_user(user) and user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.none()
+
+
+def acts_in(user: Any, organisation_id: Any) -> bool:
+    """Whether `user` may act in the organisation `organisation_id` (see organisations_of)."""
+    if not _is_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    own = user_organisation(user)
+    return own is not None and own.pk == organisation_id
 
 
 def _caseload_clients(user: Any, day: datetime.date, *, team_wide: set[str]) -> Q:
@@ -206,13 +237,16 @@ def can_see_health_data(user: Any, client: Client) -> bool:
 def can_export_client_data(user: Any, client: Client) -> bool:
     """The art. 15 export of everything about `client` (the data protection officer's task).
 
-    Needs the export permission; besides the DPO (and superusers), somebody
-    given that permission may only export a client whose file they may open.
+    Needs the export permission; besides the DPO of the client's organisation (and
+    superusers), somebody given that permission may only export a client whose file
+    they may open.
     """
     if not _is_active_user(user) or not user.has_perm("casework.export_client_data"):
         return False
-    if user.is_superuser or DPO in roles_of(user):
+    if user.is_superuser:
         return True
+    if DPO in roles_of(user):
+        return acts_in(user, client.organisation_id)  # the DPO of that organisation only
     return Client.objects.filter(visible_clients_filter(user), pk=client.pk).exists()
 
 

@@ -7,6 +7,7 @@ methods below make the admin say so even to a superuser.
 from django.contrib import admin
 
 from access.models import BreakGlassGrant
+from access.rules import organisations_of
 from audit.models import AuditEntry, Pseudonymisation
 
 
@@ -29,6 +30,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     show_full_result_count = False
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def get_queryset(self, request):
+        # Of the user's own organisation (a superuser: all).
+        entries = super().get_queryset(request)
+        if request.user.is_superuser:
+            return entries
+        return entries.of_organisations(organisations_of(request.user).values("pk"))
 
 
 @admin.register(BreakGlassGrant)

@@ -1,4 +1,4 @@
-"""The admin site: staff must also have passed the second factor (TOTP) when it is required,
+"""The admin site: staff must also have passed the second factor when it is required,
 and every admin page of one record of client data is an observed read of that file.
 
 `django.contrib.admin` loads this module lazily (`audit.apps.TrajectAdminConfig`
@@ -7,24 +7,14 @@ names it by string), after the app registry is ready."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import F, Model
 from django.utils.translation import gettext_lazy as _
 
 from access.rules import client_path, notify_client_access
+from audit.otp import otp_required_for, otp_verified
 from audit.services import audit_list_read
-
-
-def otp_required_for(user) -> bool:
-    """Whether `user` must pass a second factor: staff, when TRAJECT_ADMIN_OTP_REQUIRED is on."""
-    return bool(settings.TRAJECT_ADMIN_OTP_REQUIRED and user.is_authenticated and user.is_staff)
-
-
-def otp_verified(user) -> bool:
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
 
 
 def observe_client_reads(model_admin: admin.ModelAdmin) -> None:
@@ -94,7 +84,7 @@ class TrajectAdminSite(admin.AdminSite):
         return AuditedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def has_permission(self, request) -> bool:
-        # AdminOTPMiddleware sends an unverified staff member to the token page
+        # SecondFactorMiddleware sends an unverified user to the token page
         # first; this is the second lock on the same door.
         if not super().has_permission(request):
             return False

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from access.rules import client_access_observers
-        from audit import handlers
+        from audit import db_roles, handlers
         from audit.services import audit_client_access, audit_writes
         from core.writes import write_observers
 
@@ -20,6 +21,7 @@ class AuditConfig(AppConfig):
         if audit_client_access not in client_access_observers:
             client_access_observers.append(audit_client_access)
         handlers.connect()
+        post_migrate.connect(db_roles.on_post_migrate, sender=self, dispatch_uid="audit_db_roles")
 
 
 class TrajectAdminConfig(admin_apps.AdminConfig):

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
+from audit.otp import RECOVERY_CODE
 from casework.models import Client
 from casework.national_number import normalise_national_number
 
@@ -123,16 +124,30 @@ class AuditSearchForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    """The code of the authenticator app (6 digits) or, with `allow_recovery`, one of the
+    recovery codes (8 letters and digits)."""
+
     token = forms.CharField(
         label=_("Code uit je authenticator-app"),
-        max_length=10,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
+
+    def __init__(self, *args: Any, allow_recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allow_recovery = allow_recovery
+        if allow_recovery:
+            self.fields["token"].label = _("Code uit je authenticator-app of een herstelcode")
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].strip().replace(" ", "")
-        if not token.isdigit() or len(token) != 6:
-            raise ValidationError(_("De code bestaat uit 6 cijfers."))
-        return token
+        if token.isdigit() and len(token) == 6:
+            return token
+        recovery = token.replace("-", "").lower()
+        if self.allow_recovery and RECOVERY_CODE.match(recovery):
+            return recovery
+        if self.allow_recovery:
+            raise ValidationError(
+                _("Geef de 6 cijfers van je app, of een herstelcode van 8 tekens.")
+            )
+        raise ValidationError(_("De code bestaat uit 6 cijfers."))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
-from audit.admin_site import otp_required_for, otp_verified
+from audit.otp import has_second_factor, otp_required_for, otp_verified
 from audit.request_info import client_address
 from core.writes import writes_by
 
@@ -59,12 +59,14 @@ class NoStoreMiddleware:
         return response
 
 
-class AdminOTPMiddleware:
-    """Staff must pass the second factor (TOTP) before they reach the admin.
+class SecondFactorMiddleware:
+    """Whoever must pass a second factor (`TRAJECT_OTP_REQUIRED`) does so once per session
+    before any page but logging in and out, the pages of the second factor itself,
+    setting a password through a reset link, the language switch and static files.
 
-    An unverified staff member is sent to the token page (or, without a
-    device, to the page that enrols one) and comes back afterwards. Also
-    enforced by TrajectAdminSite.has_permission.
+    An unverified user is sent to the token page (or, without an authenticator app,
+    to the page that enrols one) and comes back afterwards. The admin site checks
+    it a second time (TrajectAdminSite.has_permission).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -72,18 +74,37 @@ class AdminOTPMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            request.path.startswith(reverse("admin:index"))
-            and otp_required_for(user)
-            and not otp_verified(user)
-            and request.path != reverse("admin:logout")
-        ):
-            from django_otp import devices_for_user
-
-            has_device = any(True for _device in devices_for_user(user, confirmed=True))
-            target = reverse("audit:otp_verify" if has_device else "audit:otp_setup")
-            return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        if otp_required_for(user) and not otp_verified(user) and not _open_path(request.path):
+            target = reverse("audit:otp_verify" if has_second_factor(user) else "audit:otp_setup")
+            next_page = request.get_full_path()
+            if request.headers.get("HX-Request"):
+                # A panel: the whole page goes to the token page and returns to the page.
+                next_page = request.headers.get("HX-Current-URL") or next_page
+                next_page = urlsplit(next_page)._replace(scheme="", netloc="").geturl()
+                url = f"{target}?{urlencode({'next': next_page})}"
+                return HttpResponseClientRedirect(url)
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': next_page})}")
         return self.get_response(request)
+
+
+def _open_path(path: str) -> bool:
+    """Pages an authenticated user reaches before their second factor."""
+    names = (
+        "login",
+        "logout",
+        "admin:logout",
+        "set_language",
+        "password_reset_complete",
+        "audit:otp_setup",
+        "audit:otp_verify",
+    )
+    if path in {reverse(name) for name in names}:
+        return True
+    static = (
+        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    )
+    prefixes = (static, reverse("password_reset_complete").rsplit("/", 2)[0] + "/")
+    return path.startswith(prefixes)
 
 
 class HtmxLoginRedirectMiddleware:

@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from audit.chain import HASHED_FIELDS, chain_head, entry_hash
 
 
 class AuditAction(models.TextChoices):
@@ -27,7 +29,12 @@ class AuditAction(models.TextChoices):
     LOCKED_OUT = "locked_out", _("geblokkeerd na mislukte aanmeldingen")
     OTP_ENROLLED = "otp_enrolled", _("tweede factor ingesteld")
     OTP_FAILED = "otp_failed", _("tweede factor mislukt")
+    OTP_RECOVERY = "otp_recovery", _("aangemeld met een herstelcode")
     ROLES_CHANGED = "roles_changed", _("rollen gewijzigd")
+    PRIVILEGES_CHANGED = "privileges_changed", _("rechten of status van een account gewijzigd")
+    PASSWORD_CHANGED = "password_changed", _("wachtwoord gewijzigd")
+    PASSWORD_RESET = "password_reset", _("link voor een nieuw wachtwoord verstuurd")
+    IMPORT = "import", _("recordbundel gecontroleerd of geïmporteerd")
 
 
 class AppendOnlyError(PermissionDenied):
@@ -48,6 +55,10 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def reads(self) -> AuditEntryQuerySet:
         return self.filter(action=AuditAction.READ)
+
+    def of_organisations(self, organisation_ids: Any) -> AuditEntryQuerySet:
+        """The entries about these organisations (ids, or a queryset of their pks)."""
+        return self.filter(organisation_id__in=organisation_ids)
 
 
 class AuditEntry(models.Model):
@@ -79,6 +90,12 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("reden"), blank=True)
     source = models.CharField(_("bron (pagina of commando)"), max_length=255, blank=True)
     address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    # The organisation the entry is about (of the client or record, else of the user):
+    # an administrator or DPO sees the entries of their own organisation only.
+    organisation_id = models.BigIntegerField(_("organisatie-id"), null=True, blank=True)
+    # The hash chain (audit.chain): the previous entry's hash, and this entry's own.
+    previous_hash = models.CharField(_("hash van de vorige regel"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -92,6 +109,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["client_id", "at"]),
             models.Index(fields=["user", "at"]),
             models.Index(fields=["action", "at"]),
+            models.Index(fields=["organisation_id", "at"]),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +118,11 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(_("Het auditlogboek kan niet gewijzigd worden."))
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            self.previous_hash = chain_head(type(self))
+            values = {name: getattr(self, name) for name in HASHED_FIELDS}
+            self.entry_hash = entry_hash(self.previous_hash, values)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError(_("Het auditlogboek kan niet gewist worden."))

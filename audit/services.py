@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.models import BreakGlassGrant
-from access.rules import employed_social_worker, user_organisation
+from access.rules import employed_social_worker, organisations_of, user_organisation
+from audit.chain import CanonicalJson, chain_head, entry_hash
 from audit.models import AuditAction, AuditEntry
 from audit.request_info import client_address
-from casework.models import Client, Trajectory
+from casework.models import Client, Organisation, Trajectory
 from core import bulk
 from core.writes import Change, current_write_source
 
@@ -104,10 +105,11 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def changes_json(changes: Change) -> bulk.JsonText:
-    """`serialise_changes(changes)` as JSON text, in one pass of json's C encoder (the
-    bulk observer writes one per imported record). Values that are not plain (lists,
-    dicts, ...) take the general path; either way the text is the same."""
+def changes_json(changes: Change) -> CanonicalJson:
+    """`serialise_changes(changes)` as JSON text in the hash chain's canonical form
+    (sorted keys, no spaces), in one pass of json's C encoder (the bulk observer writes
+    one per imported record). Values that are not plain (lists, dicts, ...) take the
+    general path; either way the text is the same."""
     plain: dict[str, tuple[Any, Any]] = {}
     for field, (old, new) in changes.items():
         if field in SKIPPED_FIELDS:
@@ -115,9 +117,13 @@ def changes_json(changes: Change) -> bulk.JsonText:
         if field in MASKED_FIELDS:
             old, new = mask_national_number(old), mask_national_number(new)
         if not (_is_scalar(old) and _is_scalar(new)):
-            return bulk.JsonText(json.dumps(serialise_changes(changes)))
+            return CanonicalJson(
+                json.dumps(serialise_changes(changes), sort_keys=True, separators=(",", ":"))
+            )
         plain[field] = (old, new)
-    return bulk.JsonText(json.dumps(plain, default=_json_default))
+    return CanonicalJson(
+        json.dumps(plain, default=_json_default, sort_keys=True, separators=(",", ":"))
+    )
 
 
 def command_source() -> str:
@@ -151,8 +157,10 @@ def audit_log(
     changes: dict[str, Any] | None = None,
     reason: str = "",
     source: str = "",
+    organisation_id: int | None = None,
 ) -> AuditEntry:
-    """Add one entry. With a request, the user, page and address come from it."""
+    """Add one entry. With a request, the user, page and address come from it. The
+    organisation is `organisation_id`, else the user's (`user_organisation`)."""
     written_by = current_write_source()
     if request is not None:
         user = user if user is not None else getattr(request, "user", None)
@@ -165,7 +173,10 @@ def audit_log(
     fields = _user_fields(user)
     if username and not fields["username"]:
         fields["username"] = username[:150]
+    if organisation_id is None:
+        organisation_id = _organisation_of(user)
     return AuditEntry.objects.create(
+        organisation_id=organisation_id,
         action=action,
         object_type=object_type,
         object_id=str(object_id)[:64] if object_id not in (None, "") else "",
@@ -176,6 +187,19 @@ def audit_log(
         address=address,
         **fields,
     )
+
+
+def audit_entries_for(user: Any) -> Any:
+    """The audit entries `user` may read: a superuser all of them, a DPO (or anybody
+    given the permission) those of their own organisation (`organisations_of`)."""
+    if getattr(user, "is_superuser", False):
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.of_organisations(organisations_of(user).values("pk"))
+
+
+def _organisation_of(user: Any) -> int | None:
+    organisation = user_organisation(user) if user is not None else None
+    return organisation.pk if organisation is not None else None
 
 
 def _client_ids(instances: Iterable[models.Model]) -> dict[int, int | None]:
@@ -214,10 +238,13 @@ WRITE_COLUMNS = (
     "object_type",
     "object_id",
     "client_id",
+    "organisation_id",
     "changes",
     "reason",
     "source",
     "address",
+    "previous_hash",
+    "entry_hash",
 )
 
 
@@ -234,23 +261,86 @@ def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
     address = written_by.address or None
     at = timezone.now()
     clients = _client_ids(instance for instance, _changes in items)
-    rows = (
-        (
-            at,
-            user["user_id"],
-            user["username"],
-            action,
-            instance._meta.label_lower,
-            str(instance.pk),
-            clients.get(id(instance)),
-            changes_json(changes),
-            "",
-            source,
-            address,
+    writer_organisation = _organisation_of(written_by.user)
+    with transaction.atomic():
+        head = chain_head(AuditEntry)
+        bulk.insert(
+            AuditEntry,
+            WRITE_COLUMNS,
+            _chained(
+                head,
+                (
+                    {
+                        "at": at,
+                        "user_id": user["user_id"],
+                        "username": user["username"],
+                        "action": action,
+                        "object_type": instance._meta.label_lower,
+                        "object_id": str(instance.pk),
+                        "client_id": clients.get(id(instance)),
+                        "organisation_id": _record_organisation(instance, writer_organisation),
+                        "changes": changes_json(changes),
+                        "reason": "",
+                        "source": source,
+                        "address": address,
+                    }
+                    for instance, changes in items
+                ),
+            ),
         )
-        for instance, changes in items
-    )
-    bulk.insert(AuditEntry, WRITE_COLUMNS, rows)
+
+
+def _record_organisation(instance: models.Model, default: int | None) -> int | None:
+    if isinstance(instance, Organisation):
+        return instance.pk
+    # Read only when loaded (the importer's stand-ins defer it): never a query per record.
+    return instance.__dict__.get("organisation_id") or default
+
+
+def _chained(head: str, entries: Iterable[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+    """The rows of `entries` (WRITE_COLUMNS), each chained to the one before it."""
+    previous = head
+    for values in entries:
+        own = entry_hash(previous, values)
+        values["previous_hash"], values["entry_hash"] = previous, own
+        yield tuple(values[column] for column in WRITE_COLUMNS)
+        previous = own
+
+
+def audit_import(
+    *,
+    client_ids: Iterable[int],
+    dry_run: bool,
+    written: bool,
+    organisation_id: int | None,
+    problems: int,
+) -> None:
+    """A record bundle checked (dry run) or imported: one entry per stored client it
+    touched (what the dry run may have told about them), and one for the bundle."""
+    written_by = current_write_source()
+    user = _user_fields(written_by.user)
+    source = (written_by.source or command_source())[:255]
+    reason = "dry_run" if dry_run else "imported" if written else "refused"
+    at = timezone.now()
+    base = {
+        "at": at,
+        **user,
+        "action": AuditAction.IMPORT,
+        "object_type": "records.bundle",
+        "object_id": "",
+        "organisation_id": organisation_id,
+        "reason": reason,
+        "source": source,
+        "address": written_by.address or None,
+    }
+    summary = {"problems": (None, problems), "clients": (None, len(set(client_ids)))}
+    entries = [base | {"client_id": None, "changes": changes_json(summary)}]
+    entries += [
+        base | {"client_id": client_id, "changes": CanonicalJson("{}")}
+        for client_id in sorted(set(client_ids))
+    ]
+    with transaction.atomic():
+        bulk.insert(AuditEntry, WRITE_COLUMNS, _chained(chain_head(AuditEntry), entries))
 
 
 def _shown_client_ids(clients: Any) -> list[int]:
@@ -340,6 +430,8 @@ def audit_client_access(request: Any, client: Any, allowed: bool) -> None:
             object_id=client_pk,
             client_id=client_pk,
             reason=grant.reason if grant is not None else "",
+            # The client's organisation when the page gave the client (else the user's).
+            organisation_id=getattr(client, "organisation_id", None),
         )
         return
     try:
@@ -403,5 +495,6 @@ def break_glass_grant_create(
         client_id=client.pk,
         changes={"expires_at": [None, json_value(grant.expires_at)]},
         reason=reason,
+        organisation_id=client.organisation_id,
     )
     return grant

@@ -6,11 +6,12 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +25,7 @@ from audit.exports import FORMATS, client_data_export
 from audit.forms import AuditSearchForm, BreakGlassForm, ClientLookupForm, TokenForm
 from audit.models import AuditAction, AuditEntry
 from audit.services import (
+    audit_entries_for,
     audit_list_read,
     audit_log,
     break_glass_grant_create,
@@ -65,7 +67,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def audit_log_list(request: HttpRequest) -> HttpResponse:
     """Search the audit log by user, client, action and date range."""
     form = AuditSearchForm(request.GET or None)
-    entries = AuditEntry.objects.select_related(None)
+    entries = audit_entries_for(request.user)
     if form.is_bound and form.is_valid():
         entries = form.filter(entries)
     elif form.is_bound:
@@ -126,7 +128,7 @@ def audit_log_export(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Controleer de filters van het auditlogboek."))
         return HttpResponseRedirect(reverse("audit:log"))
-    entries = AuditEntry.objects.order_by("at", "pk")
+    entries = audit_entries_for(request.user).order_by("at", "pk")
     filters: dict[str, Any] = {}
     if form.is_bound:
         entries = form.filter(entries)
@@ -254,11 +256,16 @@ def _hours() -> int:
 # --- Second factor --------------------------------------------------------------------
 
 
+def _after_second_factor(request: HttpRequest) -> str:
+    return _next_url(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the QR code, confirm with a first code."""
-    if otp.confirmed_devices(request.user):
+    """Enrol an authenticator app: scan the QR code, confirm with a first code; then the
+    recovery codes for a lost phone are shown, once."""
+    if otp.has_second_factor(request.user):
         return HttpResponseRedirect(
             reverse("audit:otp_verify") + "?" + request.GET.urlencode()
             if request.GET
@@ -272,9 +279,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             verified.confirmed = True
             verified.save(update_fields=["confirmed"])
             otp_login(request, verified)
+            codes = otp.recovery_codes_create(request.user)
             audit_log(action=AuditAction.OTP_ENROLLED, request=request)
-            messages.success(request, _("Je tweede factor is ingesteld."))
-            return HttpResponseRedirect(_next_url(request, reverse("admin:index")))
+            return render(
+                request,
+                "audit/otp_recovery_codes.html",
+                {"codes": codes, "next": _after_second_factor(request)},
+            )
         audit_log(action=AuditAction.OTP_FAILED, request=request, reason="enrolment")
         form.add_error("token", _("Deze code klopt niet. Probeer de volgende code."))
     return render(
@@ -292,17 +303,39 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    """Give the code of the authenticator app (once per session)."""
+    """Give the code of the authenticator app, or one recovery code (once per session)."""
     devices = otp.confirmed_devices(request.user)
     if not devices:
         return HttpResponseRedirect(reverse("audit:otp_setup"))
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, allow_recovery=True)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            verified = otp.verify(device, form.cleaned_data["token"])
-            if verified is not None:
-                otp_login(request, verified)
-                return HttpResponseRedirect(_next_url(request, reverse("admin:index")))
+        token = form.cleaned_data["token"]
+        if token.isdigit():
+            for device in devices:
+                verified = otp.verify(device, token)
+                if verified is not None:
+                    otp_login(request, verified)
+                    return HttpResponseRedirect(_after_second_factor(request))
+        else:
+            recovery = otp.verify_recovery_code(request.user, token)
+            if recovery is not None:
+                otp_login(request, recovery)
+                left = otp.recovery_codes_left(request.user)
+                audit_log(
+                    action=AuditAction.OTP_RECOVERY,
+                    request=request,
+                    changes={"codes_left": [None, left]},
+                )
+                messages.warning(
+                    request,
+                    _(
+                        "Je gebruikte een herstelcode (nog %(left)s over). Verloren telefoon? "
+                        "Vraag een beheerder je authenticator-app te verwijderen en stel een "
+                        "nieuwe in."
+                    )
+                    % {"left": left},
+                )
+                return HttpResponseRedirect(_after_second_factor(request))
         audit_log(action=AuditAction.OTP_FAILED, request=request)
         form.add_error("token", _("Deze code klopt niet of je probeerde te vaak. Wacht even."))
     return render(request, "audit/otp_verify.html", {"form": form, "next": _next_url(request, "")})

@@ -314,6 +314,10 @@ class OrganisationAdmin(RecordAdmin):
     def get_inlines(self, request, obj):
         return list(ORGANISATION_INLINES)
 
+    def has_add_permission(self, request) -> bool:
+        # A new organisation is a new boundary: only a superuser draws one.
+        return request.user.is_superuser and super().has_add_permission(request)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
@@ -333,6 +337,16 @@ class LeefloonAmountAdmin(RecordAdmin):
     list_display = ("category", "valid_from", "monthly_amount")
     list_filter = ("category",)
     date_hierarchy = "valid_from"
+
+    # The national amounts hold for every organisation: only a superuser changes them.
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(Team)

@@ -22,15 +22,31 @@ from access.rules import (
     can_see_health_data,
     health_data_clients_filter,
     is_health_data,
+    organisations_of,
     visible_clients,
     visible_records_filter,
 )
 from audit.services import audit_list_read
-from casework.models import Client, Trajectory
+from casework.models import Client, Organisation, Trajectory
 from core.admin import ServiceAdmin, ServiceInline
 from partners.plausibility import record_warnings
 
 HEALTH_DATA_PERMISSION = "casework.view_health_data"
+
+
+def organisation_path(model: type[models.Model]) -> str | None:
+    """The lookup from `model` to its organisation ("" for Organisation itself), None for
+    data of no organisation (national reference tables)."""
+    if issubclass(model, Organisation):
+        return ""
+    names = {field.name: field for field in model._meta.get_fields()}
+    if "organisation" in names:
+        return "organisation"
+    programme = names.get("programme")
+    if programme is not None and programme.related_model is not None:
+        inner = organisation_path(programme.related_model)
+        return f"programme__{inner}" if inner else None
+    return None
 
 
 class ClientScoped:
@@ -51,13 +67,23 @@ class ClientScoped:
         return is_health_data(self.model)
 
     def scope_to_visible_clients(self, request, queryset):
-        if self.client_lookup is None or request.user.is_superuser:
+        """Rows of the user's organisation (`organisations_of`), and of client data only
+        what the access rules let them see."""
+        if request.user.is_superuser:
+            return queryset
+        path = organisation_path(self.model)
+        if path is not None:
+            own = organisations_of(request.user).values("pk")
+            queryset = queryset.filter(**{f"{path}__in" if path else "pk__in": own})
+        if self.client_lookup is None:
             return queryset
         return queryset.filter(visible_records_filter(self.model, request.user))
 
     def limit_choices(self, db_field, request, kwargs: dict[str, Any]) -> None:
         user = request.user
-        if db_field.name == "client" and not user.is_superuser:
+        if db_field.name == "organisation" and not user.is_superuser:
+            kwargs["queryset"] = organisations_of(user)
+        elif db_field.name == "client" and not user.is_superuser:
             clients = visible_clients(user)
             if self.health_data:
                 clients = clients.filter(health_data_clients_filter(user))

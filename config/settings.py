@@ -21,7 +21,9 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (`make demo` and the test settings ask): a server started
+# without DEBUG is a production server, with every secure default below.
+DEBUG = env_bool("DEBUG", False)
 # The development key only works with DEBUG on; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
     # Traject's apps, bottom layer first (README, "Layout"; import-linter keeps it so).
@@ -70,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "audit.middleware.AdminOTPMiddleware",
+    "audit.middleware.SecondFactorMiddleware",
     "audit.middleware.WriteSourceMiddleware",
     "audit.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -109,12 +112,22 @@ TEMPLATES = [
     },
 ]
 
+# Two PostgreSQL roles in production (README, "Two database roles"): the app runs as
+# DATABASE_URL, a runtime role that may only add to and read the audit trail;
+# `manage.py migrate` connects as DATABASE_MIGRATE_URL, the owner of the schema, and
+# then grants the runtime role its rights (the role is the user of DATABASE_URL).
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
     )
 }
+DATABASE_MIGRATE = (
+    dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
+    if os.environ.get("DATABASE_MIGRATE_URL")
+    else None
+)
+TRAJECT_RUNTIME_DB_ROLE = DATABASES["default"].get("USER", "") if DATABASE_MIGRATE else ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,9 +197,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Second factor (TOTP) for staff before they reach the admin: on unless switched off,
-# and off by default only in development (DEBUG on) so the demo works without a phone.
-TRAJECT_ADMIN_OTP_REQUIRED = env_bool("TRAJECT_ADMIN_OTP_REQUIRED", not DEBUG)
+# Second factor (TOTP, recovery codes for a lost phone), once per session before any
+# page: `all` users (the default when DEBUG is off), only `staff` (and superusers), or
+# `off` (the default in development, so that the demo works without a phone). It
+# replaces TRAJECT_ADMIN_OTP_REQUIRED, which guarded the admin only.
+TRAJECT_OTP_REQUIRED = os.environ.get("TRAJECT_OTP_REQUIRED", "off" if DEBUG else "all").lower()
+if TRAJECT_OTP_REQUIRED not in ("all", "staff", "off"):
+    raise RuntimeError("TRAJECT_OTP_REQUIRED must be all, staff or off.")
 OTP_TOTP_ISSUER = os.environ.get("TRAJECT_OTP_ISSUER", "Traject")
 # Nobody reads another person's TOTP key or QR code in the admin (it would clone the factor).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -195,6 +212,23 @@ TRAJECT_BREAK_GLASS_HOURS = int(os.environ.get("TRAJECT_BREAK_GLASS_HOURS", "8")
 # Retention: clients whose last record ended more than this many years ago are
 # pseudonymised by `manage.py apply_retention`.
 TRAJECT_RETENTION_YEARS = int(os.environ.get("TRAJECT_RETENTION_YEARS", "10"))
+
+# Mail (the links to set a password): printed on the console in development,
+# sent through EMAIL_HOST:EMAIL_PORT otherwise.
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG and not os.environ.get("EMAIL_HOST")
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+            },
+        }
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "traject@localhost")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"

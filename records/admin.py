@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from access.rules import organisations_of
 from records.models import UploadedBundle
 
 
@@ -31,6 +32,13 @@ class UploadedBundleAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     )
+
+    def get_queryset(self, request):
+        # The uploads for the user's own organisation (a superuser: all).
+        bundles = super().get_queryset(request)
+        if request.user.is_superuser:
+            return bundles
+        return bundles.filter(organisation_code__in=organisations_of(request.user).values("code"))
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

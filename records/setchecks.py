@@ -47,6 +47,7 @@ _UNIQUE = {spec.name: _extra_unique_constraints(spec) for spec in FILES}
 
 class SetChecks:
     def __init__(self, importer: Importer) -> None:
+        self._reported_dependents: set[tuple[str, int, str, str]] = set()
         self.importer = importer
         # file -> [(client id, start, end, key, line)] and the model's message
         self.periods: dict[str, list[tuple]] = defaultdict(list)
@@ -167,12 +168,18 @@ class SetChecks:
                         row, other = (item, reach) if item[3] is not None else (reach, item)
                         if row[3] not in reported:
                             reported.add(row[3])
+                            # A stored record is not named: the row does not hold it.
+                            where = (
+                                other[2]
+                                if other[3] is not None
+                                else _("een opgeslagen record van deze cliënt")
+                            )
                             self._problem(
                                 file,
                                 row[3],
                                 start_field,
                                 _("%(message)s (overlapt met %(other)s)")
-                                % {"message": message, "other": other[2]},
+                                % {"message": message, "other": where},
                             )
                     if item[1] > reach[1]:
                         reach = item
@@ -210,8 +217,10 @@ class SetChecks:
                     sessions_file,
                     session_line,
                     "capacity",
-                    _("Deze sessie telt al %(count)s deelnemers die de bundel niet wijzigt.")
-                    % {"count": taken[session_id]},
+                    _(
+                        "Deze capaciteit is kleiner dan het aantal opgeslagen deelnemers die de "
+                        "bundel niet wijzigt."
+                    ),
                 )
 
     def _unique(self) -> None:
@@ -234,11 +243,17 @@ class SetChecks:
                     holders[values] = key
                     lines[values] = line
                     continue
-                where = (
-                    _("regel %(line)s") % {"line": lines[values]}
-                    if values in lines
-                    else _("%(key)s in de organisatie") % {"key": other}
-                )
+                if values in lines:
+                    where = _("regel %(line)s") % {"line": lines[values]}
+                elif file == "clients.csv":
+                    # A national number taken by a stored client: not which client (the
+                    # row does not hold it), but the client is in this import's audit trail.
+                    where = _("een opgeslagen record van de organisatie")
+                    self.importer.touch(self.importer.refs[file].get(other))
+                else:
+                    # A stored record of the row's own client: its own key (import-format.md,
+                    # "Validation"; the row holds the client it belongs to).
+                    where = _("%(key)s in de organisatie") % {"key": other}
                 # The column of the last field: the day or the session, not the client.
                 self._problem(
                     file,
@@ -266,11 +281,17 @@ class SetChecks:
                         if parent is None:  # the bundle's row has a problem of its own
                             continue
                         for _column, message in importer.revalidate(spec, child, column, parent):
+                            # Not the stored record's key or values: the row holds neither.
+                            reported = (parent_file, line, spec.name, str(message))
+                            if reported in self._reported_dependents:
+                                continue
+                            self._reported_dependents.add(reported)
                             self._problem(
                                 parent_file,
                                 line,
                                 parent_column,
-                                f"{spec.name} {child.external_id}: {message}",
+                                _("%(file)s: een opgeslagen record: %(message)s")
+                                % {"file": spec.name, "message": message},
                             )
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.rules import organisations_of
 from records import tasks
 from records.bundle import Problem
 from records.forms import BundleUploadForm
@@ -55,6 +56,14 @@ def _user_uploads(request: HttpRequest) -> Any:
     return UploadedBundle.objects.filter(uploaded_by=cast("User", request.user))
 
 
+def _recent(user: Any) -> list[UploadedBundle]:
+    """The last uploads for the user's own organisation (a superuser: all)."""
+    bundles = UploadedBundle.objects.exclude(status=UploadedBundle.Status.CHECKING)
+    if not user.is_superuser:
+        bundles = bundles.filter(organisation_code__in=organisations_of(user).values("code"))
+    return list(bundles[:10])
+
+
 @login_required
 @permission_required("records.import_records", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -62,7 +71,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a bundle: it is stored in a private folder and checked in the background."""
     form = BundleUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        recent = UploadedBundle.objects.exclude(status=UploadedBundle.Status.CHECKING)[:10]
+        recent = _recent(request.user)
         return render(
             request,
             "records/import.html",

@@ -1,10 +1,9 @@
 """Whose council report a user may see: the one place that decides it.
 
 The permission `reporting.view_council_report` (roles manager and team lead)
-opens the report. A user who is a social worker sees their own organisation's
-report only. A user without a social-worker profile (a superuser, a manager of
-the organisation's staff) picks the organisation with `?organisation=CODE`;
-without a choice, the first organisation by name.
+opens the report, of the user's own organisation only (`access.rules.user_organisation`:
+their social-worker profile or staff membership). A superuser picks the
+organisation with `?organisation=CODE`; without a choice, the first by name.
 """
 
 from __future__ import annotations

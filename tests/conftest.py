@@ -40,6 +40,7 @@ class Staff:
         from django.contrib.auth.models import Group
 
         from access import roles
+        from access.services import staff_membership_set
         from tests.factories import SocialWorkerFactory, TeamFactory
 
         roles.roles_sync()
@@ -61,7 +62,9 @@ class Staff:
             )
             user.groups.add(Group.objects.get(name=roles.group_name(role)))
             self.users[name] = user
-            if team is not None:
+            if team is None:
+                staff_membership_set(user=user, organisation=organisation)
+            else:
                 self.workers[name] = SocialWorkerFactory(
                     organisation=organisation, team=team, user=user, last_name=name.title()
                 )

@@ -15,12 +15,18 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from access.roles import ADMINISTRATOR, DPO, MANAGER, SOCIAL_ASSISTANT, TEAM_LEAD, group_name
+from access.services import staff_membership_set
 from casework.models import Assignment, Organisation, SocialWorker
 from demo.generator.rows import Worker
 from demo.generator.timeline import overlaps
 from partners.models import Article60Placement
 
 D = datetime.date
+
+# The demo login that is not a role of access/roles.py: the technical superuser.
+SUPERUSER = "superuser"
+# Roles without a social-worker profile: they belong to the organisation as staff.
+STAFF_ROLES = (MANAGER, ADMINISTRATOR, DPO)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,15 @@ DEMO_LOGINS = (
         password_hash="pbkdf2_sha256$1500000$YDSloyXFGvJRuuDbsDbnHf$"
         "cNoYMuakVVroKGBf8Izq7LTKfnxTA1Eaaaz7RUXf2K8=",
     ),
+    # The one technical superuser (no role: sees everything, every read logged; in
+    # production with a second factor). Not for daily work.
+    DemoLogin(
+        "superuser",
+        "Noodsleutel-Technisch-2025",
+        SUPERUSER,
+        password_hash="pbkdf2_sha256$1500000$UC4WbqWZrZuxMUZV7Cdmdx$"
+        "2EZpuJ9CUsQB4BtR5bbzhUu6Aac9TTGWcJECQjBlPfo=",
+    ),
 )
 
 
@@ -120,6 +135,7 @@ def make_users(
         MANAGER: ("Katrien", "Vermeulen"),
         ADMINISTRATOR: ("Bart", "Goossens"),
         DPO: ("Ilse", "Lemmens"),
+        SUPERUSER: ("Technisch", "Beheer"),
     }
     User = get_user_model()
     logins = []
@@ -130,15 +146,25 @@ def make_users(
         user.first_name, user.last_name = first, last
         user.email = f"{login.username}@traject-demo.invalid"
         user.is_active = True
-        user.is_staff = login.role == ADMINISTRATOR
-        user.is_superuser = login.role == ADMINISTRATOR
+        user.is_staff = login.role in (ADMINISTRATOR, SUPERUSER)
+        user.is_superuser = login.role == SUPERUSER
         validate_password(login.password, user)
         set_demo_password(user, login)
         user.save()
-        user.groups.set([Group.objects.get(name=group_name(login.role))])
+        user.groups.set(
+            [] if login.role == SUPERUSER else [Group.objects.get(name=group_name(login.role))]
+        )
+        # Managers, the administrator and the DPO act in the demo organisation only.
+        staff_membership_set(
+            user=user, organisation=organisation if login.role in STAFF_ROLES else None
+        )
         description = ""
         if login.role == ADMINISTRATOR:
-            description = _("superuser, beheert via /admin/")
+            description = _("beheerder van %(organisation)s, beheert via /admin/") % {
+                "organisation": organisation.name
+            }
+        elif login.role == SUPERUSER:
+            description = _("technische superuser: noodaccount, niet voor dagelijks werk")
         if worker is not None:
             SocialWorker.objects.filter(user=user).exclude(pk=worker.pk).update(user=None)
             worker.user = user

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
+from access.models import StaffMembership
 from answers.models import PublishedAnswer, Question
 from casework.models import (
     Assignment,
@@ -122,6 +123,8 @@ def delete_demo_organisation(code: str = shape.CODE) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [organisation.pk])
     SocialWorker.objects.filter(organisation=organisation).delete()
     Programme.objects.filter(organisation=organisation).delete()
+    # The demo's staff belong to it (made again by make_users).
+    StaffMembership.objects.filter(organisation=organisation).delete()
     organisation.delete()
 
 

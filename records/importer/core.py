@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from casework.models import Organisation
+from access.rules import acts_in, is_health_data
+from audit.services import audit_import
+from casework.models import Client, Organisation
 from core import writes
 from records import instances
 from records.bundle import NO_COLUMN, Bundle, BundleError, CsvFile, Problem, Problems, Row
@@ -52,7 +54,10 @@ def import_bundle(
     """Validate a bundle and, if it has no problem and this is not a dry run, write it.
 
     `result.problems` lists every problem found; if there is one, nothing was written.
-    Writes are attributed (audit trail) to `user` and `source`.
+    Writes are attributed (audit trail) to `user` and `source`. With a `user`, the
+    bundle must be of the organisation they act in (`access.rules.acts_in`; a new
+    organisation only for a superuser). The dry run and the import are both in the
+    audit trail, with every stored client the bundle touched.
     """
     started = time.monotonic()
     progress = progress or Progress()
@@ -61,11 +66,18 @@ def import_bundle(
             Bundle(path) as bundle,
             writes.writes_by(user=user, source=source, address=address),
         ):
-            importer = Importer(bundle, progress, keep_writes=not dry_run)
+            importer = Importer(bundle, progress, keep_writes=not dry_run, user=user)
             try:
                 result = importer.run(dry_run)
             finally:
                 importer.close()
+            audit_import(
+                client_ids=importer.touched_clients,
+                dry_run=dry_run,
+                written=result.written,
+                organisation_id=importer.organisation.pk if importer.organisation else None,
+                problems=len(result.problems),
+            )
     except BundleError as exc:
         file = exc.file or Path(path).name
         result = ImportResult(problems=Problems([Problem(file, 0, NO_COLUMN, str(exc))]))
@@ -83,8 +95,12 @@ def _batched(iterable: Iterable[Row], size: int) -> Iterator[list[Row]]:
 class Importer:
     """One import of one bundle: `validate()`, then, if it found nothing, the Writer."""
 
-    def __init__(self, bundle: Bundle, progress: Progress, *, keep_writes: bool = True) -> None:
+    def __init__(
+        self, bundle: Bundle, progress: Progress, *, keep_writes: bool = True, user: Any = None
+    ) -> None:
         self.bundle = bundle
+        self.user = user  # None: a command without --user (the operator of the server)
+        self.touched_clients: set[int] = set()  # stored clients the bundle names
         self.progress = progress
         self.result = ImportResult()
         self.setchecks = SetChecks(self)
@@ -95,6 +111,7 @@ class Importer:
         self.references = References()
         self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
         self.row_reader = RowReader(self)
+        self.refused = False  # the organisation is not the user's: nothing else is read
 
     # What the set-based checks (and the writer) read of the records the bundle names.
 
@@ -134,6 +151,15 @@ class Importer:
     def close(self) -> None:
         self.spool.close()
 
+    def touch(self, stored: models.Model | None, client: models.Model | None = None) -> None:
+        """Remember the stored clients a row names (its record's, the one it refers to)."""
+        if stored is not None:
+            owner = stored.pk if isinstance(stored, Client) else stored.__dict__.get("client_id")
+            if owner is not None and owner > 0:
+                self.touched_clients.add(owner)
+        if client is not None and client.pk is not None and client.pk > 0:
+            self.touched_clients.add(client.pk)
+
     def validate(self) -> ImportResult:
         for name in self.bundle.unknown:
             self._problem(
@@ -150,6 +176,8 @@ class Importer:
                 ),
             )
         self._read_organisation()
+        if self.refused:
+            return self.result
         for spec in FILES[1:]:
             if spec.name in self.bundle.members:
                 self._read_file(spec)
@@ -213,6 +241,13 @@ class Importer:
         self.organisation_row = values
         self.result.organisation_code = values.get("code", "")
         existing = Organisation.objects.filter(code=values.get("code", "")).first()
+        refusal = self._refusal(existing)
+        if refusal:
+            # Nothing of another organisation is read, let alone compared or shown.
+            self._problem(spec.name, row.line, "code", refusal)
+            self.references.start(None)
+            self.refused = True
+            return
         instance = existing or Organisation()
         before = {name: getattr(instance, name) for name in values}
         for name, value in values.items():
@@ -230,6 +265,16 @@ class Importer:
         else:
             counts.unchanged = 1
         self.references.start(existing)
+
+    def _refusal(self, existing: Organisation | None) -> str:
+        """Why the user may not import this organisation's bundle ("" if they may)."""
+        if self.user is None or getattr(self.user, "is_superuser", False):
+            return ""
+        if existing is None:
+            return _("Enkel een superuser maakt een nieuwe organisatie aan.")
+        if not acts_in(self.user, existing.pk):
+            return _("Je mag enkel bundels van je eigen organisatie importeren.")
+        return ""
 
     # --- the files ------------------------------------------------------------------------
 
@@ -267,7 +312,9 @@ class Importer:
 
     def _read_file(self, spec: FileSpec) -> None:
         """Validate every row of a file (first pass)."""
-        counts = self.result.counts.setdefault(spec.name, FileCounts())
+        counts = self.result.counts.setdefault(
+            spec.name, FileCounts(health_data=is_health_data(spec.model))
+        )
         with self.bundle.open(spec.name) as text:
             csvfile = CsvFile(spec.name, text)
             columns = self._columns(spec, csvfile)

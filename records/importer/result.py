@@ -15,6 +15,10 @@ class FileCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Health-data files (MMPP, exemptions) report stored records the rows name as
+    # `existing`, never as changed or unchanged (that would tell what is stored).
+    health_data: bool = False
+    existing: int = 0
 
 
 @dataclass

@@ -82,6 +82,7 @@ class RowReader:
         instance = existing.get(key) if key is not None else None
         before = None if instance is None else shape.snapshot(instance)
         new = instance is None or instance._state.adding  # a standard programme: not yet
+        importer.touch(instance if not new else None, values.get("client"))
         if instance is None:
             instance = shape.new()
         self._fill(shape, instance, values, failed)
@@ -92,6 +93,10 @@ class RowReader:
         changed = [] if before is None else _changed(before, shape.snapshot(instance))
         if new:
             counts.created += 1
+        elif counts.health_data:
+            # Whether a stored advice or exemption equals the row would tell its content
+            # (health data, GDPR art. 9) to somebody who may not read it.
+            counts.existing += 1
         elif changed:
             counts.updated += 1
         else:

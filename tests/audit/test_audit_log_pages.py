@@ -18,12 +18,16 @@ EXPORT = reverse("audit:log_export")
 
 @pytest.fixture
 def log(world):
+    here = world.organisation.pk
     return {
-        "read": AuditEntry.objects.create(action=AuditAction.READ, username="sa", client_id=11),
+        "read": AuditEntry.objects.create(
+            action=AuditAction.READ, username="sa", client_id=11, organisation_id=here
+        ),
         "denied": AuditEntry.objects.create(
-            action=AuditAction.DENIED, username="other_sa", client_id=11
+            action=AuditAction.DENIED, username="other_sa", client_id=11, organisation_id=here
         ),
         "old": AuditEntry.objects.create(
+            organisation_id=here,
             action=AuditAction.UPDATE,
             username="sa",
             client_id=12,
@@ -78,14 +82,23 @@ def test_bad_filters_get_a_dutch_error(world, client, log):
 
 def test_the_log_pages_without_counting(world, client):
     AuditEntry.objects.bulk_create(
-        [AuditEntry(action=AuditAction.READ, username="sa", client_id=1) for _ in range(120)]
+        [
+            AuditEntry(
+                action=AuditAction.READ,
+                username="sa",
+                client_id=1,
+                organisation_id=world.organisation.pk,
+            )
+            for _ in range(120)
+        ]
     )
     client.force_login(world.user("dpo"))
     first = client.get(LOG)
     assert len(first.context["entries"]) == 50 and first.context["has_next"]
     third = client.get(LOG, {"page": "3"})
     assert third.context["has_next"] is False
-    assert len(third.context["entries"]) == AuditEntry.objects.count() - 100
+    own = AuditEntry.objects.filter(organisation_id=world.organisation.pk)
+    assert len(third.context["entries"]) == own.count() - 100
 
 
 def test_the_export_is_csv_with_the_filters_and_is_itself_logged(world, client, log):
@@ -103,6 +116,30 @@ def test_the_export_is_csv_with_the_filters_and_is_itself_logged(world, client, 
     export = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert export.username == "dpo"
     assert export.changes == {"filters": {"user": "sa"}}
+
+
+def test_the_dpo_sees_only_the_entries_of_its_own_organisation(world, client, log):
+    from access.services import staff_membership_set
+    from tests.factories import OrganisationFactory
+    from tests.security.world import user_with_role
+
+    gent = OrganisationFactory(code="gent", name="OCMW Gent")
+    elsewhere = AuditEntry.objects.create(
+        action=AuditAction.READ, username="x", client_id=99, organisation_id=gent.pk
+    )
+    client.force_login(world.user("dpo"))
+    assert elsewhere.pk not in shown(client.get(LOG))
+    exported = b"".join(client.get(EXPORT).streaming_content).decode()
+    assert ",99," not in exported
+    dpo_gent = user_with_role("dpo_gent", "dpo")
+    staff_membership_set(user=dpo_gent, organisation=gent)
+    client.force_login(dpo_gent)
+    seen = shown(client.get(LOG))
+    assert elsewhere.pk in seen and not seen & {entry.pk for entry in log.values()}
+    # A DPO of no organisation sees nothing at all.
+    nowhere = user_with_role("dpo_nowhere", "dpo")
+    client.force_login(nowhere)
+    assert shown(client.get(LOG)) == set()
 
 
 @pytest.mark.parametrize("user", ["sa", "lead", "manager", "administrator"])

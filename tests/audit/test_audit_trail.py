@@ -308,4 +308,5 @@ def test_an_admin_page_of_a_record_the_user_may_not_see_is_logged_as_denied(worl
 def test_bulk_changes_json_is_the_json_of_serialise_changes(changes):
     text = changes_json(changes)
     assert isinstance(text, JsonText)
-    assert text == json.dumps(serialise_changes(changes))
+    # The hash chain's canonical form: sorted keys, no spaces.
+    assert text == json.dumps(serialise_changes(changes), sort_keys=True, separators=(",", ":"))

@@ -199,3 +199,22 @@ def test_dates_are_iso_in_json(full_file):
     data = client_data(full_file)
     assert data["records"]["casework.incomeright"][0]["start_date"] == "2024-01-01"
     assert datetime.date.fromisoformat(data["client"]["birth_date"]) == full_file.birth_date
+
+
+def test_the_dpo_of_another_organisation_neither_finds_nor_exports_the_client(
+    world, client, full_file
+):
+    from access.roles import DPO
+    from access.services import staff_membership_set
+    from tests.factories import OrganisationFactory
+    from tests.security.world import user_with_role
+
+    dpo_gent = user_with_role("dpo_gent", DPO)
+    staff_membership_set(user=dpo_gent, organisation=OrganisationFactory(code="gent"))
+    client.force_login(dpo_gent)
+    url = reverse("audit:client_export", args=[full_file.pk])
+    assert client.post(url, {"format": "json"}).status_code == 403
+    found = client.post(
+        reverse("audit:client_search"), {"national_number": full_file.national_number}
+    )
+    assert "Geen cliënt gevonden" in found.content.decode()

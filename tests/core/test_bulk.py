@@ -55,9 +55,9 @@ def test_insert_writes_dates_decimals_and_ids_as_the_orm_would(organisation):
 def test_insert_writes_json_and_time_stamps(organisation):
     at = timezone.now().replace(microsecond=0)
     columns = ("at", "username", "action", "object_type", "object_id", "changes", "reason")
-    columns += ("source", "address")
+    columns += ("source", "address", "previous_hash", "entry_hash")
     changes = {"last_name": [None, "Peeters"]}
-    rows = [(at, "", "create", "casework.client", "7", changes, "", "test", "10.0.0.1")]
+    rows = [(at, "", "create", "casework.client", "7", changes, "", "test", "10.0.0.1", "", "")]
     bulk.insert(AuditEntry, columns, rows)
     entry = AuditEntry.objects.get()
     assert (entry.at, entry.changes, entry.address) == (

@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from access.roles import ADMINISTRATOR, DPO, MANAGER, SOCIAL_ASSISTANT, TEAM_LEAD, user_roles
-from access.rules import visible_clients
+from access.rules import user_organisation, visible_clients
 from casework.models import (
     Assignment,
     Client,
@@ -33,6 +33,7 @@ from casework.models import (
 )
 from casework.national_number import validate_national_number
 from demo.generator import DEMO_LOGINS, delete_demo_organisation, seed_demo
+from demo.generator.logins import SUPERUSER
 from demo.generator.names import (
     FLEMISH_FIRST_NAMES,
     FLEMISH_LAST_NAMES,
@@ -51,7 +52,7 @@ from partners.models import (
     Referral,
     VdabRegistration,
 )
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, OrganisationFactory
 
 TODAY = datetime.date(2025, 6, 30)
 REFERENCE_LAST = datetime.date(2025, 1, 31)
@@ -92,6 +93,14 @@ def demo(django_db_setup, django_db_blocker):
 
 
 pytestmark = pytest.mark.django_db
+
+STAFF = ("beheerder", "superuser")
+
+
+@pytest.fixture(autouse=True)
+def demo_debug(settings):
+    """seed_demo runs only with DEBUG on (make demo asks for it)."""
+    settings.DEBUG = True
 
 
 def of(model, organisation):
@@ -478,18 +487,25 @@ def test_one_demo_login_per_role(demo):
     }
     roles = {d.username: d.role for d in DEMO_LOGINS}
     assert sorted(roles.values()) == sorted(
-        [SOCIAL_ASSISTANT, TEAM_LEAD, MANAGER, ADMINISTRATOR, DPO]
+        [SOCIAL_ASSISTANT, TEAM_LEAD, MANAGER, ADMINISTRATOR, DPO, SUPERUSER]
     )
     for username, role in roles.items():
-        assert user_roles(users[username]) == {role}
+        assert user_roles(users[username]) == ({role} if role != SUPERUSER else set())
     assistant = users["assistent"].social_worker
     clients = Client.objects.assigned_on(TODAY, social_worker=assistant).count()
     assert 65 <= clients <= 80
     lead = users["teamlead"].social_worker
     assert lead.team == assistant.team and lead != assistant
+    # The beheerder is an administrator of the demo OCMW, not a superuser: no client file.
     admin_user = users["beheerder"]
-    assert admin_user.is_staff and admin_user.is_superuser
-    assert not any(u.is_staff for name, u in users.items() if name != "beheerder")
+    assert admin_user.is_staff and not admin_user.is_superuser
+    assert user_organisation(admin_user) == demo
+    assert not visible_clients(admin_user).exists()
+    for name in ("manager", "dpo"):
+        assert user_organisation(users[name]) == demo
+    # One technical superuser, and only one.
+    assert [u.username for u in users.values() if u.is_superuser] == ["superuser"]
+    assert not any(u.is_staff for name, u in users.items() if name not in STAFF)
     # The assistant sees their caseload (and their team's) through the access rule.
     visible = visible_clients(users["assistent"])
     assert visible.count() >= clients
@@ -510,7 +526,7 @@ def test_every_admin_list_of_the_demo_loads_with_few_queries(demo, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(get_user_model().objects.get(username="beheerder"))
+    client.force_login(get_user_model().objects.get(username="superuser"))
     for model in admin.site._registry:
         if model._meta.app_label not in ("casework", "partners"):
             continue
@@ -523,7 +539,7 @@ def test_every_admin_list_of_the_demo_loads_with_few_queries(demo, client):
 
 
 def test_the_admin_shows_the_demo_records(demo, client):
-    client.force_login(get_user_model().objects.get(username="beheerder"))
+    client.force_login(get_user_model().objects.get(username="superuser"))
     response = client.get(
         reverse("admin:casework_client_changelist"), {"organisation__id__exact": demo.pk}
     )
@@ -595,6 +611,28 @@ def test_an_organisation_with_records_not_from_the_demo_is_not_replaced(demo):
         call_command("seed_demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
     assert Client.objects.filter(organisation=demo, external_id="c-42").exists()
     assert of(IncomeRight, demo).exists()
+
+
+def test_seed_demo_refuses_to_run_without_debug(settings, monkeypatch):
+    settings.DEBUG = False
+    ran = []
+    monkeypatch.setattr("demo.management.commands.seed_demo.seed_demo", ran.append)
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    assert ran == []  # nothing made, no login with a known password
+
+
+def test_the_beheerder_sees_only_the_reference_data_of_the_demo_organisation(demo, client):
+    other = OrganisationFactory(code="gent", name="OCMW Gent")
+    client.force_login(get_user_model().objects.get(username="beheerder"))
+    response = client.get(reverse("admin:casework_organisation_changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [demo]
+    assert client.get(reverse("admin:casework_client_changelist")).status_code == 403
+    assert (
+        client.get(reverse("admin:casework_organisation_change", args=[other.pk])).status_code
+        == 302
+    )
 
 
 def test_a_re_run_never_reuses_an_id(demo):

@@ -12,9 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from access import roles
+from access.services import staff_membership_set
 from casework.models import Client, Organisation
 from core import writes
 from records.models import UploadedBundle
+from tests.factories import OrganisationFactory
 from tests.records.bundles import base_files, write_zip
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +32,17 @@ def user_with(role, name):
 
 
 @pytest.fixture
-def admin_client(client, settings, tmp_path):
+def mechelen(db):
+    """The organisation of the bundles, as it is in them (the administrator's own)."""
+    return OrganisationFactory(code="mechelen", name="OCMW Mechelen", nis_code="12025")
+
+
+@pytest.fixture
+def admin_client(client, settings, tmp_path, mechelen):
     settings.RECORDS_UPLOAD_DIR = tmp_path / "uploads"
-    client.force_login(user_with(roles.ADMINISTRATOR, "beheerder"))
+    administrator = user_with(roles.ADMINISTRATOR, "beheerder")
+    staff_membership_set(user=administrator, organisation=mechelen)
+    client.force_login(administrator)
     return client
 
 
@@ -69,7 +79,7 @@ def test_an_administrator_sees_the_upload_form(admin_client):
 def test_the_upload_shows_the_dry_run_and_writes_nothing(admin_client, tmp_path):
     response = upload(admin_client, zip_upload(tmp_path, base_files()))
     assert response.status_code == 200
-    assert not Organisation.objects.exists()
+    assert not Client.objects.exists()
     pending = UploadedBundle.objects.get()
     assert response.redirect_chain == [(job_url(pending), 302)]
     assert pending.status == UploadedBundle.Status.PENDING
@@ -135,7 +145,7 @@ def test_a_bundle_with_problems_shows_them_per_file_and_line_and_cannot_be_confi
     refused = UploadedBundle.objects.get()
     assert refused.status == UploadedBundle.Status.REFUSED
     assert not Path(refused.path).exists()
-    assert not Organisation.objects.exists()
+    assert not Client.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -178,10 +188,11 @@ def test_another_administrator_cannot_confirm_my_upload(admin_client, client, tm
     upload(admin_client, zip_upload(tmp_path, base_files()))
     token = UploadedBundle.objects.get().token
     other = user_with(roles.ADMINISTRATOR, "tweede")
+    staff_membership_set(user=other, organisation=Organisation.objects.get(code="mechelen"))
     admin_client.logout()
     client.force_login(other)
     assert client.post(reverse("records:import_confirm", args=[token])).status_code == 404
-    assert not Organisation.objects.exists()
+    assert not Client.objects.exists()
 
 
 def test_confirming_validates_again(admin_client, tmp_path):

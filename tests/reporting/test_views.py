@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -225,12 +226,17 @@ def test_no_name_or_national_number_in_any_output(client, staff, data):
         assert NATIONAL_NUMBER not in output and "85.07.30" not in output
 
 
-def test_a_manager_without_social_worker_profile_picks_the_organisation(client, staff, data):
+def test_a_manager_gets_the_report_of_their_own_organisation_only(client, staff, data):
+    """A manager belongs to one organisation (a staff membership): only a superuser picks."""
     other = OrganisationFactory(code="gent", name="OCMW Gent")
     IncomeRightFactory(
         client=ClientFactory(organisation=other), start_date=datetime.date(2024, 1, 1)
     )
     client.force_login(staff.users["manager"])
+    assert get(client, API).json()["organisation"] == "mechelen"
+    assert get(client, API, organisation="gent").status_code == 403
+    superuser = get_user_model().objects.create(username="root", is_superuser=True)
+    client.force_login(superuser)
     report = get(client, API, organisation="gent").json()
     assert report["organisation"] == "gent"
     assert report["statistics"]["income_support"]["leefloon"] == 1

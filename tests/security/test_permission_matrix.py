@@ -11,7 +11,7 @@ silently skipped.
 To classify a new URL: add `"namespace:name": KIND` to URL_KINDS below (reuse
 a kind when its rule fits, or write a new Kind with its expectations).
 
-Staff log in with a verified second factor (TRAJECT_ADMIN_OTP_REQUIRED on, as
+Everybody logs in with a verified second factor (TRAJECT_OTP_REQUIRED=all, as
 in production). Every 200 HTML page is also checked for what the Content
 Security Policy would block: inline scripts without the nonce, inline event
 handlers and style attributes.
@@ -285,17 +285,17 @@ def language_expect(role: str, relation: str) -> Any:
 
 
 def otp_setup_expect(role: str, relation: str) -> Any:
-    # Staff in the matrix already have a device: they are sent to give a code instead.
-    if role == "anonymous":
-        return LOGIN
-    return 302 if role in {"administrator", "superuser"} else 200
+    # Everybody in the matrix already has a device: they are sent to give a code instead.
+    return LOGIN if role == "anonymous" else 302
 
 
 def otp_verify_expect(role: str, relation: str) -> Any:
-    # Nobody has a device in the matrix but staff; the others are sent to enrol one.
-    if role == "anonymous":
-        return LOGIN
-    return 200 if role in {"administrator", "superuser"} else 302
+    return LOGIN if role == "anonymous" else 200
+
+
+def password_link_cases(world: World, route: Route) -> list[Case]:
+    # A link that is not (or no longer) valid: the page says so, to anybody.
+    return [Case("-", kwargs={"uidb64": "MQ", "token": "ongeldig-token"})]
 
 
 FIGURES = {"lead", "manager", "superuser"}
@@ -347,6 +347,7 @@ KINDS: dict[str, Kind] = {
     "question_publish": Kind(by_roles(set(), others=403), question_cases),
     "published_answer": Kind(by_roles(FIGURES), published_answer_cases),
     "published_answer_post": Kind(by_roles(set(), others=403), published_answer_cases),
+    "password_link": Kind(lambda role, relation: 200, password_link_cases),
 }
 # Overrides of a kind's rule for one URL (role -> status).
 SPECIAL: dict[str, Callable[[str, str], Any]] = {
@@ -411,6 +412,8 @@ URL_KINDS: dict[str, str] = {
     "answers:answer_docx": "published_answer",
     "answers:answer_verify": "published_answer_post",
     "answers:answer_correct": "published_answer_post",
+    "password_reset_confirm": "password_link",
+    "password_reset_complete": "public",
 }
 
 
@@ -426,7 +429,8 @@ ADMIN_SITE_URLS = {
     "admin:autocomplete": 403,  # without its query parameters
     "admin:app_list": 200,
     "admin:view_on_site": 302,
-    "admin:auth_user_password_change": 200,
+    # Nobody sets another person's password (a reset link is mailed instead).
+    "admin:auth_user_password_change": 403,
     # Somebody's TOTP key as a QR code: refused to everybody (OTP_ADMIN_HIDE_SENSITIVE_DATA).
     "admin:otp_totp_totpdevice_config": 403,
     "admin:otp_totp_totpdevice_qrcode": 403,
@@ -445,6 +449,9 @@ READ_ONLY_MODELS = {
     "answers.publishedanswer": {"add", "change", "delete"},
 }
 STAFF_ROLES = {"administrator", "superuser"}
+# Admin views only a superuser reaches, whatever a role's permissions say: a new
+# organisation (a new boundary) and the national leefloon amounts.
+SUPERUSER_ONLY = {("casework.organisation", "add"), ("casework.leefloonamount", "add")}
 
 
 def role_permissions(role: str) -> set[str]:
@@ -464,6 +471,8 @@ def admin_model_expect(model_label: str, view: str, role: str, relation: str) ->
         if view in read_only and view != "change":
             return 403
         return 200
+    if (model_label, view) in SUPERUSER_ONLY:
+        return 403
     perms = role_permissions(role)
     action = {"changelist": "view", "history": "view"}.get(view, view)
     has = {a for a in ("view", "add", "change", "delete") if f"{app_label}.{a}_{model}" in perms}
@@ -508,6 +517,11 @@ def make_object(world: World, model: type) -> Any:
         return Group.objects.first()
     if label == "otp_totp.totpdevice":
         return totp_device_ensure(world.user("manager"))
+    if label == "otp_static.staticdevice":
+        from audit.otp import recovery_codes_create
+
+        recovery_codes_create(world.user("manager"))
+        return model.objects.get(user=world.user("manager"))
     if label == "audit.auditentry":
         from audit.models import AuditEntry
 
@@ -524,7 +538,11 @@ def make_object(world: World, model: type) -> Any:
         )
     if label == "records.uploadedbundle":
         return model.objects.create(
-            uploaded_by=world.user("administrator"), file_name="x.zip", path="/none", size=1
+            uploaded_by=world.user("administrator"),
+            file_name="x.zip",
+            path="/none",
+            size=1,
+            organisation_code=world.organisation.code,  # uploads are listed per organisation
         )
     if label == "django_tasks_database.dbtaskresult":
         from django.test import override_settings
@@ -667,11 +685,11 @@ def login_as(world: World, role: str) -> HttpClient:
         return http
     user = world.user(role)
     http.force_login(user)
-    if user.is_staff:
-        device = totp_device_ensure(user)
-        session = http.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    # Everybody passes the second factor, as in production.
+    device = totp_device_ensure(user)
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return http
 
 
@@ -722,7 +740,7 @@ def test_every_url_is_classified():
 
 @pytest.fixture
 def matrix_world(db, settings):
-    settings.TRAJECT_ADMIN_OTP_REQUIRED = True
+    settings.TRAJECT_OTP_REQUIRED = "all"
     return build_world()
 
 

@@ -26,6 +26,7 @@ from access.roles import (
     group_name,
     roles_sync,
 )
+from access.services import staff_membership_set
 from tests.factories import (
     AssignmentFactory,
     ClientFactory,
@@ -82,6 +83,9 @@ def build_world() -> World:
             organisation=organisation, team=team_b, user=users["other_sa"]
         ),
     }
+    # Managers, administrators and the DPO belong to the organisation as staff.
+    for name in ("manager", "administrator", "dpo"):
+        staff_membership_set(user=users[name], organisation=organisation)
     clients = {}
     for name, worker in (("own", "sa"), ("team", "colleague"), ("other", "other_sa")):
         client = ClientFactory(

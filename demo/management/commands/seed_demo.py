@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # The demo makes logins with published passwords: never on a production server.
+        if not settings.DEBUG:
+            raise CommandError(
+                _(
+                    "seed_demo maakt logins met gekende wachtwoorden en draait enkel met "
+                    "DEBUG=1 (make demo zet dat aan), nooit op een productieserver."
+                )
+            )
         today = options["today"] or timezone.localdate()
         if today < EARLIEST_TODAY:
             raise CommandError(
@@ -67,7 +76,7 @@ class Command(BaseCommand):
         out.write(self.style.SUCCESS(_("Demo-logins (gebruikersnaam / wachtwoord / rol):")))
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
-            role = str(ROLE_LABELS[login.role])
+            role = str(ROLE_LABELS.get(login.role, login.role))
             if login.description:
                 role = f"{role}: {login.description}"
             out.write(f"  {login.username:<{width}}  {login.password:<24}  {role}")

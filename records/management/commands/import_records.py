@@ -58,6 +58,15 @@ class Command(BaseCommand):
                 + lines
             )
         for name, counts in result.counts.items():
+            if counts.health_data:
+                self.stdout.write(
+                    _(
+                        "%(file)s: %(created)s nieuw, %(existing)s bestaand (gezondheidsgegevens: "
+                        "niet getoond of ze wijzigen)"
+                    )
+                    % {"file": name, "created": counts.created, "existing": counts.existing}
+                )
+                continue
             self.stdout.write(
                 _("%(file)s: %(created)s nieuw, %(updated)s gewijzigd, %(unchanged)s ongewijzigd")
                 % {"file": name, **vars(counts)}

@@ -1,0 +1,10 @@
+"""Settings of the test suite: the development defaults (DEBUG on, so no TLS redirect,
+no secure-only cookies and no second factor unless a test asks for them), whatever
+the shell exports. Tests of the production defaults start `manage.py` themselves
+with DEBUG=0 (tests/security/test_headers_and_deploy.py)."""
+
+import os
+
+os.environ["DEBUG"] = "1"
+
+from config.settings import *  # noqa: E402,F403
