@@ -385,23 +385,33 @@ def audit_list_read(
     changes = bulk.JsonText(json.dumps({"list": what, **json_value(details or {})}))
     at = timezone.now()
     label = Client._meta.label_lower
-    rows = (
-        (
-            at,
-            fields["user_id"],
-            fields["username"],
-            action,
-            label,
-            str(pk),
-            pk,
-            changes,
-            "",
-            source[:255],
-            address,
+    organisations = dict(Client.objects.filter(pk__in=ids).values_list("pk", "organisation_id"))
+    with transaction.atomic():
+        head = chain_head(AuditEntry)
+        return bulk.insert(
+            AuditEntry,
+            WRITE_COLUMNS,
+            _chained(
+                head,
+                (
+                    {
+                        "at": at,
+                        "user_id": fields["user_id"],
+                        "username": fields["username"],
+                        "action": action,
+                        "object_type": label,
+                        "object_id": str(pk),
+                        "client_id": pk,
+                        "organisation_id": organisations.get(pk),
+                        "changes": changes,
+                        "reason": "",
+                        "source": source[:255],
+                        "address": address,
+                    }
+                    for pk in ids
+                ),
+            ),
         )
-        for pk in ids
-    )
-    return bulk.insert(AuditEntry, WRITE_COLUMNS, rows)
 
 
 def command_user(username: str) -> Any:

@@ -168,12 +168,9 @@ class SetChecks:
                         row, other = (item, reach) if item[3] is not None else (reach, item)
                         if row[3] not in reported:
                             reported.add(row[3])
-                            # A stored record is not named: the row does not hold it.
-                            where = (
-                                other[2]
-                                if other[3] is not None
-                                else _("een opgeslagen record van deze cliënt")
-                            )
+                            # The clashing row's or stored record's own key (import-format.md):
+                            # a record of the row's own client, which the row names.
+                            where = other[2]
                             self._problem(
                                 file,
                                 row[3],

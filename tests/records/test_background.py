@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from casework.models import Client, Organisation
+from casework.models import Client
 from records import jobs, tasks
 from records.models import UploadedBundle
 from tests.records.bundles import base_files
@@ -26,16 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def database_worker(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def admin_client(client, settings, tmp_path):
-    from access import roles
-    from tests.records.test_web import user_with
-
-    settings.RECORDS_UPLOAD_DIR = tmp_path / "uploads"
-    client.force_login(user_with(roles.ADMINISTRATOR, "beheerder"))
-    return client
 
 
 def run_worker():
@@ -68,7 +58,7 @@ def test_the_check_waits_for_the_worker_and_the_page_polls_until_it_is_done(admi
     assert "<html" not in checked
     assert "every 1s" not in checked
     assert "Geen problemen gevonden" in checked
-    assert not Organisation.objects.exists()
+    assert not Client.objects.exists()
 
 
 def test_a_confirmed_import_runs_in_the_worker_and_removes_the_upload(admin_client, tmp_path):
@@ -116,7 +106,7 @@ def test_cancelling_stops_the_job_writes_nothing_and_removes_the_upload(admin_cl
 
     job.refresh_from_db()
     assert job.status == UploadedBundle.Status.CANCELLED
-    assert not Organisation.objects.exists()
+    assert not Client.objects.exists()
     assert not Path(job.path).exists()
     assert not jobs.cancel_path(job.token).exists()
 

@@ -393,8 +393,8 @@ def test_overlap_with_a_stored_income_right_the_bundle_does_not_mention(tmp_path
     problems = import_problems(write_bundle(tmp_path / "b", files))
     assert problems == [
         "income_rights.csv:2: start_date: Deze cliënt heeft in deze periode al een recht op "
-        "maatschappelijke integratie. (overlapt met een opgeslagen record van deze cliënt)"
-    ]  # not the stored record's key: the row does not hold it
+        "maatschappelijke integratie. (overlapt met stored)"
+    ]  # the stored record's own key (import-format.md), nothing else of it
     assert snapshot() == before
 
 

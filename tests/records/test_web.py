@@ -16,7 +16,6 @@ from access.services import staff_membership_set
 from casework.models import Client, Organisation
 from core import writes
 from records.models import UploadedBundle
-from tests.factories import OrganisationFactory
 from tests.records.bundles import base_files, write_zip
 
 pytestmark = pytest.mark.django_db
@@ -29,21 +28,6 @@ def user_with(role, name):
     user = get_user_model().objects.create(username=name)
     user.groups.add(Group.objects.get(name=roles.group_name(role)))
     return user
-
-
-@pytest.fixture
-def mechelen(db):
-    """The organisation of the bundles, as it is in them (the administrator's own)."""
-    return OrganisationFactory(code="mechelen", name="OCMW Mechelen", nis_code="12025")
-
-
-@pytest.fixture
-def admin_client(client, settings, tmp_path, mechelen):
-    settings.RECORDS_UPLOAD_DIR = tmp_path / "uploads"
-    administrator = user_with(roles.ADMINISTRATOR, "beheerder")
-    staff_membership_set(user=administrator, organisation=mechelen)
-    client.force_login(administrator)
-    return client
 
 
 def zip_upload(tmp_path, files, name="bundel.zip"):
