@@ -35,6 +35,7 @@ from casework.models import (
     LeefloonAmount,
     Organisation,
     Population,
+    Region,
     SocialWorker,
     Team,
     Trajectory,
@@ -306,9 +307,19 @@ def register_organisation_inlines(*inlines: type[RecordInline]) -> None:
     ORGANISATION_INLINES.extend(i for i in inlines if i not in ORGANISATION_INLINES)
 
 
+@admin.register(Region)
+class RegionAdmin(RecordAdmin):
+    list_display = ("name", "code", "parent")
+    list_filter = ("parent",)
+    list_select_related = ("parent",)
+    search_fields = ("name", "code")
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(RecordAdmin):
-    list_display = ("name", "code", "nis_code")
+    list_display = ("name", "code", "nis_code", "region")
+    list_filter = ("region",)
+    list_select_related = ("region",)
     search_fields = ("name", "code", "nis_code")
 
     def get_inlines(self, request, obj):

@@ -23,6 +23,7 @@ from casework.models.organisation import (
     LeefloonAmount,
     Organisation,
     Population,
+    Region,
     SocialWorker,
     Team,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "Organisation",
     "OrganisationRecord",
     "Population",
+    "Region",
     "SocialWorker",
     "Team",
     "Trajectory",
