@@ -39,7 +39,9 @@ def activation_registered(params: ReportParameters) -> dict[str, Any]:
     # overlap that month. Plain comparisons on joined rows: no subquery per month.
     first, last = params.first_day, params.last_day
     rows = (
-        Trajectory.objects.filter(organisation=params.organisation, kind__in=ACTIVATION_KINDS)
+        Trajectory.objects.filter(
+            organisation_id__in=params.organisation_ids, kind__in=ACTIVATION_KINDS
+        )
         .filter(known_overlap_q(params, first, last))
         .annotate(
             income=FilteredRelation(

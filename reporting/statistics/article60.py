@@ -62,7 +62,7 @@ def article60(params: ReportParameters) -> dict[str, Any]:
     first = min(params.calendar_years[0].first, reference.first)
     last = max(params.calendar_years[-1].last, reference.last)
     counts = (
-        Article60Placement.objects.filter(organisation=params.organisation)
+        Article60Placement.objects.filter(organisation_id__in=params.organisation_ids)
         .filter(known_overlap_q(params, first, last))
         .aggregate(**aggregates)
     )

@@ -34,13 +34,13 @@ from reporting.statistics.registry import statistic
 def caseload(params: ReportParameters) -> dict[str, Any]:
     day = params.reference_month.last
     workers = (
-        SocialWorker.objects.filter(organisation=params.organisation)
+        SocialWorker.objects.filter(organisation_id__in=params.organisation_ids)
         .employed_on(day)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=params.as_of))
         .aggregate(headcount=Count("pk"), fte=Sum("fte"))
     )
     clients = Assignment.objects.filter(
-        organisation=params.organisation, start_date__lte=params.as_of
+        organisation_id__in=params.organisation_ids, start_date__lte=params.as_of
     ).caseload_on(day)
     fte = Decimal(workers["fte"] or 0).quantize(Decimal("0.001"))
     return {

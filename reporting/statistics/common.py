@@ -219,7 +219,9 @@ def outflow_by_month(
 
 
 def ocmw_registrations(params: ReportParameters) -> QuerySet[VdabRegistration]:
-    return VdabRegistration.objects.filter(organisation=params.organisation, category="ocmw")
+    return VdabRegistration.objects.filter(
+        organisation_id__in=params.organisation_ids, category="ocmw"
+    )
 
 
 __all__ = [

@@ -19,9 +19,9 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
     """The clients counted under `income_support.<kind>`: with an income right of that kind
     overlapping the reference month (as known on as_of). Also used by leefloon_duration."""
     month = params.reference_month
-    rights = IncomeRight.objects.filter(organisation=params.organisation, kind=kind).filter(
-        known_overlap_q(params, month.first, month.last)
-    )
+    rights = IncomeRight.objects.filter(
+        organisation_id__in=params.organisation_ids, kind=kind
+    ).filter(known_overlap_q(params, month.first, month.last))
     return Client.objects.filter(pk__in=rights.values("client_id"))
 
 
@@ -69,12 +69,12 @@ def income_support(params: ReportParameters) -> dict[str, Any]:
     first = min(years[0].first, month.first)
     last = max(years[-1].last, month.last)
     counts = (
-        IncomeRight.objects.filter(organisation=params.organisation)
+        IncomeRight.objects.filter(organisation_id__in=params.organisation_ids)
         .filter(known_overlap_q(params, first, last))
         .aggregate(**aggregates)
     )
     inhabitants = (
-        Population.objects.filter(organisation=params.organisation, year=month.year)
+        Population.objects.filter(organisation_id__in=params.organisation_ids, year=month.year)
         .values_list("inhabitants", flat=True)
         .first()
     )
