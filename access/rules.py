@@ -39,9 +39,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from access.models import BreakGlassGrant
-from access.roles import DPO, SOCIAL_ASSISTANT, TEAM_LEAD, user_roles
-from casework.models import Client, Organisation, SocialWorker
+from access.models import BreakGlassGrant, RegionAssignment
+from access.roles import ANALYST, DPO, SOCIAL_ASSISTANT, TEAM_LEAD, user_roles
+from casework.models import Client, Organisation, Region, SocialWorker
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -119,11 +119,31 @@ def user_organisation(user: Any) -> Organisation | None:
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
     """The organisations whose figures and reference data `user` works with: their own;
-    every organisation for somebody without one (a superuser)."""
+    for a regional analyst those of their regions (`regions_of`); every organisation
+    for somebody without either (a superuser, the central staff)."""
     own = user_organisation(user)
     if own is not None:
         return Organisation.objects.filter(pk=own.pk)
+    if not getattr(user, "is_superuser", False) and ANALYST in roles_of(user):
+        return Organisation.objects.filter(region__in=regions_of(user))
     return Organisation.objects.all()
+
+
+def regions_of(user: Any) -> QuerySet[Region]:
+    """The regions whose report `user` may see: every region for a superuser; for a
+    regional analyst (the role, active) the regions given to them and every region
+    below those; none for anybody else (a manager sees only their own organisation)."""
+    if not _is_active_user(user):
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    if ANALYST not in roles_of(user):
+        return Region.objects.none()
+    given = RegionAssignment.objects.filter(user_id=user.pk).values_list("region_id", flat=True)
+    ids: set[int] = set()
+    for region_id in given:
+        ids |= Region.objects.subtree_ids(region_id)
+    return Region.objects.filter(pk__in=ids)
 
 
 def _caseload_clients(user: Any, day: datetime.date, *, team_wide: set[str]) -> Q:

@@ -11,6 +11,7 @@ from core.rounding import percent, ratio
 from partners.models import Article60Placement, PlacementOutcome
 from reporting.statistics.common import known_overlap_q, month_alias
 from reporting.statistics.params import ReportParameters
+from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
 
 TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED_TRAINING.value)
@@ -38,14 +39,15 @@ TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED
 )
 def article60(params: ReportParameters) -> dict[str, Any]:
     reference = params.reference_month
+    person = person_key(params)
     aggregates: dict[str, Any] = {
         month_alias(month): Count(
-            "client", distinct=True, filter=known_overlap_q(params, month.first, month.last)
+            person, distinct=True, filter=known_overlap_q(params, month.first, month.last)
         )
         for month in params.months
     }
     aggregates["reference"] = Count(
-        "client", distinct=True, filter=known_overlap_q(params, reference.first, reference.last)
+        person, distinct=True, filter=known_overlap_q(params, reference.first, reference.last)
     )
     for span in params.calendar_years:
         ended = Q(

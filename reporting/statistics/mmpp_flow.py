@@ -35,32 +35,25 @@ def mmpp_stock_by_month(params: ReportParameters) -> dict[str, Any]:
     return stock_by_key(params, {str(month): month.last for month in passed_months(params)})
 
 
-def _flow_rows(params: ReportParameters, month: Month, index: int) -> list[QuerySet[Any]]:
-    """Rows (key, n, to_work): index*2 = inflow of `month`, index*2 + 1 = its outflow."""
+def _pair_rows(params: ReportParameters, month: Month, index: int) -> QuerySet[Any]:
+    """Row (key, stayed, to_work) of `month`: persons in the stock on the last day of the
+    month before and still in it on the last day of `month`; of those in it on the last
+    day of the month before, those at work on the last day of `month` (at work is out of
+    the stock). Positive conditions only: they cost a fraction of a negated stock."""
     before, end = month.plus(-1).last, month.last
     person = person_key(params, "")
-    inflow = (
-        candidates(params, end)
-        .filter(in_stock_q(params, end))
-        .exclude(in_stock_q(params, before))
-        .annotate(key=Value(index * 2, output_field=IntegerField()))
-    )
-    outflow = (
+    return (
         candidates(params, before)
         .filter(in_stock_q(params, before))
-        .exclude(in_stock_q(params, end))
-        .annotate(key=Value(index * 2 + 1, output_field=IntegerField()))
-    )
-    return [
-        queryset.order_by()
+        .annotate(key=Value(index, output_field=IntegerField()))
+        .order_by()
         .values("key")
         .annotate(
-            n=Count(person, distinct=True),
+            stayed=Count(Case(When(in_stock_q(params, end), then=person)), distinct=True),
             to_work=Count(Case(When(at_work_q(params, end), then=person)), distinct=True),
         )
-        .values("key", "n", "to_work")
-        for queryset in (inflow, outflow)
-    ]
+        .values("key", "stayed", "to_work")
+    )
 
 
 @statistic(
@@ -89,14 +82,15 @@ def mmpp_flow(params: ReportParameters) -> dict[str, Any]:
     }
     if not months:
         return result
-    first, *others = (
-        rows for index, month in enumerate(months) for rows in _flow_rows(params, month, index)
-    )
+    # inflow = stock(M) - stayed(M), outflow = stock(M - 1) - stayed(M): two queries.
+    days = {str(months[0].plus(-1)): months[0].plus(-1).last}
+    days.update({str(month): month.last for month in months})
+    stock = {key: entry["total"] for key, entry in stock_by_key(params, days).items()}
+    first, *others = (_pair_rows(params, month, index) for index, month in enumerate(months))
     for row in first.union(*others, all=True).order_by():
-        entry = result[str(months[row["key"] // 2])]
-        if row["key"] % 2 == 0:
-            entry["inflow"] += row["n"]
-        else:
-            entry["outflow"] += row["n"]
-            entry["to_work"] += row["to_work"]
+        month = months[row["key"]]
+        entry = result[str(month)]
+        entry["inflow"] = stock[str(month)] - row["stayed"]
+        entry["outflow"] = stock[str(month.plus(-1))] - row["stayed"]
+        entry["to_work"] = row["to_work"]
     return result

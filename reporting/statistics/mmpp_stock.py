@@ -20,7 +20,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -31,7 +30,7 @@ from casework.models import Client
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
 from partners.querysets import not_lapsed_q
 from reporting.statistics.params import ReportParameters
-from reporting.statistics.persons import person_key, same_person
+from reporting.statistics.persons import person_exists, person_key, person_subquery
 from reporting.statistics.registry import statistic
 
 CATEGORIES = ("1", "2", "3", "4", "5")
@@ -40,32 +39,34 @@ CATEGORIES = ("1", "2", "3", "4", "5")
 def latest_category(params: ReportParameters, day: datetime.date) -> Coalesce:
     """The category of the outer client's person's latest MMPP advice on or before `day`
     (`latest_first`), 0 when it has lapsed that day (`not_lapsed_q`) or there is none."""
-    latest = (
-        MmppScreening.objects.filter(same_person(params), advised_on__lte=day)
-        .latest_first()
-        .annotate(
-            current=Case(
-                When(not_lapsed_q(day), then=F("category")),
-                default=Value(0),
-                output_field=IntegerField(),
+
+    def current(advices: Any) -> Any:
+        return (
+            advices.latest_first()
+            .annotate(
+                current=Case(
+                    When(not_lapsed_q(day), then=F("category")),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
             )
+            .values("current")[:1]
         )
-        .values("current")[:1]
-    )
-    return Coalesce(Subquery(latest, output_field=IntegerField()), Value(0))
+
+    advices = MmppScreening.objects.filter(advised_on__lte=day)
+    return Coalesce(person_subquery(params, advices, current, IntegerField()), Value(0))
 
 
 def at_work_q(params: ReportParameters, day: datetime.date) -> Q:
     """The outer client's person has an employment or an article-60 placement running."""
-    person = same_person(params)
-    return Q(Exists(Employment.objects.filter(person).active_on(day))) | Q(
-        Exists(Article60Placement.objects.filter(person).active_on(day))
+    return person_exists(params, Employment.objects.active_on(day)) | person_exists(
+        params, Article60Placement.objects.active_on(day)
     )
 
 
 def registered_q(params: ReportParameters, day: datetime.date) -> Q:
     """The outer client's person has a VDAB registration (any category) running."""
-    return Q(Exists(VdabRegistration.objects.filter(same_person(params)).active_on(day)))
+    return person_exists(params, VdabRegistration.objects.active_on(day))
 
 
 def in_stock_q(params: ReportParameters, day: datetime.date) -> Q:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from reporting.statistics.by_organisation import BY_ORGANISATION
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import in_report_order
 
@@ -36,6 +37,8 @@ def _subject(params: ReportParameters) -> dict[str, Any]:
 def build_report(params: ReportParameters) -> dict[str, Any]:
     """The report as plain, JSON-able data (the shape of council-report.md)."""
     ordered = in_report_order()
+    if params.is_region:
+        ordered.append(BY_ORGANISATION)
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         _prepare(outermost)
