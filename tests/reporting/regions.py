@@ -19,7 +19,25 @@ _SERIALS: dict[datetime.date, itertools.count] = defaultdict(lambda: itertools.c
 
 
 def national_number(birth: datetime.date) -> str:
-    return nn_for(birth, next(_SERIALS[birth]))
+    """A valid national number for `birth` not handed out before (serials 1-997)."""
+    serial = next(_SERIALS[birth])
+    if serial > 997:
+        raise ValueError(f"no national numbers left for {birth}")
+    return nn_for(birth, serial)
+
+
+def free_birth_date(birth: datetime.date) -> datetime.date:
+    """`birth`, or the first later day that still has national numbers left."""
+    while _peek(birth) > 997:
+        birth += datetime.timedelta(days=1)
+    return birth
+
+
+def _peek(birth: datetime.date) -> int:
+    counter = _SERIALS[birth]
+    value = next(counter)
+    _SERIALS[birth] = itertools.count(value)
+    return value
 
 
 def flanders(prefix: str) -> tuple[Any, Any, list[Organisation]]:
@@ -61,6 +79,9 @@ def spread(records: Records, organisations: list[Organisation], twin_every: int)
         candidates += 1
         if candidates % twin_every:
             continue
+        # Where one birth date is shared by thousands (the stock's clients), move on a
+        # day: those figures do not depend on age.
+        client.birth_date = free_birth_date(client.birth_date)
         client.national_number = national_number(client.birth_date)
         away = organisations[(index + 1) % len(organisations)]
         twin = Client(
