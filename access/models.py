@@ -1,5 +1,6 @@
-"""The one model of the access rules: a break-glass grant, time-limited access to one
-client file outside one's caseload, asked with a reason (and logged by the audit trail)."""
+"""The models of the access rules: a break-glass grant (time-limited access to one
+client file outside one's caseload, asked with a reason, logged by the audit trail) and
+a region assignment (the region a regional analyst sees the figures of)."""
 
 from __future__ import annotations
 
@@ -85,3 +86,32 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation}"
+
+
+class RegionAssignment(models.Model):
+    """A user's role given for a region: a regional analyst sees the figures of every
+    organisation of the region and its sub-regions (never a client file)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="region_assignments",
+        verbose_name=_("gebruiker"),
+    )
+    region = models.ForeignKey(
+        "casework.Region",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("regio"),
+    )
+
+    class Meta:
+        verbose_name = _("regiotoewijzing")
+        verbose_name_plural = _("regiotoewijzingen")
+        ordering = ["user", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="region_assignment_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.region}"

@@ -15,6 +15,7 @@ TEAM_LEAD = "team_lead"
 MANAGER = "manager"
 ADMINISTRATOR = "administrator"
 DPO = "dpo"
+ANALYST = "analyst"
 
 
 def _crud(*dotted_models: str, actions: tuple[str, ...] = ("view", "add", "change")) -> list[str]:
@@ -41,6 +42,7 @@ CLIENT_RECORDS = (
 )
 # Reference data kept by administrators in the admin (no client data).
 REFERENCE_DATA = (
+    "casework.region",
     "casework.organisation",
     "casework.population",
     "casework.leefloonamount",
@@ -105,6 +107,8 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             *_crud("auth.user"),
             "auth.view_group",
             *_crud(*REFERENCE_DATA),
+            # Which regions a regional analyst sees the figures of.
+            *_crud("access.regionassignment", actions=("view", "add", "change", "delete")),
             # Imports of record bundles (they write client data, but show only counts
             # and row errors; see README).
             "records.import_records",
@@ -117,6 +121,12 @@ ROLES: dict[str, tuple[str, list[str]]] = {
             "otp_static.view_staticdevice",
             "otp_static.delete_staticdevice",
         ],
+    ),
+    # The figures of the organisations of the regions given to the user (access.models.
+    # RegionAssignment, access.rules.regions_of); counts only, never a client file.
+    ANALYST: (
+        "Regionaal analist",
+        ["reporting.view_council_report"],
     ),
     DPO: (
         "Functionaris voor gegevensbescherming",
@@ -136,6 +146,7 @@ ROLE_LABELS = {
     MANAGER: _("manager"),
     ADMINISTRATOR: _("beheerder"),
     DPO: _("functionaris voor gegevensbescherming"),
+    ANALYST: _("regionaal analist"),
 }
 
 

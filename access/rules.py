@@ -39,9 +39,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from access.models import BreakGlassGrant, StaffMembership
-from access.roles import DPO, SOCIAL_ASSISTANT, TEAM_LEAD, user_roles
-from casework.models import Client, Organisation, SocialWorker
+from access.models import BreakGlassGrant, RegionAssignment, StaffMembership
+from access.roles import ANALYST, DPO, SOCIAL_ASSISTANT, TEAM_LEAD, user_roles
+from casework.models import Client, Organisation, Region, SocialWorker
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -137,13 +137,18 @@ def user_organisation(user: Any) -> Organisation | None:
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
     """The organisations whose figures, reference data, imports, users and audit entries
-    `user` works with: their own (`user_organisation`); every organisation for a
-    superuser; none for anybody else."""
+    `user` works with: their own (`user_organisation`); for a regional analyst those of
+    their regions (`regions_of`); every organisation for a superuser; none for anybody
+    else."""
     own = user_organisation(user)
     if own is not None:
         return Organisation.objects.filter(pk=own.pk)
-    if _is_active_user(user) and user.is_superuser:
+    if not _is_active_user(user):
+        return Organisation.objects.none()
+    if user.is_superuser:
         return Organisation.objects.all()
+    if ANALYST in roles_of(user):
+        return Organisation.objects.filter(region__in=regions_of(user))
     return Organisation.objects.none()
 
 
@@ -155,6 +160,23 @@ def acts_in(user: Any, organisation_id: Any) -> bool:
         return True
     own = user_organisation(user)
     return own is not None and own.pk == organisation_id
+
+
+def regions_of(user: Any) -> QuerySet[Region]:
+    """The regions whose report `user` may see: every region for a superuser; for a
+    regional analyst (the role, active) the regions given to them and every region
+    below those; none for anybody else (a manager sees only their own organisation)."""
+    if not _is_active_user(user):
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    if ANALYST not in roles_of(user):
+        return Region.objects.none()
+    given = RegionAssignment.objects.filter(user_id=user.pk).values_list("region_id", flat=True)
+    ids: set[int] = set()
+    for region_id in given:
+        ids |= Region.objects.subtree_ids(region_id)
+    return Region.objects.filter(pk__in=ids)
 
 
 def _caseload_clients(user: Any, day: datetime.date, *, team_wide: set[str]) -> Q:

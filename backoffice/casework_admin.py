@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.models import RegionAssignment
 from access.rules import can_see_health_data, is_health_data
 from backoffice.scoping import (
     HEALTH_DATA_PERMISSION,
@@ -35,6 +36,7 @@ from casework.models import (
     LeefloonAmount,
     Organisation,
     Population,
+    Region,
     SocialWorker,
     Team,
     Trajectory,
@@ -306,9 +308,30 @@ def register_organisation_inlines(*inlines: type[RecordInline]) -> None:
     ORGANISATION_INLINES.extend(i for i in inlines if i not in ORGANISATION_INLINES)
 
 
+@admin.register(Region)
+class RegionAdmin(RecordAdmin):
+    list_display = ("name", "code", "parent")
+    list_filter = ("parent",)
+    list_select_related = ("parent",)
+    search_fields = ("name", "code")
+
+
+@admin.register(RegionAssignment)
+class RegionAssignmentAdmin(RecordAdmin):
+    """The regions whose figures a regional analyst sees (access.rules.regions_of)."""
+
+    list_display = ("user", "region")
+    list_filter = ("region",)
+    list_select_related = ("user", "region")
+    search_fields = ("user__username", "region__name", "region__code")
+    autocomplete_fields = ("user",)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(RecordAdmin):
-    list_display = ("name", "code", "nis_code")
+    list_display = ("name", "code", "nis_code", "region")
+    list_filter = ("region",)
+    list_select_related = ("region",)
     search_fields = ("name", "code", "nis_code")
 
     def get_inlines(self, request, obj):

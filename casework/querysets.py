@@ -128,3 +128,34 @@ class ClientQuerySet(models.QuerySet):
             folded_first_name=Fold("first_name"), folded_last_name=Fold("last_name")
         )
         return folded.filter(q | Q(external_id=text))
+
+
+class RegionQuerySet(models.QuerySet):
+    """Regions: a small tree (a few dozen rows), read whole when a path is needed."""
+
+    def _parents(self) -> dict[int, int | None]:
+        return dict(self.model._default_manager.values_list("pk", "parent_id"))
+
+    def ancestor_ids(self, pk: int) -> list[int]:
+        """`pk` and every region above it, smallest first (stops at a cycle)."""
+        parents = self._parents()
+        path: list[int] = []
+        current: int | None = pk
+        while current is not None and current not in path:
+            path.append(current)
+            current = parents.get(current)
+        return path
+
+    def subtree_ids(self, pk: int) -> set[int]:
+        """`pk` and every region below it."""
+        children: dict[int | None, list[int]] = {}
+        for region, parent in self._parents().items():
+            children.setdefault(parent, []).append(region)
+        found: set[int] = set()
+        todo = [pk]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo.extend(children.get(current, []))
+        return found

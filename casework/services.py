@@ -21,6 +21,7 @@ from casework.models import (
     IncomeRight,
     Organisation,
     Population,
+    Region,
     SocialWorker,
     Team,
     Trajectory,
@@ -28,7 +29,18 @@ from casework.models import (
 )
 from core.writes import record_create, record_update
 
-# --- Organisations ----------------------------------------------------------------------
+# --- Regions and organisations -----------------------------------------------------------
+
+
+@transaction.atomic
+def region_set(*, code: str, name: str, parent: Region | None = None) -> Region:
+    """The region with this code, created if new, with this name and parent."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return record_create(model=Region, code=code, name=name, parent=parent)
+    if (region.name, region.parent_id) == (name, parent.pk if parent else None):
+        return region
+    return record_update(instance=region, name=name, parent=parent)
 
 
 @transaction.atomic

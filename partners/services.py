@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from casework.models import Client, Organisation
+from casework.models import Client, Organisation, Region
 from core.writes import notify_writes, record_create
 from partners.models import (
     Article60Placement,
@@ -35,16 +35,24 @@ def programme_ensure_defaults(*, organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_get_or_create(*, code: str, name: str, nis_code: str = "") -> Organisation:
+def organisation_get_or_create(
+    *, code: str, name: str, nis_code: str = "", region: Region | None = None
+) -> Organisation:
     """The organisation with this code, created (with the standard programmes) if new."""
     organisation = Organisation.objects.filter(code=code).first()
+    region_id = region.pk if region is not None else None
     if organisation is None:
-        organisation = Organisation(code=code, name=name, nis_code=nis_code)
+        organisation = Organisation(code=code, name=name, nis_code=nis_code, region=region)
         organisation.full_clean()
         organisation.save()
         notify_writes("create", [(organisation, {})])
-    elif (organisation.name, organisation.nis_code) != (name, nis_code):
+    elif (organisation.name, organisation.nis_code, organisation.region_id) != (
+        name,
+        nis_code,
+        region_id,
+    ):
         organisation.name, organisation.nis_code = name, nis_code
+        organisation.region = region
         organisation.full_clean()
         organisation.save()
     programme_ensure_defaults(organisation=organisation)

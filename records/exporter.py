@@ -14,12 +14,21 @@ from typing import Any
 
 from django.db import models
 
-from casework.models import Organisation
+from casework.models import Organisation, Region
 from core.periods import code_point_order
-from records.spec import FILES, ORGANISATION, REF, TEAM, Column, FileSpec
+from records.spec import (
+    ALL_FILES,
+    FILES_BY_NAME,
+    ORGANISATION,
+    REF,
+    REGIONS,
+    TEAM,
+    Column,
+    FileSpec,
+)
 from records.values import format_cell
 
-_SPECS = {spec.name: spec for spec in FILES}
+_SPECS = FILES_BY_NAME
 
 
 def _path(column: Column) -> str:
@@ -40,6 +49,12 @@ def rows(spec: FileSpec, organisation: Organisation) -> Iterator[list[str]]:
     manager = spec.model._default_manager
     if spec is ORGANISATION:
         records: models.QuerySet = manager.filter(pk=organisation.pk)
+    elif spec is REGIONS:
+        # The organisation's region and the regions above it (import-format.md).
+        ancestors = (
+            Region.objects.ancestor_ids(organisation.region_id) if organisation.region_id else []
+        )
+        records = manager.filter(pk__in=ancestors)
     else:
         records = manager.filter(**{spec.scope_field: organisation})
     order = [_sort(_path(c), c.kind) for c in spec.key_columns]
@@ -57,7 +72,7 @@ def export_organisation(organisation: Organisation, out_dir: str | Path) -> dict
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
-    for spec in FILES:
+    for spec in ALL_FILES:
         target = out / spec.name
         partial = out / f".{spec.name}.part"
         count = 0

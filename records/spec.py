@@ -21,6 +21,7 @@ from casework.models import (
     IncomeRight,
     Organisation,
     Population,
+    Region,
     SocialWorker,
     Trajectory,
     TrajectoryEvaluation,
@@ -108,7 +109,25 @@ def _client() -> Column:
 ORGANISATION = FileSpec(
     "organisation.csv",
     Organisation,
-    (Column("code", required=True), Column("name", required=True), Column("nis_code")),
+    (
+        Column("code", required=True),
+        Column("name", required=True),
+        Column("nis_code"),
+        Column("region", REF, ref="regions.csv"),
+    ),
+    key=("code",),
+)
+
+# Regions are shared by every organisation of the installation, not records of one:
+# read and written apart from FILES (records.importer.regions, records.exporter).
+REGIONS = FileSpec(
+    "regions.csv",
+    Region,
+    (
+        Column("code", required=True),
+        Column("name", required=True),
+        Column("parent", REF, ref="regions.csv"),
+    ),
     key=("code",),
 )
 
@@ -297,8 +316,10 @@ FILES: tuple[FileSpec, ...] = (
     ),
 )
 
-FILES_BY_NAME: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
-FILE_ORDER: dict[str, int] = {spec.name: position for position, spec in enumerate(FILES)}
+# Every file of a bundle in the order of import-format.md.
+ALL_FILES: tuple[FileSpec, ...] = (ORGANISATION, REGIONS, *FILES[1:])
+FILES_BY_NAME: dict[str, FileSpec] = {spec.name: spec for spec in ALL_FILES}
+FILE_ORDER: dict[str, int] = {spec.name: position for position, spec in enumerate(ALL_FILES)}
 
 
 def referencing(target: str) -> list[tuple[FileSpec, Column]]:

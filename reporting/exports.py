@@ -48,7 +48,11 @@ def flatten(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
 
 def report_rows(report: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
     """The report as (statistic, key path, value) rows."""
-    yield "report", "organisation", report["organisation"]
+    if "region" in report:
+        yield "report", "region", report["region"]
+        yield "report", "organisations", " ".join(report["organisations"])
+    else:
+        yield "report", "organisation", report["organisation"]
     yield "report", "period.from", report["period"]["from"]
     yield "report", "period.to", report["period"]["to"]
     yield "report", "reference_month", report["reference_month"]
@@ -79,7 +83,9 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     sheet.title = "rapport"
     sheet.append([_("Raadsrapport")])
     sheet["A1"].font = bold
-    for _statistic, path, value in list(report_rows(report))[:5]:
+    for statistic, path, value in report_rows(report):
+        if statistic != "report":
+            break
         sheet.append(safe_row([path, value]))
 
     for section in build_sections(report):

@@ -9,7 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from reporting.access import report_organisation, selectable_organisations
+from reporting.access import (
+    report_organisation,
+    report_region,
+    selectable_organisations,
+    selectable_regions,
+)
 from reporting.statistics import Month, ReportParameters
 
 
@@ -52,6 +57,11 @@ def default_values(today: datetime.date) -> dict[str, str]:
 
 class ReportForm(forms.Form):
     organisation = forms.ChoiceField(label=_("Organisatie"))
+    region = forms.ChoiceField(
+        label=_("Regio"),
+        required=False,
+        help_text=_("Een regio: het rapport van al haar organisaties samen."),
+    )
     reference_month = MonthField(label=_("Referentiemaand"))
     as_of = forms.DateField(label=_("Opgemaakt op"), widget=DateInput())
 
@@ -71,23 +81,37 @@ class ReportForm(forms.Form):
             self.fields["organisation"].widget = forms.HiddenInput()
         if not organisations:
             self.fields["organisation"].required = False
-        self.order_fields(["organisation", "from", "to", "reference_month", "as_of"])
+        regions = list(selectable_regions(user))
+        region_field = cast(forms.ChoiceField, self.fields["region"])
+        region_field.choices = [("", "–")] + [(r.code, r.name) for r in regions]
+        if not regions:
+            region_field.widget = forms.HiddenInput()
+        if data.get("region"):
+            # A region's report: the organisation is not asked for.
+            self.fields["organisation"].required = False
+        self.order_fields(["organisation", "region", "from", "to", "reference_month", "as_of"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned
-        organisation = report_organisation(self.user, cleaned.get("organisation"))
-        if organisation is None:
-            raise ValidationError(_("Er is geen organisatie om een rapport van te maken."))
+        period = {
+            "period_from": cleaned["from"],
+            "period_to": cleaned["to"],
+            "reference_month": cleaned["reference_month"],
+            "as_of": cleaned["as_of"],
+        }
         try:
-            self.parameters = ReportParameters(
-                organisation=organisation,
-                period_from=cleaned["from"],
-                period_to=cleaned["to"],
-                reference_month=cleaned["reference_month"],
-                as_of=cleaned["as_of"],
-            )
+            if cleaned.get("region"):
+                region = report_region(self.user, cleaned["region"])
+                if region is None:
+                    raise ValidationError(_("Onbekende regio."))
+                self.parameters = ReportParameters.for_region(region, **period)
+            else:
+                organisation = report_organisation(self.user, cleaned.get("organisation"))
+                if organisation is None:
+                    raise ValidationError(_("Er is geen organisatie om een rapport van te maken."))
+                self.parameters = ReportParameters(organisation=organisation, **period)
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
         return cleaned
@@ -97,7 +121,9 @@ class ReportForm(forms.Form):
         from django.http import QueryDict
 
         query = QueryDict(mutable=True)
-        for name in ("organisation", "from", "to", "reference_month", "as_of"):
+        names = ["from", "to", "reference_month", "as_of"]
+        names.insert(0, "region" if self.cleaned_data.get("region") else "organisation")
+        for name in names:
             value = self.cleaned_data.get(name)
             if isinstance(value, datetime.date):
                 value = value.isoformat()

@@ -15,17 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from partners.models import Programme
+from reporting import monthly_sections
 from reporting.charts import Series, bar_chart
+from reporting.grids import Grid, month_label
 from reporting.statistics import REGISTRY, Month
 
-
-@dataclass
-class Grid:
-    """A plain table: column keys with their headers, and rows of values."""
-
-    caption: str
-    columns: list[tuple[str, str]]
-    rows: list[dict[str, Any]]
+__all__ = ["Grid", "Section", "build_sections", "month_label"]
 
 
 @dataclass
@@ -35,11 +30,7 @@ class Section:
     definition: str
     grids: list[Grid] = field(default_factory=list)
     chart: SafeString | None = None
-
-
-def month_label(key: str) -> str:
-    year, month = key.split("-")
-    return Month(int(year), int(month)).label
+    extra_charts: list[SafeString] = field(default_factory=list)
 
 
 def section_titles() -> dict[str, str]:
@@ -57,6 +48,9 @@ def section_titles() -> dict[str, str]:
         "activation_registered": _(
             "Cliënten in een activeringstraject die bij VDAB ingeschreven zijn"
         ),
+        "mmpp_stock_by_month": _("MMPP-werkzoekenden per maand"),
+        "mmpp_flow": _("Instroom en uitstroom van MMPP-werkzoekenden"),
+        "by_organisation": _("Vergelijking van de organisaties"),
     }
 
 
@@ -300,6 +294,9 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
         "mmpp_screenings": _mmpp_screenings,
         "mmpp_stock": _mmpp_stock,
         "activation_registered": _activation_registered,
+        "mmpp_stock_by_month": monthly_sections.mmpp_stock_by_month,
+        "mmpp_flow": monthly_sections.mmpp_flow,
+        "by_organisation": monthly_sections.by_organisation,
     }
     sections = []
     for key, data in stats.items():
@@ -307,7 +304,11 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
         section = Section(
             key=key,
             title=titles.get(key, key),
-            definition=registered.definition(language) if registered else "",
+            definition=registered.definition(language)
+            if registered
+            else report.get(
+                "definitions_en" if (language or "").startswith("en") else "definitions", {}
+            ).get(key, ""),
         )
         if key in builders:
             section.grids = builders[key](data, report)
@@ -348,5 +349,11 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
                     for i, c in enumerate("12345")
                 ],
             )
+        elif key == "mmpp_stock_by_month":
+            section.chart = monthly_sections.mmpp_stock_by_month_chart(data)
+        elif key == "mmpp_flow":
+            section.chart = monthly_sections.mmpp_flow_chart(data)
+        elif key == "by_organisation":
+            section.extra_charts = monthly_sections.by_organisation_charts(data)
         sections.append(section)
     return sections

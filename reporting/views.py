@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from reporting.access import PERMISSION, report_organisation
+from reporting.access import PERMISSION, report_organisation, report_region
 from reporting.exports import CONTENT_TYPES
 from reporting.exports import render as render_export
 from reporting.forms import ReportForm
@@ -21,14 +21,18 @@ from reporting.tables import sections_with_tables
 
 
 def _form(request: HttpRequest) -> ReportForm:
-    # A social worker asking for another organisation's report: 403 (raised here).
-    report_organisation(request.user, request.GET.get("organisation"))
+    # A report the user may not see (another organisation, a region not theirs): 403.
+    if request.GET.get("region"):
+        report_region(request.user, request.GET["region"])
+    else:
+        report_organisation(request.user, request.GET.get("organisation"))
     return ReportForm(request.GET.dict(), user=request.user, today=timezone.localdate())
 
 
 def _filename(form: ReportForm, fmt: str) -> str:
     data = form.cleaned_data
-    return f"raadsrapport-{data['organisation']}-{data['from']}-{data['to']}.{fmt}"
+    code = form.parameters.code if form.parameters is not None else data["organisation"]
+    return f"raadsrapport-{code}-{data['from']}-{data['to']}.{fmt}"
 
 
 @login_required
@@ -49,6 +53,7 @@ def council_report(request: HttpRequest) -> HttpResponse:
         "report": report,
         "sections": sections,
         "organisation": form.parameters.organisation,
+        "region": form.parameters.region,
         "csv_query": form.query_string(format="csv"),
         "xlsx_query": form.query_string(format="xlsx"),
         "api_query": form.query_string(),

@@ -11,6 +11,16 @@ from casework import models as cw
 from partners import models as pa
 
 
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cw.Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"regio{n}")
+    name = factory.LazyAttribute(lambda o: f"Regio {o.code.title()}")
+    parent = None
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = cw.Organisation

@@ -20,7 +20,7 @@ from desk.selectors.team import caseload_figures
 from desk.selectors.timeline import timeline
 from desk.workqueue import mmpp_exit_conversation
 from partners.models import MmppScreening
-from reporting.statistics.mmpp_stock import stock_on
+from reporting.statistics.mmpp_stock import stock_rows
 from tests.factories import (
     AssignmentFactory,
     ClientFactory,
@@ -68,7 +68,7 @@ def test_the_client_file_agrees_with_the_stock_and_the_queue_on_the_lapse_day(la
     report = params(advice.organisation, "2024-01", "2024-12", "2024-12", "2025-06-30")
 
     def stock(day):
-        return {row["latest_category"]: row["n"] for row in stock_on(report, day)}
+        return {row["latest_category"]: row["n"] for row in stock_rows(report, day, 0)}
 
     # The day before: running on screen, in the stock, and due for an exit conversation.
     assert running_in_file(advice, LAPSE - DAY) == [advice]

@@ -7,6 +7,7 @@ from casework.models.organisation import (
     LeefloonAmount,
     Organisation,
     Population,
+    Region,
     SocialWorker,
     Team,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "Organisation",
     "OrganisationRecord",
     "Population",
+    "Region",
     "SocialWorker",
     "Team",
     "Trajectory",

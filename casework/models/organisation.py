@@ -3,13 +3,60 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.base import OrganisationRecord, end_not_before_start, unique_external_id
-from casework.querysets import SocialWorkerQuerySet
+from casework.querysets import RegionQuerySet, SocialWorkerQuerySet
+
+
+class Region(models.Model):
+    """A province, a "regio", Flanders: a tree shared by every organisation of the
+    installation. An organisation belongs to its smallest region (`Organisation.region`);
+    the report of a region covers the organisations of the region and its sub-regions."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("behoort tot"),
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regio")
+        verbose_name_plural = _("regio's")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.code and Organisation.objects.filter(code=self.code).exists():
+            raise ValidationError(
+                {"code": _("Deze code is al de code van een organisatie.")}, code="code_taken"
+            )
+        if (
+            self.parent_id is not None
+            and self.pk is not None
+            and self.pk in Region.objects.ancestor_ids(self.parent_id)
+        ):
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "Een regio kan niet tot zichzelf of een van haar deelregio's behoren."
+                    )
+                },
+                code="region_cycle",
+            )
 
 
 class Organisation(models.Model):
@@ -23,6 +70,15 @@ class Organisation(models.Model):
         blank=True,
         validators=[RegexValidator(r"^\d{5}$", _("Een NIS-code telt 5 cijfers."))],
     )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("regio"),
+        help_text=_("De kleinste regio waartoe de organisatie behoort."),
+    )
 
     class Meta:
         verbose_name = _("organisatie")
@@ -31,6 +87,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.code and Region.objects.filter(code=self.code).exists():
+            raise ValidationError(
+                {"code": _("Deze code is al de code van een regio.")}, code="code_taken"
+            )
 
 
 class Population(models.Model):

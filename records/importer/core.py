@@ -30,6 +30,7 @@ from records.setchecks import SetChecks
 from records.spec import FILES, ORGANISATION, Column, FileSpec
 
 from .references import References, row_key
+from .regions import RegionReader
 from .result import FileCounts, ImportResult, problem_order
 from .rows import RowReader, revalidate
 from .spool import Spool
@@ -112,6 +113,7 @@ class Importer:
         self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
         self.row_reader = RowReader(self)
         self.refused = False  # the organisation is not the user's: nothing else is read
+        self.regions = RegionReader(self)
 
     # What the set-based checks (and the writer) read of the records the bundle names.
 
@@ -178,6 +180,9 @@ class Importer:
         self._read_organisation()
         if self.refused:
             return self.result
+        self.regions.read()
+        if self.organisation_row.get("region"):
+            self.regions.check_organisation_region(self.organisation_row["region"], 2)
         for spec in FILES[1:]:
             if spec.name in self.bundle.members:
                 self._read_file(spec)
@@ -249,8 +254,10 @@ class Importer:
             self.refused = True
             return
         instance = existing or Organisation()
-        before = {name: getattr(instance, name) for name in values}
-        for name, value in values.items():
+        # The region is named by its code (checked by .regions).
+        fields = {name: value for name, value in values.items() if name != "region"}
+        before = {name: getattr(instance, name) for name in fields}
+        for name, value in fields.items():
             setattr(instance, name, value)
         try:
             instance.full_clean(validate_unique=False, validate_constraints=False)
@@ -258,9 +265,12 @@ class Importer:
             errors = exc.update_error_dict({})
             for column, message in instances.messages(spec, instance, errors):
                 self._problem(spec.name, row.line, column, message)
+        stored_region = existing.region.code if existing and existing.region else ""
         if existing is None:
             counts.created = 1
-        elif any(before[name] != getattr(instance, name) for name in values):
+        elif any(before[name] != getattr(instance, name) for name in fields) or (
+            values.get("region", stored_region) != stored_region
+        ):
             counts.updated = 1
         else:
             counts.unchanged = 1

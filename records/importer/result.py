@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from records.bundle import Problem, Problems
-from records.spec import FILE_ORDER, FILES
+from records.spec import ALL_FILES, FILE_ORDER
 
 
 @dataclass
@@ -49,7 +49,7 @@ class ImportResult:
 
 _COLUMN_ORDER = {
     (spec.name, column.name): position
-    for spec in FILES
+    for spec in ALL_FILES
     for position, column in enumerate(spec.columns)
 }
 

@@ -55,8 +55,11 @@ class Writer:
         stored = references.organisation
         # A column left out keeps the stored value, as in every other file.
         nis_code = row.get("nis_code", stored.nis_code if stored is not None else "")
+        importer.regions.write()
+        stored_region = stored.region if stored is not None else None
+        region = importer.regions.region_for(row["region"]) if "region" in row else stored_region
         organisation = partner_services.organisation_get_or_create(
-            code=row["code"], name=row["name"], nis_code=nis_code
+            code=row["code"], name=row["name"], nis_code=nis_code, region=region
         )
         if stored is None:
             self.ids[references.organisation_id] = organisation.pk

@@ -13,6 +13,7 @@ from reporting.statistics import (  # noqa: F401  (importing registers)
     caseload,
     income_support,
     leefloon_duration,
+    mmpp_flow,
     mmpp_screenings,
     mmpp_stock,
     programmes,

@@ -11,6 +11,7 @@ from core.rounding import percent, ratio
 from partners.models import Article60Placement, PlacementOutcome
 from reporting.statistics.common import known_overlap_q, month_alias
 from reporting.statistics.params import ReportParameters
+from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
 
 TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED_TRAINING.value)
@@ -39,14 +40,15 @@ TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED
 )
 def article60(params: ReportParameters) -> dict[str, Any]:
     reference = params.reference_month
+    person = person_key(params)
     aggregates: dict[str, Any] = {
         month_alias(month): Count(
-            "client", distinct=True, filter=known_overlap_q(params, month.first, month.last)
+            person, distinct=True, filter=known_overlap_q(params, month.first, month.last)
         )
         for month in params.months
     }
     aggregates["reference"] = Count(
-        "client", distinct=True, filter=known_overlap_q(params, reference.first, reference.last)
+        person, distinct=True, filter=known_overlap_q(params, reference.first, reference.last)
     )
     for span in params.calendar_years:
         ended = Q(
@@ -63,7 +65,7 @@ def article60(params: ReportParameters) -> dict[str, Any]:
     first = min(params.calendar_years[0].first, reference.first)
     last = max(params.calendar_years[-1].last, reference.last)
     counts = (
-        Article60Placement.objects.filter(organisation=params.organisation)
+        Article60Placement.objects.filter(organisation_id__in=params.organisation_ids)
         .filter(known_overlap_q(params, first, last))
         .aggregate(**aggregates)
     )

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from casework.models import Assignment, SocialWorker
 from core.rounding import ratio
 from reporting.statistics.params import ReportParameters
+from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
 
 
@@ -38,14 +39,20 @@ from reporting.statistics.registry import statistic
 def caseload(params: ReportParameters) -> dict[str, Any]:
     day = params.reference_month.last
     workers = (
-        SocialWorker.objects.filter(organisation=params.organisation)
+        SocialWorker.objects.filter(organisation_id__in=params.organisation_ids)
         .employed_on(day)
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=params.as_of))
         .aggregate(headcount=Count("pk"), fte=Sum("fte"))
     )
-    clients = Assignment.objects.filter(
-        organisation=params.organisation, start_date__lte=params.as_of
-    ).caseload_on(day)
+    # Distinct clients assigned on the day (`caseload_on`); in a region, distinct persons.
+    clients = int(
+        Assignment.objects.filter(
+            organisation_id__in=params.organisation_ids, start_date__lte=params.as_of
+        )
+        .assigned_on(day)
+        .aggregate(n=Count(person_key(params), distinct=True))["n"]
+        or 0
+    )
     fte = Decimal(workers["fte"] or 0).quantize(Decimal("0.001"))
     return {
         "social_workers": workers["headcount"],

@@ -14,7 +14,6 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Func,
     IntegerField,
@@ -30,6 +29,7 @@ from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
 from reporting.statistics.params import Month, ReportParameters
+from reporting.statistics.persons import person_exists
 
 GENDERS = ("m", "f", "x")
 AGE_BANDS = ("under_25", "25_to_49", "50_plus")
@@ -169,21 +169,22 @@ def window_end_number(registered_on: str) -> Any:
     return month_number(registered_on) * Value(100) + Value(10031)
 
 
-def followed_by_work(window_end_field: str) -> Q:
-    """An employment or article-60 placement of the registration's client starting on or
-    after `registered_on` and on or before the registration's window end (a YYYYMMDD
-    number, see `window_end_number`)."""
+def followed_by_work(params: ReportParameters, window_end_field: str) -> Q:
+    """An employment or article-60 placement of the registration's client (in a region: of
+    any client record of the same person) starting on or after `registered_on` and on or
+    before the registration's window end (a YYYYMMDD number, see `window_end_number`)."""
 
-    def in_window(model: Any) -> Exists:
-        return Exists(
+    def in_window(model: Any) -> Q:
+        return person_exists(
+            params,
             model.objects.annotate(start_number=DateNumber("start_date")).filter(
-                client=OuterRef("client"),
                 start_date__gte=OuterRef("registered_on"),
                 start_number__lte=OuterRef(window_end_field),
-            )
+            ),
+            outer="client",
         )
 
-    return Q(in_window(Employment)) | Q(in_window(Article60Placement))
+    return in_window(Employment) | in_window(Article60Placement)
 
 
 def outflow_by_month(
@@ -206,7 +207,7 @@ def outflow_by_month(
         .values("month")
         .annotate(
             registrations=Count("pk"),
-            to_work=Count("pk", filter=followed_by_work("window_end")),
+            to_work=Count("pk", filter=followed_by_work(params, "window_end")),
         )
     )
     for row in rows:
@@ -219,7 +220,9 @@ def outflow_by_month(
 
 
 def ocmw_registrations(params: ReportParameters) -> QuerySet[VdabRegistration]:
-    return VdabRegistration.objects.filter(organisation=params.organisation, category="ocmw")
+    return VdabRegistration.objects.filter(
+        organisation_id__in=params.organisation_ids, category="ocmw"
+    )
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from casework.models import Client, IncomeKind, IncomeRight, Population
 from core.rounding import ratio
 from reporting.statistics.common import known_overlap_q
 from reporting.statistics.params import ReportParameters
+from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
 
 KINDS = (IncomeKind.LEEFLOON.value, IncomeKind.EQUIVALENT.value)
@@ -19,10 +20,23 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
     """The clients counted under `income_support.<kind>`: with an income right of that kind
     overlapping the reference month (as known on as_of). Also used by leefloon_duration."""
     month = params.reference_month
-    rights = IncomeRight.objects.filter(organisation=params.organisation, kind=kind).filter(
-        known_overlap_q(params, month.first, month.last)
-    )
+    rights = IncomeRight.objects.filter(
+        organisation_id__in=params.organisation_ids, kind=kind
+    ).filter(known_overlap_q(params, month.first, month.last))
     return Client.objects.filter(pk__in=rights.values("client_id"))
+
+
+def _inhabitants(params: ReportParameters, year: int) -> int | None:
+    """The population of the year: in a region, the sum over its organisations, unknown
+    (None) when one of them has none for that year."""
+    known = dict(
+        Population.objects.filter(
+            organisation_id__in=params.organisation_ids, year=year
+        ).values_list("organisation_id", "inhabitants")
+    )
+    if len(known) < len(params.organisation_ids):
+        return None
+    return sum(known.values())
 
 
 @statistic(
@@ -55,16 +69,17 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
 )
 def income_support(params: ReportParameters) -> dict[str, Any]:
     month = params.reference_month
+    person = person_key(params)
     aggregates: dict[str, Any] = {}
     for kind in KINDS:
         aggregates[kind] = Count(
-            "client",
+            person,
             distinct=True,
             filter=Q(kind=kind) & known_overlap_q(params, month.first, month.last),
         )
         for span in params.calendar_years:
             aggregates[f"{kind}_{span.key}"] = Count(
-                "client",
+                person,
                 distinct=True,
                 filter=Q(kind=kind) & known_overlap_q(params, span.first, span.last),
             )
@@ -73,15 +88,11 @@ def income_support(params: ReportParameters) -> dict[str, Any]:
     first = min(years[0].first, month.first)
     last = max(years[-1].last, month.last)
     counts = (
-        IncomeRight.objects.filter(organisation=params.organisation)
+        IncomeRight.objects.filter(organisation_id__in=params.organisation_ids)
         .filter(known_overlap_q(params, first, last))
         .aggregate(**aggregates)
     )
-    inhabitants = (
-        Population.objects.filter(organisation=params.organisation, year=month.year)
-        .values_list("inhabitants", flat=True)
-        .first()
-    )
+    inhabitants = _inhabitants(params, month.year)
     return {
         "leefloon": counts["leefloon"],
         "equivalent": counts["equivalent"],

@@ -32,12 +32,10 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -47,6 +45,7 @@ from casework.models import IncomeKind, IncomeRight
 from core.rounding import percent
 from reporting.statistics.income_support import clients_in_reference_month
 from reporting.statistics.params import ReportParameters, minus_years
+from reporting.statistics.persons import person_exists, person_key, person_subquery
 from reporting.statistics.registry import statistic
 
 # A right starting at most this many days after the previous one ended continues the spell.
@@ -54,15 +53,17 @@ CONTINUATION_DAYS = 30
 BUCKETS = ("up_to_1y", "1y_to_2y", "2y_to_4y", "over_4y")
 
 
-def bucket_subquery(last_day: datetime.date, until: datetime.date) -> Subquery:
+def bucket_subquery(params: ReportParameters, last_day: datetime.date, until: datetime.date) -> Any:
     """The duration bucket (an index into BUCKETS) on `last_day` of the uninterrupted spell of
     income support of the client `OuterRef("pk")`; rights starting after `until` are ignored.
+    In a region the spell is the person's: built from the rights of all of that person's
+    client records in the region (`person_exists`, `person_subquery`).
 
     The bucket is computed inside the subquery, so that the outer query refers to it once
     (PostgreSQL evaluates a correlated subquery again for every place it appears in)."""
     one, two, four = (minus_years(last_day, years) for years in (1, 2, 4))
     continued_from = (
-        IncomeRight.objects.filter(client=OuterRef("client"), start_date__lt=OuterRef("start_date"))
+        IncomeRight.objects.filter(start_date__lt=OuterRef("start_date"))
         .annotate(
             reach=Cast(
                 F("end_date") + datetime.timedelta(days=CONTINUATION_DAYS),
@@ -71,22 +72,26 @@ def bucket_subquery(last_day: datetime.date, until: datetime.date) -> Subquery:
         )
         .filter(Q(end_date__isnull=True) | Q(reach__gte=OuterRef("start_date")))
     )
-    spell_start = (
-        IncomeRight.objects.filter(client=OuterRef("pk"), start_date__lte=until)
-        .filter(~Exists(continued_from))
-        .order_by("-start_date")
-        .annotate(
-            bucket=Case(
-                When(start_date__gte=one, then=Value(0)),
-                When(start_date__gte=two, then=Value(1)),
-                When(start_date__gte=four, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
-        )
-        .values("bucket")[:1]
+    starts = IncomeRight.objects.filter(start_date__lte=until).exclude(
+        person_exists(params, continued_from, outer="client")
     )
-    return Subquery(spell_start, output_field=IntegerField())
+
+    def bucket(rights: Any) -> Any:
+        return (
+            rights.order_by("-start_date")
+            .annotate(
+                bucket=Case(
+                    When(start_date__gte=one, then=Value(0)),
+                    When(start_date__gte=two, then=Value(1)),
+                    When(start_date__gte=four, then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                )
+            )
+            .values("bucket")[:1]
+        )
+
+    return person_subquery(params, starts, bucket, IntegerField())
 
 
 @statistic(
@@ -121,10 +126,10 @@ def leefloon_duration(params: ReportParameters) -> dict[str, Any]:
     last_day = params.reference_month.last
     clients = clients_in_reference_month(params, IncomeKind.LEEFLOON.value)
     rows = (
-        clients.annotate(bucket=bucket_subquery(last_day, params.known(last_day)))
+        clients.annotate(bucket=bucket_subquery(params, last_day, params.known(last_day)))
         .order_by()
         .values("bucket")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(person_key(params, ""), distinct=True))
     )
     counts = dict.fromkeys(BUCKETS, 0)
     for row in rows:  # at most one row per bucket

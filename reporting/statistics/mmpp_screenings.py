@@ -32,7 +32,8 @@ def mmpp_screenings(params: ReportParameters) -> dict[str, Any]:
     # One query: advices before the period in one group (0), the others per YYYYMM.
     rows = (
         MmppScreening.objects.filter(
-            organisation=params.organisation, advised_on__lte=params.known(params.last_day)
+            organisation_id__in=params.organisation_ids,
+            advised_on__lte=params.known(params.last_day),
         )
         .annotate(
             group=Case(

@@ -1,4 +1,10 @@
-"""MMPP jobseekers not at work on 31 December, by category of their latest advice."""
+"""MMPP jobseekers not at work on 31 December, by category of their latest advice.
+
+The stock on a day is defined once here (`stock_rows`, `in_stock_q`) and read by
+`mmpp_stock`, `mmpp_stock_by_month` and `mmpp_flow`. Its conditions hold for a
+person (`reporting.statistics.persons`): in a region, over the records of all of
+that person's client records.
+"""
 
 from __future__ import annotations
 
@@ -12,52 +18,113 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from casework.models import Client
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
 from partners.querysets import not_lapsed_q
 from reporting.statistics.params import ReportParameters
+from reporting.statistics.persons import person_exists, person_key, person_subquery
 from reporting.statistics.registry import statistic
 
 CATEGORIES = ("1", "2", "3", "4", "5")
 
 
-def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
-    """Rows (year, category, n) of the MMPP stock on `day`; category 0: the latest advice
-    has lapsed, None: no advice (both left out by the caller).
+def latest_category(params: ReportParameters, day: datetime.date) -> Coalesce:
+    """The category of the outer client's person's latest MMPP advice on or before `day`
+    (`latest_first`), 0 when it has lapsed that day (`not_lapsed_q`) or there is none."""
 
-    The category and the lapse of the latest advice come from one correlated subquery
-    that the outer query refers to once (GROUP BY): PostgreSQL evaluates a subquery again
-    for every place it appears in."""
-    latest = (
-        MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day)
-        .latest_first()
-        .annotate(
-            current=Case(
-                When(not_lapsed_q(day), then=F("category")),
-                default=Value(0),
-                output_field=IntegerField(),
+    def current(advices: Any) -> Any:
+        return (
+            advices.latest_first()
+            .annotate(
+                current=Case(
+                    When(not_lapsed_q(day), then=F("category")),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
             )
+            .values("current")[:1]
         )
-        .values("current")[:1]
+
+    advices = MmppScreening.objects.filter(advised_on__lte=day)
+    return Coalesce(person_subquery(params, advices, current, IntegerField()), Value(0))
+
+
+def at_work_q(params: ReportParameters, day: datetime.date) -> Q:
+    """The outer client's person has an employment or an article-60 placement running."""
+    return person_exists(params, Employment.objects.active_on(day)) | person_exists(
+        params, Article60Placement.objects.active_on(day)
     )
+
+
+def registered_q(params: ReportParameters, day: datetime.date) -> Q:
+    """The outer client's person has a VDAB registration (any category) running."""
+    return person_exists(params, VdabRegistration.objects.active_on(day))
+
+
+def in_stock_q(params: ReportParameters, day: datetime.date) -> Q:
+    """The outer client's person is in the MMPP stock on `day`."""
     return (
-        Client.objects.filter(organisation=params.organisation)
-        .filter(Exists(MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day)))
-        .filter(Exists(VdabRegistration.objects.filter(client=OuterRef("pk")).active_on(day)))
-        .filter(~Exists(Employment.objects.filter(client=OuterRef("pk")).active_on(day)))
-        .filter(~Exists(Article60Placement.objects.filter(client=OuterRef("pk")).active_on(day)))
-        .annotate(latest_category=Subquery(latest, output_field=IntegerField()))
+        registered_q(params, day)
+        & ~at_work_q(params, day)
+        & Q(GreaterThan(latest_category(params, day), 0))
+    )
+
+
+def candidates(params: ReportParameters, day: datetime.date) -> QuerySet[Client]:
+    """The client records of the report that can be in the stock on `day`: with an advice
+    of their own on or before it (a person is in the stock through the record that holds
+    their latest advice, so counting persons over these misses nobody)."""
+    return Client.objects.filter(organisation_id__in=params.organisation_ids).filter(
+        Exists(MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day))
+    )
+
+
+def stock_rows(params: ReportParameters, day: datetime.date, key: int) -> QuerySet[Any]:
+    """Rows (key, latest_category, n) of the MMPP stock on `day`: persons per category of
+    their latest advice (0: lapsed, left out by the caller).
+
+    The category comes from one correlated subquery that the outer query refers to once
+    (GROUP BY): PostgreSQL evaluates a subquery again for every place it appears in."""
+    return (
+        candidates(params, day)
+        .filter(registered_q(params, day))
+        .exclude(at_work_q(params, day))
+        .annotate(latest_category=latest_category(params, day))
         .order_by()
         .values("latest_category")
-        .annotate(n=Count("pk"), year=Value(day.year, output_field=IntegerField()))
-        .values("year", "latest_category", "n")
+        .annotate(
+            n=Count(person_key(params, ""), distinct=True),
+            key=Value(key, output_field=IntegerField()),
+        )
+        .values("key", "latest_category", "n")
     )
+
+
+def stock_by_key(params: ReportParameters, days: dict[str, datetime.date]) -> dict[str, Any]:
+    """The stock on each day of `days` (key -> day), with its split by category. One
+    query: the stock of every day, UNION ALL."""
+    result: dict[str, Any] = {
+        key: {"total": 0, "by_category": dict.fromkeys(CATEGORIES, 0)} for key in days
+    }
+    if not days:
+        return result
+    keys = list(days)
+    first, *others = (stock_rows(params, days[key], index) for index, key in enumerate(keys))
+    for row in first.union(*others, all=True).order_by():
+        if not row["latest_category"]:  # the latest advice lapsed
+            continue
+        entry = result[keys[row["key"]]]
+        entry["by_category"][str(row["latest_category"])] += row["n"]
+        entry["total"] += row["n"]
+    return result
 
 
 @statistic(
@@ -91,23 +158,9 @@ def stock_on(params: ReportParameters, day: datetime.date) -> QuerySet[Any]:
     ),
 )
 def mmpp_stock(params: ReportParameters) -> dict[str, Any]:
-    days = [
-        datetime.date(span.year, 12, 31)
+    days = {
+        span.key: datetime.date(span.year, 12, 31)
         for span in params.years
         if datetime.date(span.year, 12, 31) <= params.as_of
-    ]
-    result: dict[str, Any] = {
-        str(day.year): {"total": 0, "by_category": dict.fromkeys(CATEGORIES, 0)} for day in days
     }
-    if not days:
-        return result
-    # One query: the stock of every year, UNION ALL.
-    first, *others = (stock_on(params, day) for day in days)
-    query = first.union(*others, all=True).order_by()
-    for row in query:
-        if not row["latest_category"]:  # no advice, or the latest one lapsed
-            continue
-        entry = result[str(row["year"])]
-        entry["by_category"][str(row["latest_category"])] += row["n"]
-        entry["total"] += row["n"]
-    return result
+    return stock_by_key(params, days)

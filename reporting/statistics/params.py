@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from casework.models import Organisation
+from casework.models import Organisation, Region
 from core.periods import month_bounds
 
 # A period longer than this is refused: every month is a column of some queries.
@@ -120,19 +120,57 @@ class YearSpan:
 
 @dataclass(frozen=True)
 class ReportParameters:
-    """What a council report is computed for.
+    """What a council report is computed for: one organisation, or a region (every
+    organisation of the region and its sub-regions, read as one population: see
+    `reporting.statistics.persons`); build the latter with `for_region`.
 
     `as_of` is the day the figures are drawn up: no statistic looks at today's
     date; the caller (command, page) chooses the default.
     """
 
-    organisation: Organisation
+    organisation: Organisation | None
     period_from: Month
     period_to: Month
     reference_month: Month
     as_of: datetime.date
+    region: Region | None = None
+    organisations: tuple[Organisation, ...] = ()
+
+    @classmethod
+    def for_region(
+        cls,
+        region: Region,
+        *,
+        period_from: Month,
+        period_to: Month,
+        reference_month: Month,
+        as_of: datetime.date,
+    ) -> ReportParameters:
+        """The parameters of the report of `region`: its organisations and those of every
+        region below it (sorted by code)."""
+        organisations = tuple(
+            Organisation.objects.filter(
+                region_id__in=Region.objects.subtree_ids(region.pk)
+            ).order_by("code")
+        )
+        if not organisations:
+            raise ValidationError(
+                _("De regio %(code)s telt geen organisaties.") % {"code": region.code},
+                code="empty_region",
+            )
+        return cls(
+            organisation=None,
+            period_from=period_from,
+            period_to=period_to,
+            reference_month=reference_month,
+            as_of=as_of,
+            region=region,
+            organisations=organisations,
+        )
 
     def __post_init__(self) -> None:
+        if self.region is None and self.organisation is not None:
+            object.__setattr__(self, "organisations", (self.organisation,))
         if self.period_from > self.period_to:
             raise ValidationError(
                 _("De periode begint (%(start)s) na haar einde (%(end)s).")
@@ -144,6 +182,34 @@ class ReportParameters:
                 _("De periode is te lang: hoogstens %(max)s maanden.") % {"max": MAX_PERIOD_MONTHS},
                 code="period_length",
             )
+
+    @property
+    def is_region(self) -> bool:
+        """A region's report counts persons across its organisations (see .persons)."""
+        return self.region is not None
+
+    @property
+    def code(self) -> str:
+        """The code of the organisation or the region."""
+        if self.region is not None:
+            return self.region.code
+        assert self.organisation is not None
+        return self.organisation.code
+
+    @property
+    def organisation_ids(self) -> list[int]:
+        """Every query of a report filters on these (`organisation_id IN (...)`)."""
+        return [organisation.pk for organisation in self.organisations]
+
+    def for_organisation(self, organisation: Organisation) -> ReportParameters:
+        """The same parameters for one organisation (the organisation-level definitions)."""
+        return ReportParameters(
+            organisation=organisation,
+            period_from=self.period_from,
+            period_to=self.period_to,
+            reference_month=self.reference_month,
+            as_of=self.as_of,
+        )
 
     @property
     def months(self) -> list[Month]:

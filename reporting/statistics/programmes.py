@@ -59,12 +59,16 @@ OUTCOMES = {"permanent_job": PERMANENT, "to_work": TO_WORK, "broader_result": BR
     ),
 )
 def programmes(params: ReportParameters) -> dict[str, Any]:
-    organisation = params.organisation
+    organisations = params.organisation_ids
     as_of = params.as_of
     # The standard programmes exist in every organisation (import-format.md), recorded or not.
     codes = sorted(
         set(Programme.DEFAULTS)
-        | set(Programme.objects.filter(organisation=organisation).values_list("code", flat=True))
+        | set(
+            Programme.objects.filter(organisation_id__in=organisations).values_list(
+                "code", flat=True
+            )
+        )
     )
 
     outcome_known = Q(end_date__isnull=True) | Q(end_date__lte=as_of)
@@ -83,13 +87,27 @@ def programmes(params: ReportParameters) -> dict[str, Any]:
             Max("participants", filter=held), Value(0), output_field=IntegerField()
         )
 
-    referrals: dict[str, dict[str, Any]] = {
-        row["programme__code"]: dict(row)
-        for row in Referral.objects.filter(organisation=organisation)
-        .order_by()
-        .values("programme__code")
-        .annotate(**referral_aggregates)
-    }
+    # Per programme code and organisation: a region adds them up, and a cost needs every
+    # organisation with participants to have funding.
+    referral_rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in (
+            Referral.objects.filter(organisation_id__in=organisations)
+            .order_by()
+            .values("programme__code", "organisation_id")
+            .annotate(**referral_aggregates)
+        )
+    ]
+    referrals: dict[str, dict[str, Any]] = {}
+    with_participants: dict[tuple[str, int], set[int]] = {}
+    for row in referral_rows:
+        code = row["programme__code"]
+        total = referrals.setdefault(code, {})
+        for name in referral_aggregates:
+            total[name] = total.get(name, 0) + row[name]
+        for span in params.calendar_years:
+            if row[f"participants_{span.key}"]:
+                with_participants.setdefault((code, span.year), set()).add(row["organisation_id"])
     participants = (
         Referral.objects.filter(session=OuterRef("pk"), start_date__lte=as_of)
         .order_by()
@@ -99,7 +117,7 @@ def programmes(params: ReportParameters) -> dict[str, Any]:
     )
     sessions: dict[str, dict[str, Any]] = {
         row["programme__code"]: dict(row)
-        for row in ProgrammeSession.objects.filter(programme__organisation=organisation)
+        for row in ProgrammeSession.objects.filter(programme__organisation_id__in=organisations)
         .annotate(
             participants=Coalesce(Subquery(participants), Value(0), output_field=IntegerField())
         )
@@ -107,13 +125,15 @@ def programmes(params: ReportParameters) -> dict[str, Any]:
         .values("programme__code")
         .annotate(**session_aggregates)
     }
-    funding = {
-        (row["programme__code"], row["year"]): row["amount_eur"]
-        for row in ProgrammeFunding.objects.filter(
-            programme__organisation=organisation,
-            year__in=[span.year for span in params.calendar_years],
-        ).values("programme__code", "year", "amount_eur")
-    }
+    funding: dict[tuple[str, int], Any] = {}
+    funded: dict[tuple[str, int], set[int]] = {}
+    for funding_row in ProgrammeFunding.objects.filter(
+        programme__organisation_id__in=organisations,
+        year__in=[span.year for span in params.calendar_years],
+    ).values("programme__code", "year", "amount_eur", "programme__organisation_id"):
+        key = (funding_row["programme__code"], funding_row["year"])
+        funding[key] = funding.get(key, 0) + funding_row["amount_eur"]
+        funded.setdefault(key, set()).add(funding_row["programme__organisation_id"])
 
     result: dict[str, Any] = {}
     for code in codes:
@@ -132,8 +152,13 @@ def programmes(params: ReportParameters) -> dict[str, Any]:
                 entry[name] = ref.get(f"{name}_{span.key}", 0)
                 entry[f"{name}_percent"] = percent(entry[name], count)
             entry["funding_eur"] = json_amount(amount)
-            entry["cost_per_participant_eur"] = ratio(amount, count)
-            entry["cost_per_broader_result_eur"] = ratio(amount, entry["broader_result"])
+            # A cost only when every organisation with participants has funding for it.
+            key = (code, span.year)
+            cost_base = (
+                amount if with_participants.get(key, set()) <= funded.get(key, set()) else None
+            )
+            entry["cost_per_participant_eur"] = ratio(cost_base, count)
+            entry["cost_per_broader_result_eur"] = ratio(cost_base, entry["broader_result"])
             per_year[span.key] = entry
         result[code] = per_year
     return result

@@ -49,6 +49,8 @@ REPORT_ORDER = (
     "mmpp_stock",
     "vdab_handover",
     "activation_registered",
+    "mmpp_stock_by_month",
+    "mmpp_flow",
 )
 
 

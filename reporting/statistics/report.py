@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from reporting.statistics.by_organisation import BY_ORGANISATION
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import in_report_order
 
@@ -25,15 +26,25 @@ def _prepare(outermost: bool) -> None:
         cursor.execute("SET LOCAL jit = off")
 
 
+def _subject(params: ReportParameters) -> dict[str, Any]:
+    """Whose report: `organisation`, or `region` and its `organisations` (sorted codes)."""
+    if params.region is not None:
+        codes = sorted(organisation.code for organisation in params.organisations)
+        return {"region": params.region.code, "organisations": codes}
+    return {"organisation": params.code}
+
+
 def build_report(params: ReportParameters) -> dict[str, Any]:
     """The report as plain, JSON-able data (the shape of council-report.md)."""
     ordered = in_report_order()
+    if params.is_region:
+        ordered.append(BY_ORGANISATION)
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         _prepare(outermost)
         statistics = {stat.key: stat(params) for stat in ordered}
     return {
-        "organisation": params.organisation.code,
+        **_subject(params),
         "period": {"from": str(params.period_from), "to": str(params.period_to)},
         "reference_month": str(params.reference_month),
         "as_of": params.as_of.isoformat(),

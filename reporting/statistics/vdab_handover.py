@@ -36,7 +36,7 @@ from reporting.statistics.registry import statistic
 )
 def vdab_handover(params: ReportParameters) -> dict[str, Any]:
     handovers = VdabRegistration.objects.filter(
-        organisation=params.organisation, warm_handover=True
+        organisation_id__in=params.organisation_ids, warm_handover=True
     )
     return {
         "by_month": inflow_by_month(params, handovers),

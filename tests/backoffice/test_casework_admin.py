@@ -31,6 +31,7 @@ from tests.factories import (
     ProgrammeFundingFactory,
     ProgrammeSessionFactory,
     ReferralFactory,
+    RegionFactory,
     SocialWorkerFactory,
     TeamFactory,
     TrajectoryEvaluationFactory,
@@ -68,6 +69,8 @@ def admin_client(client, superuser):
 @pytest.fixture
 def records(organisation):
     """One record of every kind, around two clients."""
+    organisation.region = RegionFactory(code="regio-mechelen", name="Regio Mechelen")
+    organisation.save()
     team = TeamFactory(organisation=organisation, name="Team Noord")
     worker = SocialWorkerFactory(organisation=organisation, team=team, last_name="Janssens")
     an = ClientFactory(

@@ -20,6 +20,7 @@ from casework.models import (
     IncomeRight,
     Organisation,
     Population,
+    Region,
     SocialWorker,
     Team,
     Trajectory,
@@ -291,6 +292,7 @@ def import_problems(path: Path, *args: str) -> list[str]:
 
 
 BUNDLE_MODELS: tuple[type[models.Model], ...] = (
+    Region,
     Organisation,
     Population,
     Team,
@@ -344,4 +346,7 @@ def _natural(model: type[models.Model], attname: str) -> str:
 def empty_database() -> None:
     """Delete every bundle record (children first: some references protect their target)."""
     for model in reversed(BUNDLE_MODELS):
+        if model is Region:  # the tree protects a parent: leaves first
+            while Region.objects.exists():
+                Region.objects.filter(children__isnull=True).delete()
         model._default_manager.all().delete()

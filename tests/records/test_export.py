@@ -98,8 +98,8 @@ def test_only_the_records_of_the_organisation_are_exported(tmp_path, organisatio
     export("mechelen", tmp_path)
     assert [line.split(",")[0] for line in lines(tmp_path / "clients.csv")] == ["id", "mine"]
     assert lines(tmp_path / "organisation.csv") == [
-        "code,name,nis_code",
-        "mechelen,OCMW Mechelen,12025",
+        "code,name,nis_code,region",
+        "mechelen,OCMW Mechelen,12025,",
     ]
 
 

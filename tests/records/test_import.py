@@ -41,6 +41,7 @@ from tests.factories import (
     ProgrammeFundingFactory,
     ProgrammeSessionFactory,
     ReferralFactory,
+    RegionFactory,
     SocialWorkerFactory,
     TeamFactory,
     TrajectoryEvaluationFactory,
@@ -81,7 +82,14 @@ def same_files(first, second):
 
 def every_kind_of_record():
     """An organisation with records of every kind, made in the app (factories)."""
-    organisation = OrganisationFactory(code="gent", name="OCMW Gent", nis_code="44021")
+    flanders = RegionFactory(code="vlaanderen", name="Vlaanderen")
+    province = RegionFactory(
+        code="oost-vlaanderen", name="Provincie Oost-Vlaanderen", parent=flanders
+    )
+    RegionFactory(code="limburg", name="Provincie Limburg", parent=flanders)  # not exported
+    organisation = OrganisationFactory(
+        code="gent", name="OCMW Gent", nis_code="44021", region=province
+    )
     Programme.objects.bulk_create(
         Programme(organisation=organisation, code=code, name=name)
         for code, name in Programme.DEFAULTS.items()
@@ -125,6 +133,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records_and_by
     every_kind_of_record()
     first = export("gent", tmp_path / "first")
     records = snapshot(with_bookkeeping=False)
+    # Only the organisation's region and the regions above it are in its bundle.
+    records["Region"] = [row for row in records["Region"] if row[0] != "limburg"]
 
     empty_database()
     assert not Organisation.objects.exists()
@@ -133,7 +143,12 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records_and_by
     assert snapshot(with_bookkeeping=False) == records
     second = export("gent", tmp_path / "second")
     names = same_files(first, second)
-    assert len(names) == 17  # every file of the spec: there is a record of every kind
+    assert len(names) == 18  # every file of the spec: there is a record of every kind
+    assert (second / "regions.csv").read_bytes().decode() == (
+        "code,name,parent\r\n"
+        "oost-vlaanderen,Provincie Oost-Vlaanderen,vlaanderen\r\n"
+        "vlaanderen,Vlaanderen,\r\n"
+    )
 
 
 def test_exporting_twice_gives_identical_bytes(tmp_path):

@@ -78,7 +78,7 @@ def test_csv_is_a_flat_table_with_definitions(data):
     assert ["leefloon_duration", "percent.over_4y", "0"] in rows
     assert ["caseload", "clients_per_fte", ""] in rows  # null
     definitions = [row for row in rows if row[1] == "definition"]
-    assert len(definitions) == 11
+    assert len(definitions) == 13
     assert all(len(row[2]) > 100 for row in definitions)
 
 
@@ -95,7 +95,7 @@ def test_xlsx_has_a_sheet_per_statistic_and_the_definitions(data, tmp_path):
     values = rows[rows.index(header) + 1]
     assert values[:3] == (3, 0, 1000)
     definitions = list(workbook["definities"].iter_rows(values_only=True))
-    assert len(definitions) == 12
+    assert len(definitions) == 14
 
 
 def test_xlsx_is_not_written_to_a_text_stream(data):

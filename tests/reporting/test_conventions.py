@@ -23,6 +23,8 @@ SPEC_KEYS = [
     "mmpp_stock",
     "vdab_handover",
     "activation_registered",
+    "mmpp_stock_by_month",
+    "mmpp_flow",
 ]
 
 

@@ -180,4 +180,4 @@ def test_the_report_envelope(mechelen_report):
     assert report["reference_month"] == "2025-01"
     assert report["as_of"] == "2025-06-30"
     assert list(report["statistics"]) == list(report["definitions"])
-    assert len(report["statistics"]) == 11
+    assert len(report["statistics"]) == 13

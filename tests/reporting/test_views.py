@@ -108,8 +108,14 @@ def test_the_definitions_follow_the_active_language(client, staff, data):
 def test_charts_are_inline_svg_without_styles_or_scripts(client, staff, data):
     client.force_login(staff.users["lead"])
     html = get(client).content.decode()
-    assert html.count('<svg class="chart"') == 3
-    for chart in ("chart-vdab-inflow", "chart-article60", "chart-mmpp-stock"):
+    assert html.count('<svg class="chart"') == 5
+    for chart in (
+        "chart-vdab-inflow",
+        "chart-article60",
+        "chart-mmpp-stock",
+        "chart-mmpp-stock-by-month",
+        "chart-mmpp-flow",
+    ):
         assert f'aria-labelledby="{chart}-title"' in html
     assert " style=" not in html
     assert "<style" not in html

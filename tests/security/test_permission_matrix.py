@@ -40,7 +40,7 @@ from tests.security.world import World, build_world
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "sa", "lead", "manager", "administrator", "dpo", "superuser")
+ROLES = ("anonymous", "sa", "lead", "manager", "administrator", "dpo", "analyst", "superuser")
 RELATIONS = ("own", "team", "other")
 LOGIN = "login"  # expected: a redirect to the login page
 ADMIN_LOGIN = "admin_login"  # expected: a redirect to the admin's login page
@@ -312,7 +312,8 @@ KINDS: dict[str, Kind] = {
     "programmes": Kind(by_roles(CASEWORK | FIGURES), once),
     "programme": Kind(by_roles(CASEWORK | FIGURES), programme_cases),
     "programme_session": Kind(by_roles(CASEWORK | FIGURES), session_cases),
-    "council_report": Kind(by_roles(FIGURES), once),
+    # A regional analyst: the figures of the organisations of their region, no client file.
+    "council_report": Kind(by_roles(FIGURES | {"analyst"}), once),
     "import": Kind(by_roles({"administrator", "superuser"}), once),
     # POST only: with the permission a GET is refused as such (405).
     "import_confirm": Kind(by_roles(set(), others=403), import_token_cases),
@@ -562,6 +563,8 @@ def make_object(world: World, model: type) -> Any:
         )
     if label == "casework.organisation":
         return world.organisation
+    if label == "access.regionassignment":
+        return model.objects.get(user=world.user("analyst"))
     if label == "casework.team":
         return world.team_a
     if label == "casework.socialworker":

@@ -3,7 +3,8 @@
     team A: social assistant `sa` (follows client `own`), colleague `colleague`
             (follows client `team`), team lead `lead`
     team B: social assistant `other_sa` (follows client `other`)
-    no team: manager, administrator (staff), DPO; and a superuser
+    no team: manager, administrator (staff), DPO, a regional analyst of the province
+    (region `antwerpen-provincie`); and a superuser
 
 `own`, `team` and `other` are seen from the point of view of `sa`.
 """
@@ -17,8 +18,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from access.models import RegionAssignment
 from access.roles import (
     ADMINISTRATOR,
+    ANALYST,
     DPO,
     MANAGER,
     SOCIAL_ASSISTANT,
@@ -31,6 +34,7 @@ from tests.factories import (
     AssignmentFactory,
     ClientFactory,
     OrganisationFactory,
+    RegionFactory,
     SocialWorkerFactory,
     TeamFactory,
 )
@@ -60,7 +64,8 @@ class World:
 
 def build_world() -> World:
     roles_sync()
-    organisation = OrganisationFactory(code="mechelen", name="OCMW Mechelen")
+    province = RegionFactory(code="antwerpen-provincie", name="Provincie Antwerpen")
+    organisation = OrganisationFactory(code="mechelen", name="OCMW Mechelen", region=province)
     team_a = TeamFactory(organisation=organisation, name="Team A")
     team_b = TeamFactory(organisation=organisation, name="Team B")
     users = {
@@ -71,8 +76,10 @@ def build_world() -> World:
         "manager": user_with_role("manager", MANAGER),
         "administrator": user_with_role("administrator", ADMINISTRATOR, is_staff=True),
         "dpo": user_with_role("dpo", DPO),
+        "analyst": user_with_role("analyst", ANALYST),
         "superuser": user_with_role("superuser", None, is_staff=True, is_superuser=True),
     }
+    RegionAssignment.objects.create(user=users["analyst"], region=province)
     social_workers = {
         "sa": SocialWorkerFactory(organisation=organisation, team=team_a, user=users["sa"]),
         "colleague": SocialWorkerFactory(

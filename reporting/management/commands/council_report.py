@@ -1,5 +1,7 @@
-"""manage.py council_report ORGANISATION_CODE --from YYYY-MM --to YYYY-MM --reference-month YYYY-MM
-[--as-of YYYY-MM-DD] [--format json|csv|xlsx] [--output FILE]"""
+"""manage.py council_report CODE --from YYYY-MM --to YYYY-MM --reference-month YYYY-MM
+[--as-of YYYY-MM-DD] [--format json|csv|xlsx] [--output FILE]
+
+CODE: an organisation, or a region (every organisation of it and its sub-regions)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import Organisation
+from casework.models import Organisation, Region
 from reporting.exports import FORMATS, render
 from reporting.statistics import Month, ReportParameters, build_report, parse_day
 
@@ -42,7 +44,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         # Required options and the format are checked in `parameters` (a Dutch message),
         # not by argparse (whose messages are English).
-        parser.add_argument("organisation", metavar="ORGANISATION_CODE")
+        parser.add_argument("organisation", metavar="CODE", help="organisatie of regio")
         parser.add_argument(
             "--from", dest="period_from", metavar="YYYY-MM", help="eerste maand (verplicht)"
         )
@@ -79,18 +81,31 @@ class Command(BaseCommand):
                 _("Onbekend formaat %(format)s: kies json, csv of xlsx.")
                 % {"format": repr(options["format"])}
             )
-        organisation = Organisation.objects.filter(code=options["organisation"]).first()
-        if organisation is None:
+        code = options["organisation"]
+        organisation = Organisation.objects.filter(code=code).first()
+        region = Region.objects.filter(code=code).first() if organisation is None else None
+        if organisation is None and region is None:
             raise CommandError(
-                _("Onbekende organisatie: %(code)s.") % {"code": repr(options["organisation"])}
+                _("Onbekende organisatie of regio: %(code)s.") % {"code": repr(code)}
             )
         try:
             as_of = parse_day(options["as_of"]) if options["as_of"] else timezone.localdate()
+            period_from = Month.parse(options["period_from"])
+            period_to = Month.parse(options["period_to"])
+            reference_month = Month.parse(options["reference_month"])
+            if region is not None:
+                return ReportParameters.for_region(
+                    region,
+                    period_from=period_from,
+                    period_to=period_to,
+                    reference_month=reference_month,
+                    as_of=as_of,
+                )
             return ReportParameters(
                 organisation=organisation,
-                period_from=Month.parse(options["period_from"]),
-                period_to=Month.parse(options["period_to"]),
-                reference_month=Month.parse(options["reference_month"]),
+                period_from=period_from,
+                period_to=period_to,
+                reference_month=reference_month,
                 as_of=as_of,
             )
         except ValidationError as exc:

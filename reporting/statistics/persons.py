@@ -1,0 +1,116 @@
+"""A person, not a client record: how a region's report counts people across OCMWs.
+
+The same person can be a client of two OCMWs (after a move). Within one
+organisation a client record is a person (the national number is unique there),
+so an organisation's report counts client records. A region's report
+(council-report.md, "Reports over a region") counts persons: client records with
+the same national number are one person, a record without one is a person of its
+own; and a condition on a person's records (a registration running, no work
+running, the latest MMPP advice, an income spell, work after registration) is
+read over the records of all of that person's client records in the region.
+
+All are expressions: `person_key` is what is counted (distinct);
+`person_exists` and `person_subquery` read, in a correlated subquery, the records
+of the person of the outer client. For an organisation they are exactly the
+client record (the same queries as before regions existed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
+
+from reporting.statistics.params import ReportParameters
+
+
+def _path(client: str, field: str) -> str:
+    return f"{client}__{field}" if client else field
+
+
+def person_key(params: ReportParameters, client: str = "client") -> Any:
+    """What identifies the person of the counted row's client (`client`: the path from the
+    counted model to its Client, "" when counting clients): the client's id in an
+    organisation's report; in a region's, the national number, or `#<id>` without one."""
+    client_id = f"{client}_id" if client else "pk"
+    if not params.is_region:
+        return F(client_id)
+    national_number = _path(client, "national_number")
+    return Case(
+        When(
+            **{national_number: ""},
+            then=Concat(Value("#"), Cast(client_id, output_field=CharField())),
+        ),
+        default=F(national_number),
+        output_field=CharField(),
+    )
+
+
+def _own_and_namesakes(
+    params: ReportParameters, records: QuerySet[Any], outer: str, client: str
+) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """`records` of the outer client record itself, and `records` (in the report's
+    organisations) of every client record with the outer client's national number.
+    Two querysets, each with one indexed condition (an OR of both would not use them)."""
+    outer_id = f"{outer}_id" if outer else "pk"
+    client_id = f"{client}_id" if client else "pk"
+    own = records.filter(**{client_id: OuterRef(outer_id)})
+    namesakes = records.filter(
+        **{
+            _path(client, "national_number"): OuterRef(_path(outer, "national_number")),
+            # On the client's organisation: the planner then starts from the client's
+            # national number (indexed), not from every record of the organisations.
+            _path(client, "organisation_id__in"): params.organisation_ids,
+        }
+    )
+    return own, namesakes
+
+
+def person_exists(
+    params: ReportParameters, records: QuerySet[Any], outer: str = "", client: str = "client"
+) -> Q:
+    """Inside a filter: one of `records` (reaching their Client by `client`; "" for clients
+    themselves) belongs to the person of the outer row's client (reached by `outer`; ""
+    when the outer rows are clients). In an organisation: to that client record; in a
+    region: to any client record of the person in the region."""
+    own, namesakes = _own_and_namesakes(params, records, outer, client)
+    if not params.is_region:
+        return Q(Exists(own))
+    no_number = Q(**{_path(outer, "national_number"): ""})
+    return (no_number & Q(Exists(own))) | (~no_number & Q(Exists(namesakes)))
+
+
+def person_subquery(
+    params: ReportParameters,
+    records: QuerySet[Any],
+    finish: Callable[[QuerySet[Any]], QuerySet[Any]],
+    output_field: Any,
+    outer: str = "",
+    client: str = "client",
+) -> Any:
+    """A one-value subquery over the records of the person of the outer row's client (see
+    `person_exists`): `finish` orders, picks the value and slices."""
+    own, namesakes = _own_and_namesakes(params, records, outer, client)
+    if not params.is_region:
+        return Subquery(finish(own), output_field=output_field)
+    return Case(
+        When(
+            **{_path(outer, "national_number"): ""},
+            then=Subquery(finish(own), output_field=output_field),
+        ),
+        default=Subquery(finish(namesakes), output_field=output_field),
+        output_field=output_field,
+    )
