@@ -30,6 +30,12 @@ def passed_months(params: ReportParameters) -> list[Month]:
         exactly as in the MMPP stock on 31 December, counted on the last day of that month,
         with its split by category of the latest advice.
     """,
+    reads=(
+        "partners.mmppscreening",
+        "partners.vdabregistration",
+        "partners.employment",
+        "partners.article60placement",
+    ),
 )
 def mmpp_stock_by_month(params: ReportParameters) -> dict[str, Any]:
     return stock_by_key(params, {str(month): month.last for month in passed_months(params)})
@@ -74,6 +80,12 @@ def _pair_rows(params: ReportParameters, month: Month, index: int) -> QuerySet[A
         the last day of M have an employment or an article 60 placement running. Changing
         category is neither inflow nor outflow.
     """,
+    reads=(
+        "partners.mmppscreening",
+        "partners.vdabregistration",
+        "partners.employment",
+        "partners.article60placement",
+    ),
 )
 def mmpp_flow(params: ReportParameters) -> dict[str, Any]:
     months = passed_months(params)
