@@ -160,7 +160,9 @@ def audit_log(
     organisation_id: int | None = None,
 ) -> AuditEntry:
     """Add one entry. With a request, the user, page and address come from it. The
-    organisation is `organisation_id`, else the user's (`user_organisation`)."""
+    organisation is `organisation_id`, else the client's (an entry about a client, also a
+    refused read of another organisation's client, belongs to that client's DPO), else
+    the user's (`user_organisation`)."""
     written_by = current_write_source()
     if request is not None:
         user = user if user is not None else getattr(request, "user", None)
@@ -173,6 +175,10 @@ def audit_log(
     fields = _user_fields(user)
     if username and not fields["username"]:
         fields["username"] = username[:150]
+    if organisation_id is None and client_id is not None:
+        organisation_id = (
+            Client.objects.filter(pk=client_id).values_list("organisation_id", flat=True).first()
+        )
     if organisation_id is None:
         organisation_id = _organisation_of(user)
     return AuditEntry.objects.create(

@@ -118,10 +118,24 @@ class RecordInline(ClientScoped, ServiceInline):
         return super().has_view_permission(request, obj) and self.health_permission(request)
 
 
+class OrganisationFilter(admin.RelatedFieldListFilter):
+    """The organisation filter offers only the organisations the user acts in: another
+    OCMW's name is no choice (nor a hint that it exists)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(o.pk, str(o)) for o in organisations_of(request.user).order_by("name")]
+
+
 class RecordAdmin(ClientScoped, ServiceAdmin):
     """A service-backed admin limited to the client data the user may see (all rows and
     choices through `access.rules`; health data only with its right). A changelist of
     client data names the clients of the rows it shows in the audit trail."""
+
+    def get_list_filter(self, request):
+        return [
+            ("organisation", OrganisationFilter) if item == "organisation" else item
+            for item in super().get_list_filter(request)
+        ]
 
     def get_queryset(self, request):
         return self.scope_to_visible_clients(request, super().get_queryset(request))

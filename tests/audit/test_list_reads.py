@@ -204,3 +204,15 @@ def test_export_records_takes_a_user_and_names_every_client(world, tmp_path):
     assert entries.count() == 4
     assert {e.username for e in entries} == {"administrator"}
     assert {e.source for e in entries} == {"command:export_records"}
+
+
+def test_a_refused_read_belongs_to_the_organisation_of_the_client_asked_for(world, client):
+    """A refused look at another OCMW's client is that OCMW's DPO's to see, not the
+    organisation of whoever tried."""
+    from tests.factories import ClientFactory, OrganisationFactory
+
+    stranger = ClientFactory(organisation=OrganisationFactory())
+    client.force_login(world.user("sa"))
+    assert client.get(reverse("desk:client_detail", args=[stranger.pk])).status_code == 404
+    entry = AuditEntry.objects.get(action="denied", client_id=stranger.pk)
+    assert entry.organisation_id == stranger.organisation_id != world.organisation.pk

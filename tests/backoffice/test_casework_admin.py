@@ -532,3 +532,17 @@ def test_other_organisation_clients_are_listed_for_a_superuser_only(
     client.force_login(staff_social_worker)
     response = client.get(admin_url(Client, "changelist"), {"q": "elders"}, follow=True)
     assert list(response.context["cl"].result_list) == []
+
+
+def test_the_organisation_filter_offers_only_the_users_own_organisation(client, staff):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name="OCMW Elders")
+    administrator = get_user_model().objects.get(username="administrator")
+    client.force_login(administrator)
+    response = client.get("/admin/casework/team/")
+    assert response.status_code == 200
+    assert staff.organisation.name in response.text
+    assert "OCMW Elders" not in response.text
