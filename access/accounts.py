@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
-from access.roles import ADMINISTRATOR, DPO, MANAGER, ROLES, SOCIAL_ASSISTANT, TEAM_LEAD
+from access.roles import ADMINISTRATOR, ANALYST, DPO, MANAGER, ROLES, SOCIAL_ASSISTANT, TEAM_LEAD
 from access.rules import roles_of, user_organisation
 
 
@@ -32,6 +32,9 @@ ROLE_RANK = {
     ADMINISTRATOR: 3,
     # The DPO reads the audit log and exports health data: only a superuser makes one.
     DPO: 4,
+    # A regional analyst sees the figures of many organisations: only a superuser
+    # (above every organisation) gives the role.
+    ANALYST: 4,
 }
 STAFF_LEVEL = ROLE_RANK[ADMINISTRATOR]
 SUPERUSER_LEVEL = 100
