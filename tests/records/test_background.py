@@ -20,7 +20,9 @@ from records.models import UploadedBundle
 from tests.records.bundles import base_files
 from tests.records.test_web import URL, job_url, zip_upload
 
-pytestmark = pytest.mark.django_db
+# The worker closes the database connections it used when it stops, as a process would:
+# outside a test transaction (on PostgreSQL that would close the test's own connection).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

@@ -98,5 +98,6 @@ def test_queries_do_not_grow_with_the_number_of_records(organisation):
     assert large["statistics"]["vdab_inflow"] != small["statistics"]["vdab_inflow"]
     assert few == many
     # One to four queries per statistic (the MMPP stock of every year in one UNION ALL),
-    # plus the transaction around them: 17 + 2 or 3.
-    assert many <= 22
+    # plus the transaction around them: with the monthly MMPP stock and flow (issue 14)
+    # 21 on SQLite, 23 on PostgreSQL (its JIT setting and savepoint).
+    assert many <= 24
