@@ -50,11 +50,18 @@ def _cell(key: str, value: Any) -> str:
 
 
 def parameters_line(report: dict[str, Any]) -> str:
+    if "region" in report:
+        scope = _("Regio %(region)s (%(organisations)s)") % {
+            "region": report["region"],
+            "organisations": ", ".join(report.get("organisations", [])),
+        }
+    else:
+        scope = _("Organisatie %(organisation)s") % {"organisation": report.get("organisation", "")}
     return _(
-        "Organisatie %(organisation)s · periode %(start)s tot en met %(end)s · "
+        "%(scope)s · periode %(start)s tot en met %(end)s · "
         "referentiemaand %(month)s · opgemaakt op %(as_of)s"
     ) % {
-        "organisation": report.get("organisation", ""),
+        "scope": scope,
         "start": report["period"]["from"],
         "end": report["period"]["to"],
         "month": report["reference_month"],
