@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
-from answers.figures import NO_FIGURE, fill, format_figure
+from answers.figures import fill
 from reporting.presentation import build_sections
+from reporting.tables import cell_text
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,6 @@ class AnswerDocument:
     published_at: datetime.datetime | None = None
     published_by: str = ""
     corrects: str = ""  # "Antwoord 12 van 01/07/2025"
-
-
-def _cell(key: str, value: Any) -> str:
-    if value is None:
-        return NO_FIGURE
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return format_figure(key, value)
-    return str(value)
 
 
 def parameters_line(report: dict[str, Any]) -> str:
@@ -117,7 +110,7 @@ def build_docx(doc: AnswerDocument) -> bytes:
             for row in grid.rows:
                 cells = table.add_row().cells
                 for cell, (column, _header) in zip(cells, grid.columns, strict=True):
-                    cell.text = _cell(column, row.get(column))
+                    cell.text = cell_text(row.get(column))
 
     document.add_heading(_("Bijlage: definities"), level=1)
     for key in doc.statistics:

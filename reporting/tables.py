@@ -11,10 +11,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import formats
+
 from reporting.presentation import Grid, Section, build_sections
 
-# An empty figure (a percent of nothing, an unknown population) shows as a dash.
+# An empty figure (a percent of nothing, an unknown population, a total's percent)
+# shows as a dash.
 EMPTY = "–"
+
+
+def cell_text(value: Any) -> str:
+    """A figure in a report table, written as the active language writes numbers (nl-BE:
+    89.640 and 16,73; en: 89,640 and 16.73); an empty figure a dash. The page and the
+    answer's document (DOCX) draw their tables with it, so they agree."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -31,9 +47,7 @@ def table_for(grid: Grid) -> ReportTable:
     return ReportTable(
         caption=grid.caption,
         headers=[header for _key, header in grid.columns],
-        rows=[
-            [EMPTY if row.get(key) in (None, "") else row[key] for key in keys] for row in grid.rows
-        ],
+        rows=[[cell_text(row.get(key)) for key in keys] for row in grid.rows],
     )
 
 
