@@ -38,6 +38,7 @@ def work_queue(
     health data). JobRoad sessions with free places are listed for `organisation_ids`.
     """
     today = today or timezone.localdate()
+    clients = _materialised(clients)
     # Every rule in one query; the health rules too, hidden below where they must be.
     items = rule_items([*CLIENT_RULES.values(), *HEALTH_RULES.values()], clients, today)
     items = _health_data_hidden(items, health_clients, today)
@@ -45,6 +46,19 @@ def work_queue(
     if organisation_ids:
         items += jobroad_free_places(organisation_ids, today)
     return sorted(items, key=lambda item: item.sort_key)
+
+
+# Up to this many clients, a queue names them by id: one query for the ids instead of
+# the scope's subquery (access rules, assignments) planned and run once per rule.
+MATERIALISE_UP_TO = 5000
+
+
+def _materialised(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """`clients` as a list of ids when they are few enough, else as they are."""
+    ids = list(clients.order_by().values_list("pk", flat=True)[: MATERIALISE_UP_TO + 1])
+    if len(ids) > MATERIALISE_UP_TO:
+        return clients
+    return Client.objects.filter(pk__in=ids)
 
 
 def _health_data_hidden(
