@@ -246,6 +246,8 @@ def main() -> None:
             str(args.threads),
             "-k",
             "gthread",
+            "--timeout",
+            "120",
             "--log-level",
             "warning",
         ],
