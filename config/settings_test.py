@@ -8,3 +8,7 @@ import os
 os.environ["DEBUG"] = "1"
 
 from config.settings import *  # noqa: E402,F403
+
+# A connection per request, as before persistent connections: the live-server and worker
+# threads of the browser tests leave none open behind them.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -8,12 +8,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    F,
     OuterRef,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
@@ -127,10 +131,58 @@ def worker_name(today: datetime.date, client_ref: str) -> Subquery:
     return Subquery(running)
 
 
-def client_values(qs: QuerySet, today: datetime.date, *extra: str) -> QuerySet:
-    """Rows of a client record with the client's name and social worker."""
-    return qs.annotate(worker_name=worker_name(today, "client_id")).values(
-        "pk", "client_id", "client__first_name", "client__last_name", "worker_name", *extra
+# The columns every rule's rows share, so that all rules run as one query (a UNION ALL,
+# `desk.workqueue.rules.rule_rows`): the record, its client, the social worker, and up to
+# two dates, a text and a flag whose meaning each rule gives.
+ROW_FIELDS = (
+    "wq_rule",
+    "wq_pk",
+    "wq_client",
+    "wq_first_name",
+    "wq_last_name",
+    "wq_worker",
+    "wq_day",
+    "wq_other_day",
+    "wq_text",
+    "wq_flag",
+)
+
+
+def client_values(
+    qs: QuerySet,
+    today: datetime.date,
+    rule: str,
+    *,
+    day: Any,
+    other_day: Any = None,
+    text: Any = None,
+    flag: Any = None,
+) -> QuerySet:
+    """The rows of a rule (one per item) in the shared columns of ROW_FIELDS: a record of a
+    client with the client's name and social worker, and the rule's own values (field
+    names or expressions)."""
+
+    def expression(value: Any, empty: Any) -> Any:
+        if value is None:
+            return empty
+        return F(value) if isinstance(value, str) else value
+
+    return (
+        qs.order_by()
+        .annotate(
+            wq_rule=Value(rule, output_field=CharField()),
+            wq_pk=F("pk"),
+            wq_client=F("client_id"),
+            wq_first_name=F("client__first_name"),
+            wq_last_name=F("client__last_name"),
+            wq_worker=worker_name(today, "client_id"),
+            wq_day=expression(day, None),
+            # Typed empty values: the UNION's columns must agree on every database.
+            wq_other_day=expression(other_day, Cast(Value(None), output_field=DateField())),
+            wq_text=expression(text, Value("", output_field=CharField())),
+            wq_flag=expression(flag, Value(False, output_field=BooleanField())),
+        )
+        .values(*ROW_FIELDS)
     )
 
 
@@ -149,9 +201,9 @@ def client_url(client_id: int, slug: str, record_pk: int | None = None, **query:
 
 def make_item(row: dict[str, Any], today: datetime.date, **fields: Any) -> WorkItem:
     return WorkItem(
-        client_id=row["client_id"],
-        client_name=f"{row['client__last_name']}, {row['client__first_name']}",
-        social_worker_name=row.get("worker_name") or "",
+        client_id=row["wq_client"],
+        client_name=f"{row['wq_last_name']}, {row['wq_first_name']}",
+        social_worker_name=row.get("wq_worker") or "",
         today=today,
         **fields,
     )

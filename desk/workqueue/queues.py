@@ -16,7 +16,7 @@ from casework.models import (
     Client,
 )
 from desk.workqueue.items import RULE_LABELS, WorkItem, hidden_item
-from desk.workqueue.rules import CLIENT_RULES, HEALTH_RULES, jobroad_free_places
+from desk.workqueue.rules import CLIENT_RULES, HEALTH_RULES, jobroad_free_places, rule_items
 
 # --- Queues ---------------------------------------------------------------------------
 
@@ -38,16 +38,27 @@ def work_queue(
     health data). JobRoad sessions with free places are listed for `organisation_ids`.
     """
     today = today or timezone.localdate()
-    items: list[WorkItem] = []
-    for rule in CLIENT_RULES.values():
-        items += rule(clients, today)
-    for rule in HEALTH_RULES.values():
-        items += rule(clients, today)
+    clients = _materialised(clients)
+    # Every rule in one query; the health rules too, hidden below where they must be.
+    items = rule_items([*CLIENT_RULES.values(), *HEALTH_RULES.values()], clients, today)
     items = _health_data_hidden(items, health_clients, today)
     organisation_ids = list(organisation_ids)
     if organisation_ids:
         items += jobroad_free_places(organisation_ids, today)
     return sorted(items, key=lambda item: item.sort_key)
+
+
+# Up to this many clients, a queue names them by id: one query for the ids instead of
+# the scope's subquery (access rules, assignments) planned and run once per rule.
+MATERIALISE_UP_TO = 5000
+
+
+def _materialised(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """`clients` as a list of ids when they are few enough, else as they are."""
+    ids = list(clients.order_by().values_list("pk", flat=True)[: MATERIALISE_UP_TO + 1])
+    if len(ids) > MATERIALISE_UP_TO:
+        return clients
+    return Client.objects.filter(pk__in=ids)
 
 
 def _health_data_hidden(

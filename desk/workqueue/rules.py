@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -48,10 +50,40 @@ from partners.models import (
 )
 
 
-def gpmi_to_sign(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
-    within = datetime.timedelta(days=setting("GPMI_SIGN_WITHIN_DAYS"))
-    since = datetime.date.fromisoformat(str(setting("GPMI_MANDATORY_SINCE")))
-    under_age = setting("GPMI_MANDATORY_UNDER_AGE")
+@dataclass(frozen=True)
+class ClientRule:
+    """A rule over clients: `rows` (its records, one per item, in the columns of
+    `items.ROW_FIELDS`) and `item` (the WorkItem of one row, None: no item after all).
+    Calling it gives the rule's items alone; `rule_items` runs several rules in one query."""
+
+    name: str
+    rows: Callable[[QuerySet[Client], datetime.date], QuerySet]
+    item: Callable[[dict[str, Any], datetime.date], WorkItem | None]
+
+    def __call__(self, clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
+        return rule_items([self], clients, today)
+
+
+def rule_items(
+    rules: Iterable[ClientRule], clients: QuerySet[Client], today: datetime.date
+) -> list[WorkItem]:
+    """The items of `rules` for `clients`: one query (UNION ALL of the rules' rows)."""
+    by_name = {rule.name: rule for rule in rules}
+    querysets = [rule.rows(clients, today) for rule in by_name.values()]
+    if not querysets:
+        return []
+    first, *others = querysets
+    # No ORDER BY (the models' default ordering names no column of the union).
+    rows = first.union(*others, all=True).order_by() if others else first
+    items = []
+    for row in rows:
+        item = by_name[row["wq_rule"]].item(row, today)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _gpmi_to_sign_rows(clients: QuerySet[Client], today: datetime.date) -> QuerySet:
     gpmi_during_right = Trajectory.objects.filter(
         client=OuterRef("client_id"), kind=TrajectoryKind.GPMI
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start_date")))
@@ -62,28 +94,35 @@ def gpmi_to_sign(clients: QuerySet[Client], today: datetime.date) -> list[WorkIt
         IncomeRight.objects.filter(client__in=clients, kind=IncomeKind.LEEFLOON)
         .active_on(today)
         .exclude(Exists(gpmi_during_right))
-        .annotate(exempt=Exists(exempt))
     )
-    items = []
-    for row in client_values(rights, today, "start_date", "client__birth_date", "exempt"):
-        start = row["start_date"]
-        # The age exception needs the birth date: checked on the few rows left.
-        if start < since and age_on(row["client__birth_date"], start) >= under_age:
-            continue
-        due = start + within
-        items.append(
-            make_item(
-                row,
-                today,
-                rule="gpmi_to_sign",
-                title=_("GPMI laten ondertekenen vóór %(date)s") % {"date": format_day(due)},
-                detail=_("Leefloon sinds %(date)s") % {"date": format_day(start)},
-                due_date=due,
-                url=client_url(row["client_id"], "trajectory", kind=TrajectoryKind.GPMI),
-                exempt=row["exempt"],
-            )
-        )
-    return items
+    return client_values(
+        rights,
+        today,
+        "gpmi_to_sign",
+        day="start_date",
+        other_day="client__birth_date",
+        flag=Exists(exempt),
+    )
+
+
+def _gpmi_to_sign_item(row: dict[str, Any], today: datetime.date) -> WorkItem | None:
+    within = datetime.timedelta(days=setting("GPMI_SIGN_WITHIN_DAYS"))
+    since = datetime.date.fromisoformat(str(setting("GPMI_MANDATORY_SINCE")))
+    start = row["wq_day"]
+    # The age exception needs the birth date: checked on the few rows left.
+    if start < since and age_on(row["wq_other_day"], start) >= setting("GPMI_MANDATORY_UNDER_AGE"):
+        return None
+    due = start + within
+    return make_item(
+        row,
+        today,
+        rule="gpmi_to_sign",
+        title=_("GPMI laten ondertekenen vóór %(date)s") % {"date": format_day(due)},
+        detail=_("Leefloon sinds %(date)s") % {"date": format_day(start)},
+        due_date=due,
+        url=client_url(row["wq_client"], "trajectory", kind=TrajectoryKind.GPMI),
+        exempt=row["wq_flag"],
+    )
 
 
 def gpmi_evaluation_interval() -> datetime.timedelta:
@@ -91,41 +130,40 @@ def gpmi_evaluation_interval() -> datetime.timedelta:
     return datetime.timedelta(days=365 // max(1, setting("GPMI_EVALUATIONS_PER_YEAR")))
 
 
-def gpmi_evaluation(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
-    interval = gpmi_evaluation_interval()
+def _gpmi_evaluation_rows(clients: QuerySet[Client], today: datetime.date) -> QuerySet:
     gpmis = (
         Trajectory.objects.filter(client__in=clients, kind=TrajectoryKind.GPMI)
         .active_on(today)
         .annotate(last_evaluation=Max("evaluations__date", filter=Q(evaluations__date__lte=today)))
         .annotate(reference=Coalesce("last_evaluation", "start_date"))
-        .filter(reference__lte=today - interval)
+        .filter(reference__lte=today - gpmi_evaluation_interval())
     )
-    items = []
-    for row in client_values(gpmis, today, "reference", "last_evaluation"):
-        due = row["reference"] + interval
-        if row["last_evaluation"]:
-            detail = _("Laatste evaluatie op %(date)s") % {
-                "date": format_day(row["last_evaluation"])
-            }
-        else:
-            detail = _("Nog geen evaluatie sinds de start op %(date)s") % {
-                "date": format_day(row["reference"])
-            }
-        items.append(
-            make_item(
-                row,
-                today,
-                rule="gpmi_evaluation",
-                title=_("GPMI evalueren (uiterlijk %(date)s)") % {"date": format_day(due)},
-                detail=detail,
-                due_date=due,
-                url=client_url(row["client_id"], "evaluation", trajectory=row["pk"]),
-            )
-        )
-    return items
+    return client_values(
+        gpmis, today, "gpmi_evaluation", day="reference", other_day="last_evaluation"
+    )
 
 
-def article60_ending(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
+def _gpmi_evaluation_item(row: dict[str, Any], today: datetime.date) -> WorkItem:
+    reference, last_evaluation = row["wq_day"], row["wq_other_day"]
+    due = reference + gpmi_evaluation_interval()
+    if last_evaluation:
+        detail = _("Laatste evaluatie op %(date)s") % {"date": format_day(last_evaluation)}
+    else:
+        detail = _("Nog geen evaluatie sinds de start op %(date)s") % {
+            "date": format_day(reference)
+        }
+    return make_item(
+        row,
+        today,
+        rule="gpmi_evaluation",
+        title=_("GPMI evalueren (uiterlijk %(date)s)") % {"date": format_day(due)},
+        detail=detail,
+        due_date=due,
+        url=client_url(row["wq_client"], "evaluation", trajectory=row["wq_pk"]),
+    )
+
+
+def _article60_ending_rows(clients: QuerySet[Client], today: datetime.date) -> QuerySet:
     horizon = today + datetime.timedelta(days=setting("ARTICLE60_HANDOVER_WARNING_DAYS"))
     handed_over = VdabRegistration.objects.filter(
         client=OuterRef("client_id"),
@@ -139,95 +177,100 @@ def article60_ending(clients: QuerySet[Client], today: datetime.date) -> list[Wo
         .filter(ends__lte=horizon)
         .exclude(Exists(handed_over))
     )
-    items = []
-    for row in client_values(placements, today, "ends", "employer_name"):
-        items.append(
-            make_item(
-                row,
-                today,
-                rule="article60_ending",
-                title=_("Warme overdracht naar VDAB plannen: artikel 60 eindigt op %(date)s")
-                % {"date": format_day(row["ends"])},
-                detail=row["employer_name"],
-                due_date=row["ends"],
-                url=client_url(row["client_id"], "vdab", warm_handover=1),
-            )
-        )
-    return items
+    return client_values(placements, today, "article60_ending", day="ends", text="employer_name")
 
 
-def vdab_missing(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
+def _article60_ending_item(row: dict[str, Any], today: datetime.date) -> WorkItem:
+    return make_item(
+        row,
+        today,
+        rule="article60_ending",
+        title=_("Warme overdracht naar VDAB plannen: artikel 60 eindigt op %(date)s")
+        % {"date": format_day(row["wq_day"])},
+        detail=row["wq_text"],
+        due_date=row["wq_day"],
+        url=client_url(row["wq_client"], "vdab", warm_handover=1),
+    )
+
+
+def _vdab_missing_rows(clients: QuerySet[Client], today: datetime.date) -> QuerySet:
     registered = VdabRegistration.objects.filter(client=OuterRef("client_id")).active_on(today)
     exempt = Exemption.objects.filter(
         client=OuterRef("client_id"), kind=ExemptionKind.VDAB_REGISTRATION
     ).active_on(today)
     rights = (
-        IncomeRight.objects.filter(client__in=clients)
-        .active_on(today)
-        .exclude(Exists(registered))
-        .annotate(exempt=Exists(exempt))
+        IncomeRight.objects.filter(client__in=clients).active_on(today).exclude(Exists(registered))
     )
-    items = []
-    for row in client_values(rights, today, "start_date", "exempt"):
-        items.append(
-            make_item(
-                row,
-                today,
-                rule="vdab_missing",
-                title=_("Inschrijven bij VDAB (of vrijstelling registreren)"),
-                detail=_("Inkomen sinds %(date)s, geen lopende VDAB-inschrijving")
-                % {"date": format_day(row["start_date"])},
-                due_date=row["start_date"],
-                url=client_url(row["client_id"], "vdab"),
-                exempt=row["exempt"],
-            )
-        )
-    return items
+    return client_values(rights, today, "vdab_missing", day="start_date", flag=Exists(exempt))
 
 
-def mmpp_exit_conversation(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
+def _vdab_missing_item(row: dict[str, Any], today: datetime.date) -> WorkItem:
+    return make_item(
+        row,
+        today,
+        rule="vdab_missing",
+        title=_("Inschrijven bij VDAB (of vrijstelling registreren)"),
+        detail=_("Inkomen sinds %(date)s, geen lopende VDAB-inschrijving")
+        % {"date": format_day(row["wq_day"])},
+        due_date=row["wq_day"],
+        url=client_url(row["wq_client"], "vdab"),
+        exempt=row["wq_flag"],
+    )
+
+
+def _mmpp_exit_conversation_rows(clients: QuerySet[Client], today: datetime.date) -> QuerySet:
     years = setting("MMPP_EXIT_CONVERSATION_YEARS")
     advices = MmppScreening.objects.current_on(today).filter(
         client__in=clients, category=5, advised_on__lte=years_before(today, years)
     )
-    items = []
-    for row in client_values(advices, today, "advised_on"):
-        items.append(
-            make_item(
-                row,
-                today,
-                rule="mmpp_exit_conversation",
-                title=_("Uitleidgesprek: MMPP categorie 5 sinds %(date)s")
-                % {"date": format_day(row["advised_on"])},
-                detail=_("Registreer na het gesprek het einde van het advies of een nieuw advies."),
-                due_date=years_after(row["advised_on"], years),
-                url=client_url(row["client_id"], "mmpp", row["pk"]),
-                health_data=True,
-            )
-        )
-    return items
+    return client_values(advices, today, "mmpp_exit_conversation", day="advised_on")
 
 
-def referral_outcome(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
+def _mmpp_exit_conversation_item(row: dict[str, Any], today: datetime.date) -> WorkItem:
+    return make_item(
+        row,
+        today,
+        rule="mmpp_exit_conversation",
+        title=_("Uitleidgesprek: MMPP categorie 5 sinds %(date)s")
+        % {"date": format_day(row["wq_day"])},
+        detail=_("Registreer na het gesprek het einde van het advies of een nieuw advies."),
+        due_date=years_after(row["wq_day"], setting("MMPP_EXIT_CONVERSATION_YEARS")),
+        url=client_url(row["wq_client"], "mmpp", row["wq_pk"]),
+        health_data=True,
+    )
+
+
+def _referral_outcome_rows(clients: QuerySet[Client], today: datetime.date) -> QuerySet:
     days = datetime.timedelta(days=setting("REFERRAL_OUTCOME_DUE_DAYS"))
     referrals = Referral.objects.filter(
         client__in=clients, outcome="", start_date__lte=today - days
     )
-    items = []
-    for row in client_values(referrals, today, "start_date", "programme__name"):
-        items.append(
-            make_item(
-                row,
-                today,
-                rule="referral_outcome",
-                title=_("Resultaat van de toeleiding naar %(programme)s invullen")
-                % {"programme": row["programme__name"]},
-                detail=_("Toegeleid op %(date)s") % {"date": format_day(row["start_date"])},
-                due_date=row["start_date"] + days,
-                url=client_url(row["client_id"], "referral", row["pk"]),
-            )
-        )
-    return items
+    return client_values(
+        referrals, today, "referral_outcome", day="start_date", text="programme__name"
+    )
+
+
+def _referral_outcome_item(row: dict[str, Any], today: datetime.date) -> WorkItem:
+    return make_item(
+        row,
+        today,
+        rule="referral_outcome",
+        title=_("Resultaat van de toeleiding naar %(programme)s invullen")
+        % {"programme": row["wq_text"]},
+        detail=_("Toegeleid op %(date)s") % {"date": format_day(row["wq_day"])},
+        due_date=row["wq_day"] + datetime.timedelta(days=setting("REFERRAL_OUTCOME_DUE_DAYS")),
+        url=client_url(row["wq_client"], "referral", row["wq_pk"]),
+    )
+
+
+gpmi_to_sign = ClientRule("gpmi_to_sign", _gpmi_to_sign_rows, _gpmi_to_sign_item)
+gpmi_evaluation = ClientRule("gpmi_evaluation", _gpmi_evaluation_rows, _gpmi_evaluation_item)
+article60_ending = ClientRule("article60_ending", _article60_ending_rows, _article60_ending_item)
+vdab_missing = ClientRule("vdab_missing", _vdab_missing_rows, _vdab_missing_item)
+mmpp_exit_conversation = ClientRule(
+    "mmpp_exit_conversation", _mmpp_exit_conversation_rows, _mmpp_exit_conversation_item
+)
+referral_outcome = ClientRule("referral_outcome", _referral_outcome_rows, _referral_outcome_item)
 
 
 def jobroad_free_places(organisation_ids: Iterable[int], today: datetime.date) -> list[WorkItem]:
@@ -262,12 +305,9 @@ def jobroad_free_places(organisation_ids: Iterable[int], today: datetime.date) -
     return items
 
 
-ClientRule = Callable[[QuerySet[Client], datetime.date], list[WorkItem]]
+# The first rule's columns type the UNION: gpmi_to_sign fills every one of them.
 CLIENT_RULES: dict[str, ClientRule] = {
-    "gpmi_to_sign": gpmi_to_sign,
-    "gpmi_evaluation": gpmi_evaluation,
-    "article60_ending": article60_ending,
-    "vdab_missing": vdab_missing,
-    "referral_outcome": referral_outcome,
+    rule.name: rule
+    for rule in (gpmi_to_sign, gpmi_evaluation, article60_ending, vdab_missing, referral_outcome)
 }
 HEALTH_RULES: dict[str, ClientRule] = {"mmpp_exit_conversation": mmpp_exit_conversation}

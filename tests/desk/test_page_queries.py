@@ -1,0 +1,78 @@
+"""The daily pages ask the database a fixed, small number of queries (issue 15): the
+work queue's rules run as one query, the caseload's next action for the rows shown only,
+and what the access rules need of the user (roles, profile) is looked up once a request."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    Article60PlacementFactory,
+    IncomeRightFactory,
+    MmppScreeningFactory,
+    ReferralFactory,
+    TrajectoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Per page: the most queries it may ask, whatever the number of clients (before issue 15
+# each work queue took one query per rule: 5 more per queue shown). Of these, every page
+# spends 7 on the session, the user, their permissions (2), groups and social-worker
+# profile (2), and 7 on the audit trail of what it showed and on saving the session.
+MAX_QUERIES = {
+    "client list": 19,
+    "client file": 32,
+    "work queue": 19,
+    "home": 21,
+    "home (team lead)": 23,
+    "work queue (team lead)": 21,
+}
+
+
+def busy_client(staff, owner):
+    """A client with an item of most rules: a leefloon without GPMI and VDAB, a placement
+    ending soon, a referral without outcome, an old MMPP category 5."""
+    person = staff.client_of(owner)
+    IncomeRightFactory(client=person, start_date=datetime.date(2024, 1, 1))
+    Article60PlacementFactory(client=person, start_date=datetime.date(2024, 3, 1))
+    ReferralFactory(client=person, start_date=datetime.date(2024, 3, 1))
+    MmppScreeningFactory(client=person, category=5, advised_on=datetime.date(2020, 1, 1))
+    TrajectoryFactory(client=person, kind="duo", start_date=datetime.date(2024, 2, 1))
+    return person
+
+
+def pages(staff, person):
+    return {
+        "client list": ("sa", reverse("desk:caseload")),
+        "client file": ("sa", reverse("desk:client_detail", kwargs={"pk": person.pk})),
+        "work queue": ("sa", reverse("desk:workqueue")),
+        "home": ("sa", reverse("desk:home")),
+        "home (team lead)": ("lead", reverse("desk:home")),
+        "work queue (team lead)": ("lead", reverse("desk:workqueue")),
+    }
+
+
+def count_queries(client, staff, who, url):
+    client.force_login(staff.users[who])
+    assert client.get(url).status_code == 200  # session and caches warm
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", list(MAX_QUERIES))
+def test_a_daily_page_asks_a_fixed_number_of_queries(client, staff, page):
+    first = busy_client(staff, "sa")
+    who, url = pages(staff, first)[page]
+    few = count_queries(client, staff, who, url)
+    for _ in range(12):
+        busy_client(staff, "sa")
+        busy_client(staff, "colleague")
+    many = count_queries(client, staff, who, url)
+    assert many == few
+    assert many <= MAX_QUERIES[page]
