@@ -49,9 +49,15 @@ class StaleEdit:
         return [row for row in self.rows if row.differs]
 
 
+def _model_field(instance: models.Model, name: str) -> models.Field:
+    field = instance._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a form's field, never a reverse relation
+    return field
+
+
 def display_value(instance: models.Model, name: str) -> str:
     """A field's value as a person reads it (choice labels, dd/mm/yyyy, ja/nee)."""
-    field = instance._meta.get_field(name)
+    field = _model_field(instance, name)
     if field.is_relation:
         related = getattr(instance, name, None)
         return str(related) if related is not None else EMPTY
@@ -59,7 +65,7 @@ def display_value(instance: models.Model, name: str) -> str:
     if value is None or value == "":
         return EMPTY
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))  # type: ignore[attr-defined]
+        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if isinstance(value, datetime.date):
@@ -93,7 +99,7 @@ def stale_edit(
     instance holding what the user typed, `fields` the fields of the form."""
     rows = [
         VersionRow(
-            label=str(current._meta.get_field(name).verbose_name).capitalize(),
+            label=str(_model_field(current, name).verbose_name).capitalize(),
             theirs=display_value(current, name),
             yours=display_value(typed, name),
         )
