@@ -203,6 +203,20 @@ def audit_entries_for(user: Any) -> Any:
     return AuditEntry.objects.of_organisations(organisations_of(user).values("pk"))
 
 
+def last_write(instance: models.Model, *, client_id: int | None = None) -> AuditEntry | None:
+    """The audit entry of the latest save (create or update) of `instance`: who saved
+    it last and when (records do not store their last editor; the audit trail does).
+    `client_id` (the record's client) lets the lookup use the per-client index."""
+    entries = AuditEntry.objects.filter(
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        action__in=[AuditAction.CREATE, AuditAction.UPDATE],
+    )
+    if client_id is not None:
+        entries = entries.filter(client_id=client_id)
+    return entries.select_related("user").order_by("-at", "-pk").first()
+
+
 def _organisation_of(user: Any) -> int | None:
     organisation = user_organisation(user) if user is not None else None
     return organisation.pk if organisation is not None else None

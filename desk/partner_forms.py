@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Client
-from desk.forms import BLANK_LABEL, DateInput, RecordForm
+from desk.forms import DateInput, RecordForm
 from partners.models import (
     Article60Placement,
     Employment,
@@ -102,14 +102,55 @@ class MmppScreeningForm(RecordForm):
 
 
 class SessionReferralForm(forms.Form):
-    """Refer one of my clients to a session (e.g. a JobRoad screening)."""
+    """Refer one of my clients to a session (e.g. a JobRoad screening).
 
+    The client is found with a search (name or national number, `ClientQuerySet.search`)
+    and chosen from the results (radio buttons, so no list of every name is sent to the
+    page); `clients` are those one may refer, against which the choice is checked."""
+
+    # Results of a client search shown at most (more: refine the search).
+    SEARCH_RESULTS = 20
+    SEARCH_MIN_CHARS = 2
+
+    client_search = forms.CharField(
+        label=_("Zoek de cliënt"),
+        required=False,
+        max_length=100,
+        help_text=_("Naam (in eender welke volgorde) of rijksregisternummer."),
+    )
     client = forms.ModelChoiceField(
-        queryset=Client.objects.none(), label=_("Cliënt"), empty_label=BLANK_LABEL
+        queryset=Client.objects.none(),
+        label=_("Cliënt"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Zoek de cliënt en kies die uit de resultaten.")},
     )
     start_date = forms.DateField(label=_("Datum toeleiding"), widget=DateInput())
 
     def __init__(self, *args: Any, clients: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.clients = clients
         self.fields["client"].queryset = clients  # type: ignore[attr-defined]
         self.fields["start_date"].initial = timezone.localdate()
+
+    def search_text(self) -> str:
+        return str(self.data.get("client_search", "")).strip()[:100]
+
+    def results(self) -> tuple[list[Client] | None, bool]:
+        """(the clients found by the search, whether there are more than shown); None
+        when too little was typed. The chosen client stays among them."""
+        text = self.search_text()
+        found: list[Client] | None = None
+        more = False
+        if len(text) >= self.SEARCH_MIN_CHARS:
+            rows = list(
+                self.clients.search(text).order_by("last_name", "first_name", "birth_date", "pk")[
+                    : self.SEARCH_RESULTS + 1
+                ]
+            )
+            found, more = rows[: self.SEARCH_RESULTS], len(rows) > self.SEARCH_RESULTS
+        chosen = str(self.data.get("client", ""))
+        if chosen.isdigit() and not any(str(c.pk) == chosen for c in found or []):
+            picked = list(self.clients.filter(pk=int(chosen)))
+            if picked:
+                found = picked + (found or [])
+        return found, more

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_htmx.http import reswap, retarget
@@ -30,7 +31,7 @@ from access.rules import (
 from casework.models import (
     Client,
 )
-from core.writes import record_update
+from core.writes import ConflictError, record_update
 from desk import workqueue
 from desk.forms import (
     RecordForm,
@@ -38,6 +39,7 @@ from desk.forms import (
 )
 from desk.record_kinds import CLIENT_KIND, RECORD_KINDS, RecordKind, record_url, visible_kinds
 from desk.selectors.timeline import timeline
+from desk.stale_edits import StaleEdit, stale_edit
 from desk.views.base import RoleRequiredMixin, today
 from partners.plausibility import record_warnings
 
@@ -98,6 +100,11 @@ class RecordFormView(RoleRequiredMixin, View):
     With htmx the form is swapped into the file; after a save the file body is
     swapped back in, with the new record in the timeline and the work queue
     recomputed. Without JavaScript the same URLs work as ordinary pages.
+
+    Opened from the work queue (a `next` parameter: the queue's own address, checked
+    to stay on this site), cancelling and saving go back there: without JavaScript a
+    redirect, with htmx an event (`traject:item-resolved`) on which the queue reloads
+    its items in place.
     """
 
     template_name = "desk/record_form.html"
@@ -148,10 +155,24 @@ class RecordFormView(RoleRequiredMixin, View):
             initial=initial,
         )
 
+    def next_url(self) -> str:
+        """Where to go after saving or cancelling (the work queue), when it is safe."""
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return url if url and safe else ""
+
     def render_form(
-        self, client: Client, record: Any, form: RecordForm, warnings: list[str] | None = None
+        self,
+        client: Client,
+        record: Any,
+        form: RecordForm,
+        warnings: list[str] | None = None,
+        stale: StaleEdit | None = None,
     ) -> HttpResponse:
         assert self.kind is not None
+        next_url = self.next_url()
         template = self.template_name
         if self.request.htmx:  # type: ignore[attr-defined]
             template += "#form"
@@ -170,7 +191,9 @@ class RecordFormView(RoleRequiredMixin, View):
                     if record is None and self.kind.add_notice
                     else ""
                 ),
-                "cancel_url": reverse("desk:client_detail", kwargs={"pk": client.pk}),
+                "cancel_url": next_url or reverse("desk:client_detail", kwargs={"pk": client.pk}),
+                "next_url": next_url,
+                "stale": stale,
             },
         )
 
@@ -196,6 +219,8 @@ class RecordFormView(RoleRequiredMixin, View):
                         expected_version=form.expected_version,
                         **form.record_fields(),
                     )
+            except ConflictError:
+                return self.refused_stale_edit(client, record, form)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except IntegrityError:
@@ -210,6 +235,24 @@ class RecordFormView(RoleRequiredMixin, View):
                 return self.saved(client, record)
         return self.render_form(client, record, form)
 
+    def refused_stale_edit(self, client: Client, record: Any, form: RecordForm) -> HttpResponse:
+        """Somebody saved the record since the user read it: show both versions, and the
+        form again with what they typed and the current version (saving once more keeps
+        their version on top of the current one)."""
+        stored = type(record)._default_manager
+        current = stored.get(pk=record.pk)
+        explanation = stale_edit(
+            current=current,
+            typed=form.instance,  # the form put what was typed on it
+            fields=list(form._meta.fields or ()),
+            user=self.request.user,
+            client_id=client.pk,
+        )
+        data = self.request.POST.copy()
+        data["version"] = str(explanation.current_version)
+        again = self.make_form(client, stored.get(pk=record.pk), data)
+        return self.render_form(client, current, again, stale=explanation)
+
     def saved(self, client: Client, record: Any) -> HttpResponse:
         assert self.kind is not None
         if record is None:
@@ -217,6 +260,12 @@ class RecordFormView(RoleRequiredMixin, View):
         else:
             text = _("%(kind)s gewijzigd.") % {"kind": self.kind.label}
         messages.success(self.request, text)
+        next_url = self.next_url()
+        if next_url:
+            if self.request.htmx:  # type: ignore[attr-defined]
+                # The queue reloads its items (the message included) on this event.
+                return HttpResponse(status=204, headers={"HX-Trigger": "traject:item-resolved"})
+            return redirect(next_url)
         if self.request.htmx:  # type: ignore[attr-defined]
             if self.kind is CLIENT_KIND:
                 client.refresh_from_db()

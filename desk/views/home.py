@@ -64,10 +64,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 
 class WorkQueueView(RoleRequiredMixin, TemplateView):
-    """/queue/: my work queue; for a team lead also the team's, per social assistant."""
+    """/queue/: my work queue; for a team lead also the team's, per social assistant,
+    with the overdue items per assistant and their age.
+
+    Each item's form opens in place (htmx, the client file's record form with
+    `next` = this page); after a save the form sends `traject:item-resolved` and the
+    queue reloads its body (`workqueue.html#queue_body`, the same view)."""
 
     permission_required = "casework.view_client"
     template_name = "desk/workqueue.html"
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:  # type: ignore[attr-defined]
+            return [self.template_name + "#queue_body"]
+        return [self.template_name]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -99,7 +109,15 @@ class WorkQueueView(RoleRequiredMixin, TemplateView):
         else:
             rule = ""
         audit_list_read(self.request, workqueue.client_ids(items), f"workqueue:{scope}")
+        if scope == "team" and worker is None:
+            member_ids = {member.full_name: member.pk for member in members}
+            context["overdue"] = [
+                (summary, member_ids.get(summary.social_worker_name))
+                for summary in workqueue.overdue_by_worker(items)
+            ]
+            context["age_bands"] = workqueue.AGE_BANDS
         context.update(
+            queue_url=self.request.get_full_path(),
             today=day,
             scope=scope,
             team=team,

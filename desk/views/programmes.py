@@ -134,7 +134,23 @@ class SessionDetailView(ProgrammeAccessMixin, View):
     def can_refer(self) -> bool:
         return self.request.user.has_perm("partners.add_referral")
 
-    def render(self, session: ProgrammeSession, form: Any) -> HttpResponse:
+    def render(
+        self,
+        session: ProgrammeSession,
+        form: SessionReferralForm | None,
+        partial: str = "",
+        searching: bool = False,
+    ) -> HttpResponse:
+        results, more = form.results() if form is not None else (None, False)
+        if results:
+            # The clients found by the search are listed by name.
+            audit_list_read(self.request, results, "session_candidates")
+        if partial:
+            return TemplateResponse(
+                self.request,
+                f"{self.template_name}#{partial}",
+                {"form": form, "results": results, "more_results": more, "searching": True},
+            )
         participants = Referral.objects.filter(session=session)
         visible = (
             list(
@@ -146,9 +162,6 @@ class SessionDetailView(ProgrammeAccessMixin, View):
             else []
         )
         audit_list_read(self.request, visible, "session_participants")
-        if form is not None:
-            # The clients one may refer are listed by name in the form's choice.
-            audit_list_read(self.request, form.fields["client"].queryset, "session_candidates")
         free = None if session.capacity is None else max(session.capacity - session.participants, 0)  # type: ignore[attr-defined]
         return TemplateResponse(
             self.request,
@@ -160,6 +173,9 @@ class SessionDetailView(ProgrammeAccessMixin, View):
                 "visible_participants": visible,
                 "other_participants": session.participants - len(visible),  # type: ignore[attr-defined]
                 "form": form,
+                "results": results,
+                "more_results": more,
+                "searching": searching,
                 "is_full": free == 0,
             },
         )
@@ -170,10 +186,17 @@ class SessionDetailView(ProgrammeAccessMixin, View):
         return self.render(session, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Refer the chosen client; or, with `search` (the search field as one types, or
+        its button without JavaScript), only look clients up: the search is posted, so a
+        national number never ends up in a URL."""
         session = self.load(pk)
         if not self.can_refer():
             raise PermissionDenied
         form = SessionReferralForm(request.POST, clients=self.candidates(session))
+        if request.POST.get("search"):
+            if request.htmx:  # type: ignore[attr-defined]
+                return self.render(session, form, partial="client_results")
+            return self.render(session, form, searching=True)
         if form.is_valid():
             client = get_client_or_404(request, form.cleaned_data["client"].pk)
             try:

@@ -58,9 +58,12 @@ returns `WorkItem`s. The rules, with "due" defined precisely:
 from desk.workqueue.items import RULE_LABELS, WorkItem
 from desk.workqueue.questions import question_due
 from desk.workqueue.queues import (
+    AGE_BANDS,
+    OverdueSummary,
     client_ids,
     count_by_rule,
     first_item_per_client,
+    overdue_by_worker,
     social_worker_queue,
     team_clients,
     team_queue,
@@ -80,8 +83,10 @@ from desk.workqueue.rules import (
 )
 
 __all__ = [
+    "AGE_BANDS",
     "CLIENT_RULES",
     "HEALTH_RULES",
+    "OverdueSummary",
     "RULE_LABELS",
     "WorkItem",
     "article60_ending",
@@ -93,6 +98,7 @@ __all__ = [
     "gpmi_to_sign",
     "jobroad_free_places",
     "mmpp_exit_conversation",
+    "overdue_by_worker",
     "question_due",
     "referral_outcome",
     "social_worker_queue",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -165,3 +166,42 @@ def count_by_rule(items: Iterable[WorkItem]) -> list[tuple[str, str, int]]:
     for item in items:
         counts[item.rule] += 1
     return [(rule, str(RULE_LABELS[rule]), n) for rule, n in counts.items()]
+
+
+# Age bands of overdue items (days past the due date): (first, last), last None = open.
+AGE_BANDS: tuple[tuple[int, int | None], ...] = ((1, 7), (8, 30), (31, 90), (91, None))
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    """The overdue items of one social assistant: how many, how old the oldest is (days
+    past its due date), and how many per age band (`AGE_BANDS`)."""
+
+    social_worker_name: str
+    count: int
+    oldest_days: int
+    per_band: tuple[int, ...]
+
+
+def overdue_by_worker(items: Iterable[WorkItem]) -> list[OverdueSummary]:
+    """Overdue items per social assistant of the items' clients, the oldest first.
+
+    Items about no client (JobRoad sessions) or whose assistant is hidden (items the
+    viewer may not see) are dated today or later, so never overdue."""
+    ages: dict[str, list[int]] = {}
+    for item in items:
+        if item.overdue and item.social_worker_name:
+            ages.setdefault(item.social_worker_name, []).append((item.today - item.due_date).days)
+    summaries = [
+        OverdueSummary(
+            social_worker_name=name,
+            count=len(days),
+            oldest_days=max(days),
+            per_band=tuple(
+                sum(1 for d in days if first <= d and (last is None or d <= last))
+                for first, last in AGE_BANDS
+            ),
+        )
+        for name, days in ages.items()
+    ]
+    return sorted(summaries, key=lambda s: (-s.oldest_days, -s.count, s.social_worker_name))

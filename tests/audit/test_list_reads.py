@@ -119,7 +119,18 @@ def test_programme_participants_are_named(world, client):
     client.get(reverse("programmes:session_detail", args=[session.pk]))
     lists = [e.changes["list"] for e in AuditEntry.objects.filter(action=AuditAction.LISTED)]
     assert "session_participants" in lists
-    assert "session_candidates" in lists  # the names in the referral choice
+    # The referral form lists no names until one searches; then the clients found.
+    assert "session_candidates" not in lists
+    team = world.clients["team"]
+    client.post(
+        reverse("programmes:session_detail", args=[session.pk]),
+        {"search": "1", "client_search": team.last_name},
+        headers={"HX-Request": "true"},
+    )
+    found = AuditEntry.objects.filter(
+        action=AuditAction.LISTED, changes__list="session_candidates"
+    )
+    assert team.pk in {entry.client_id for entry in found}
 
 
 def test_the_transfer_confirmation_and_result_name_their_clients(world, client):

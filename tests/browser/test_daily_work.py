@@ -178,7 +178,12 @@ def test_social_assistant_logs_an_evaluation_and_an_article60_and_the_queue_chan
     # A JobRoad screening with free places: refer the client from the queue item.
     page.get_by_role("link", name=re.compile("Bekijken.*JobRoad-screening")).click()
     expect(page.locator("h1")).to_contain_text("JobRoad: sessie van")
-    page.get_by_role("combobox", name=re.compile("^Cliënt")).select_option(label="Peeters, An")
+    # The client is searched (accents and order ignored), not picked from every name.
+    page.get_by_label("Zoek de cliënt").fill("peeters an")
+    choice = page.get_by_label(re.compile(r"^Peeters, An · geboren 14/03/1988"))
+    expect(choice).to_be_visible()
+    expect(page.locator("#client-results")).not_to_contain_text("Wouters")
+    choice.check()
     page.get_by_role("button", name="Toeleiden").click()
     expect(page.get_by_text("An Peeters is toegeleid")).to_be_visible()
     assert Referral.objects.get(client=person).session == day_of_work["screening"]

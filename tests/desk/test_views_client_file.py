@@ -547,7 +547,7 @@ def test_htmx_get_returns_only_the_form(sa, person):
     html = response.content.decode()
     assert "<html" not in html
     assert 'hx-post="' + add_url(person, "note") + '"' in html
-    assert 'hx-target="#record-panel"' in html
+    assert 'hx-target="closest .record-panel"' in html
 
 
 def test_htmx_save_swaps_the_file_body_back_in(sa, person):
