@@ -111,6 +111,10 @@ class AppointmentQuerySet(models.QuerySet):
         end = _day_start(last + datetime.timedelta(days=1))
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
+    def from_day(self, day: datetime.date) -> Self:
+        """Appointments starting on `day` or later."""
+        return self.filter(starts_at__gte=_day_start(day))
+
     def on_day(self, day: datetime.date) -> Self:
         return self.between(day, day)
 
@@ -120,6 +124,11 @@ class AppointmentQuerySet(models.QuerySet):
     def unregistered_before(self, day: datetime.date) -> Self:
         """Planned appointments that started before `day`: their outcome is missing."""
         return self.planned().filter(starts_at__lt=_day_start(day))
+
+    def due_by(self, day: datetime.date) -> Self:
+        """Planned appointments starting on `day` or before: today's, and past ones left
+        unregistered (the work queue's rule `appointment`)."""
+        return self.planned().filter(starts_at__lt=_day_start(day + datetime.timedelta(days=1)))
 
     def of_social_worker(self, social_worker: Any) -> Self:
         return self.filter(social_worker=social_worker)

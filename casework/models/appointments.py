@@ -97,15 +97,18 @@ class Appointment(ClientRecord):
 
     def clean(self) -> None:
         super().clean()
-        if self.social_worker_id and self.client_id:
-            if self.social_worker.organisation_id != self.client.organisation_id:
-                raise ValidationError(
-                    {
-                        "social_worker": _(
-                            "Deze maatschappelijk assistent werkt in een andere organisatie."
-                        )
-                    }
-                )
+        if (
+            self.social_worker_id
+            and self.client_id
+            and self.social_worker.organisation_id != self.client.organisation_id
+        ):
+            raise ValidationError(
+                {
+                    "social_worker": _(
+                        "Deze maatschappelijk assistent werkt in een andere organisatie."
+                    )
+                }
+            )
         if self.trajectory_id and self.client_id:
             trajectory = self.trajectory
             if trajectory is not None and (

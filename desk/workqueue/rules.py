@@ -16,9 +16,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import (
+    Appointment,
+    AppointmentKind,
     Client,
     Exemption,
     ExemptionKind,
@@ -230,6 +233,36 @@ def referral_outcome(clients: QuerySet[Client], today: datetime.date) -> list[Wo
     return items
 
 
+def appointments(clients: QuerySet[Client], today: datetime.date) -> list[WorkItem]:
+    planned = Appointment.objects.filter(client__in=clients).due_by(today)
+    items = []
+    for row in client_values(planned, today, "starts_at", "kind"):
+        start = timezone.localtime(row["starts_at"])
+        kind = AppointmentKind(row["kind"]).label
+        if start.date() == today:
+            title = _("Afspraak vandaag om %(time)s: %(kind)s") % {
+                "time": f"{start:%H:%M}",
+                "kind": kind,
+            }
+        else:
+            title = _("Afspraak van %(date)s registreren: %(kind)s") % {
+                "date": format_day(start.date()),
+                "kind": kind,
+            }
+        items.append(
+            make_item(
+                row,
+                today,
+                rule="appointment",
+                title=title,
+                detail=_("Gehouden, geannuleerd of niet opgedaagd?"),
+                due_date=start.date(),
+                url=client_url(row["client_id"], "appointment", row["pk"]),
+            )
+        )
+    return items
+
+
 def jobroad_free_places(organisation_ids: Iterable[int], today: datetime.date) -> list[WorkItem]:
     sessions = (
         ProgrammeSession.objects.filter(
@@ -269,5 +302,6 @@ CLIENT_RULES: dict[str, ClientRule] = {
     "article60_ending": article60_ending,
     "vdab_missing": vdab_missing,
     "referral_outcome": referral_outcome,
+    "appointment": appointments,
 }
 HEALTH_RULES: dict[str, ClientRule] = {"mmpp_exit_conversation": mmpp_exit_conversation}
