@@ -178,13 +178,13 @@ class AppointmentForm(RecordForm):
                 .order_by("-start_date")
                 .first()
             )
-            if assigned is not None:
-                self.initial.setdefault("social_worker", assigned.social_worker_id)
+            if assigned is not None and not self.initial.get("social_worker"):
+                self.initial["social_worker"] = assigned.social_worker_id
             running = Trajectory.objects.filter(client=client, kind="gpmi").active_on(day).first()
             if running is not None and self.initial.get("kind") == AppointmentKind.GPMI_EVALUATION:
-                self.initial.setdefault("trajectory", running.pk)
+                self.initial["trajectory"] = self.initial.get("trajectory") or running.pk
             self.fields["status"].widget = forms.HiddenInput()
-            self.initial.setdefault("status", "planned")
+            self.initial["status"] = "planned"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
