@@ -139,7 +139,7 @@ class AppointmentForm(RecordForm):
     """An appointment: a day, an hour and a duration (stored as its start and end)."""
 
     day = forms.DateField(label=_("Dag"))
-    start_time = forms.TimeField(label=_("Uur"), widget=TimeInput())
+    start_time = forms.TimeField(label=_("Beginuur"), widget=TimeInput())
     duration = forms.TypedChoiceField(label=_("Duur"), choices=DURATIONS, coerce=int, initial=60)
 
     class Meta:

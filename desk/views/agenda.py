@@ -128,7 +128,7 @@ class AppointmentStatusView(RoleRequiredMixin, View):
             messages.success(
                 request, _("Afspraak gehouden. Registreer nu de evaluatie van het GPMI.")
             )
-            query = {"date": appointment.day.isoformat(), "face_to_face": "True"}
+            query = {"date": appointment.day.isoformat(), "face_to_face": "true"}
             if appointment.trajectory_id:
                 query["trajectory"] = str(appointment.trajectory_id)
             url = reverse(
