@@ -4,13 +4,13 @@ personal calendar feed (its secret address and the feed itself)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -148,13 +148,13 @@ class CalendarFeedSettingsView(LoginRequiredMixin, View):
 
     template_name = "desk/calendar_feed.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and employed_social_worker(request.user) is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, request: HttpRequest, feed_url: str = "") -> HttpResponse:
-        feed = CalendarFeed.objects.filter(user=request.user).first()
+        feed = CalendarFeed.objects.filter(user=cast(Any, request.user)).first()
         return TemplateResponse(request, self.template_name, {"feed": feed, "feed_url": feed_url})
 
     def get(self, request: HttpRequest) -> HttpResponse:

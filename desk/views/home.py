@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -45,7 +45,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             audit_list_read(self.request, workqueue.client_ids(shown), "workqueue:home")
             context["my_summary"] = running_counts(mine, day)
             context["today_appointments"] = todays_appointments(user, day)
-            context["digest_sent"] = DailyDigest.objects.filter(user=user, day=day).first()
+            context["digest_sent"] = DailyDigest.objects.filter(
+                user=cast(Any, user), day=day
+            ).first()
         team = led_team(user)
         if TEAM_LEAD in roles and team is not None:
             items = workqueue.team_queue(team, viewer=user, today=day)
