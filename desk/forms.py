@@ -130,9 +130,8 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-DURATIONS = [
-    (minutes, _("%(n)s minuten") % {"n": minutes}) for minutes in (15, 30, 45, 60, 90, 120)
-]
+# "min" reads the same in Dutch and English.
+DURATIONS = [(minutes, f"{minutes} min") for minutes in (15, 30, 45, 60, 90, 120)]
 
 
 class AppointmentForm(RecordForm):
