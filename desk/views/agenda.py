@@ -111,11 +111,15 @@ class AppointmentStatusView(RoleRequiredMixin, View):
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
             back = reverse("desk:agenda")
         version = request.POST.get("version", "")
+        if not version.isdigit():
+            # A change without the version it read could overwrite somebody else's.
+            messages.error(
+                request, _("De versie van de afspraak ontbreekt: laad de pagina opnieuw.")
+            )
+            return redirect(back)
         try:
             appointment_set_status(
-                appointment=appointment,
-                status=status,
-                expected_version=int(version) if version.isdigit() else appointment.version,
+                appointment=appointment, status=status, expected_version=int(version)
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

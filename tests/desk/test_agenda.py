@@ -359,3 +359,16 @@ def test_the_home_page_shows_todays_appointments(sa, staff, person, today):
     html = sa.get(reverse("desk:home")).content.decode()
     assert "Vandaag" in html
     assert "23:00" in html and "Bureau 2.14" in html
+
+
+def test_holding_without_the_version_read_or_from_a_stale_page_changes_nothing(
+    sa, staff, person, today
+):
+    planned = appointment(staff, person, at(today, 0))
+    url = reverse("desk:appointment_status", kwargs={"pk": planned.pk, "action": "cancelled"})
+    response = sa.post(url, {}, follow=True)
+    assert "De versie van de afspraak ontbreekt" in response.content.decode()
+    response = sa.post(url, {"version": planned.version + 5}, follow=True)
+    assert "Iemand anders heeft dit record intussen gewijzigd" in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == "planned"
