@@ -372,3 +372,28 @@ def test_holding_without_the_version_read_or_from_a_stale_page_changes_nothing(
     assert "Iemand anders heeft dit record intussen gewijzigd" in response.content.decode()
     planned.refresh_from_db()
     assert planned.status == "planned"
+
+
+def test_the_agenda_and_the_feed_take_as_many_queries_for_2_as_for_20_appointments(
+    sa, client, staff, person, today
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = calendar_feed_renew(user=staff.users["sa"])
+    monday = today - datetime.timedelta(days=today.weekday())
+
+    def count(n):
+        Appointment.objects.all().delete()
+        for i in range(n):
+            appointment(staff, person, at(monday + datetime.timedelta(days=i % 5), 8 + i // 5))
+        sa.get(reverse("desk:agenda"))
+        with CaptureQueriesContext(connection) as agenda:
+            sa.get(reverse("desk:agenda"))
+        with CaptureQueriesContext(connection) as feed:
+            client.get(reverse("desk:calendar_feed", kwargs={"token": token}))
+        return len(agenda), len(feed)
+
+    few, many = count(2), count(20)
+    print("queries (agenda, feed):", few, many)
+    assert few == many
