@@ -395,5 +395,4 @@ def test_the_agenda_and_the_feed_take_as_many_queries_for_2_as_for_20_appointmen
         return len(agenda), len(feed)
 
     few, many = count(2), count(20)
-    print("queries (agenda, feed):", few, many)
     assert few == many
