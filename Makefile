@@ -43,14 +43,17 @@ install: $(VENV)/.installed
 migrate: install
 	$(DEV) $(MANAGE) migrate --noinput
 
-# The background worker (record-bundle imports) runs beside the web server and stops with it.
+# The background worker (record-bundle imports, the daily digest) and the scheduler (which
+# enqueues the daily digest once a day) run beside the web server and stop with it.
 demo: migrate
 	$(DEV) $(MANAGE) seed_demo
-	$(DEV) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(DEV) $(MANAGE) db_worker & worker=$$!; $(DEV) $(MANAGE) run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler' EXIT INT TERM; \
 	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
 
 serve: migrate
-	$(DEV) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(DEV) $(MANAGE) db_worker & worker=$$!; $(DEV) $(MANAGE) run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler' EXIT INT TERM; \
 	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
 
 lint: install

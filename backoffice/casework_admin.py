@@ -28,6 +28,7 @@ from backoffice.scoping import (
     client_column,
 )
 from casework.models import (
+    Appointment,
     Assignment,
     Client,
     ClientNote,
@@ -265,6 +266,28 @@ class ExemptionAdmin(ClientRecordAdmin):
     list_filter = (PeriodStatusFilter, "kind", "reason", "organisation")
     date_hierarchy = "start_date"
     fields = ("client", "kind", "reason", "start_date", "end_date", "external_id", "version")
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ClientRecordAdmin):
+    list_display = (client_column, "starts_at", "kind", "status", "social_worker", "place")
+    list_filter = ("status", "kind", "organisation", "social_worker__team")
+    list_select_related = ("client", "social_worker")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("client",)
+    fields = (
+        "client",
+        "social_worker",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "place",
+        "status",
+        "trajectory",
+        "note",
+        "external_id",
+        "version",
+    )
 
 
 @admin.register(ClientNote)

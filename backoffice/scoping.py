@@ -27,7 +27,7 @@ from access.rules import (
     visible_records_filter,
 )
 from audit.services import audit_list_read
-from casework.models import Client, Organisation, Trajectory
+from casework.models import Client, Organisation, SocialWorker, Trajectory
 from core.admin import ServiceAdmin, ServiceInline
 from partners.plausibility import record_warnings
 
@@ -88,6 +88,10 @@ class ClientScoped:
             if self.health_data:
                 clients = clients.filter(health_data_clients_filter(user))
             kwargs["queryset"] = clients
+        elif db_field.name == "social_worker" and not user.is_superuser:
+            kwargs["queryset"] = SocialWorker.objects.filter(
+                organisation__in=organisations_of(user)
+            )
         elif db_field.name == "trajectory":
             queryset = Trajectory.objects.select_related("client")
             if not user.is_superuser:

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from casework.folding import Fold, fold
 from casework.national_number import normalise_national_number
@@ -97,6 +98,45 @@ class SocialWorkerQuerySet(PeriodQuerySet):
         return self.annotate(
             caseload=Coalesce(Subquery(per_worker, output_field=IntegerField()), Value(0))
         )
+
+
+class AppointmentQuerySet(models.QuerySet):
+    """Appointments. "On a day" and "in a week" are days in the organisation's time zone;
+    an appointment "left unregistered" is still planned after it began: held, cancelled
+    or a no-show is not yet recorded."""
+
+    def between(self, first: datetime.date, last: datetime.date) -> Self:
+        """Appointments starting on a day from `first` to `last` (both included)."""
+        start = _day_start(first)
+        end = _day_start(last + datetime.timedelta(days=1))
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def from_day(self, day: datetime.date) -> Self:
+        """Appointments starting on `day` or later."""
+        return self.filter(starts_at__gte=_day_start(day))
+
+    def on_day(self, day: datetime.date) -> Self:
+        return self.between(day, day)
+
+    def planned(self) -> Self:
+        return self.filter(status="planned")
+
+    def unregistered_before(self, day: datetime.date) -> Self:
+        """Planned appointments that started before `day`: their outcome is missing."""
+        return self.planned().filter(starts_at__lt=_day_start(day))
+
+    def due_by(self, day: datetime.date) -> Self:
+        """Planned appointments starting on `day` or before: today's, and past ones left
+        unregistered (the work queue's rule `appointment`)."""
+        return self.planned().filter(starts_at__lt=_day_start(day + datetime.timedelta(days=1)))
+
+    def of_social_worker(self, social_worker: Any) -> Self:
+        return self.filter(social_worker=social_worker)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the current time zone (Europe/Brussels)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class ClientQuerySet(models.QuerySet):

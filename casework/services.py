@@ -14,6 +14,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from casework.models import (
+    Appointment,
+    AppointmentStatus,
     Assignment,
     Client,
     ClientNote,
@@ -262,3 +264,47 @@ def client_note_create(
     *, client: Client, date: datetime.date, text: str, author: Any = None
 ) -> ClientNote:
     return record_create(model=ClientNote, client=client, date=date, text=text, author=author)
+
+
+# --- Appointments -----------------------------------------------------------------------
+
+
+def appointment_create(
+    *,
+    client: Client,
+    social_worker: SocialWorker,
+    kind: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str = "",
+    note: str = "",
+    status: str = AppointmentStatus.PLANNED,
+    trajectory: Trajectory | None = None,
+    external_id: str | None = None,
+) -> Appointment:
+    return record_create(
+        model=Appointment,
+        client=client,
+        social_worker=social_worker,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        note=note,
+        status=status,
+        trajectory=trajectory,
+        external_id=external_id,
+    )
+
+
+def appointment_update(
+    *, appointment: Appointment, expected_version: int | None = None, **fields: Any
+) -> Appointment:
+    return record_update(instance=appointment, expected_version=expected_version, **fields)
+
+
+def appointment_set_status(
+    *, appointment: Appointment, status: str, expected_version: int | None = None
+) -> Appointment:
+    """Record how a planned appointment went: held, cancelled or a no-show."""
+    return record_update(instance=appointment, expected_version=expected_version, status=status)

@@ -236,6 +236,11 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "traject@localhost")
+# The address of Traject as people reach it: the links in mails and calendar feeds.
+TRAJECT_BASE_URL = os.environ.get("TRAJECT_BASE_URL", "http://127.0.0.1:8000")
+# The daily digest (reminders) is sent from this hour on (0-23, Europe/Brussels) by the
+# scheduler (`manage.py run_scheduler`, beside `db_worker`).
+TRAJECT_DIGEST_HOUR = int(os.environ.get("TRAJECT_DIGEST_HOUR", "7"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"

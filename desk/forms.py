@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
+    Appointment,
+    AppointmentKind,
+    Assignment,
     Client,
     ClientNote,
     Exemption,
@@ -118,6 +121,85 @@ class TrajectoryEvaluationForm(RecordForm):
             trajectories.help_text = _(
                 "Deze cliënt heeft nog geen GPMI of traject: registreer dat eerst."
             )
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+# "min" reads the same in Dutch and English.
+DURATIONS = [(minutes, f"{minutes} min") for minutes in (15, 30, 45, 60, 90, 120)]
+
+
+class AppointmentForm(RecordForm):
+    """An appointment: a day, an hour and a duration (stored as its start and end)."""
+
+    day = forms.DateField(label=_("Dag"))
+    start_time = forms.TimeField(label=_("Beginuur"), widget=TimeInput())
+    duration = forms.TypedChoiceField(label=_("Duur"), choices=DURATIONS, coerce=int, initial=60)
+
+    class Meta:
+        model = Appointment
+        fields = ["kind", "social_worker", "trajectory", "place", "status", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, client=client, **kwargs)
+        day = timezone.localdate()
+        workers = self.fields["social_worker"]
+        workers.queryset = SocialWorker.objects.filter(  # type: ignore[attr-defined]
+            organisation_id=client.organisation_id
+        ).employed_on(day)
+        gpmis = self.fields["trajectory"]
+        gpmis.queryset = Trajectory.objects.filter(client=client, kind="gpmi")  # type: ignore[attr-defined]
+        gpmis.help_text = _("Bij een GPMI-evaluatie: de GPMI die geëvalueerd wordt.")
+        self.order_fields(
+            ["kind", "day", "start_time", "duration", "social_worker", "place", "trajectory"]
+        )
+        instance = self.instance
+        if instance.pk:
+            start = timezone.localtime(instance.starts_at)
+            self.initial.update(
+                day=start.date(),
+                start_time=start.time(),
+                duration=int((instance.ends_at - instance.starts_at).total_seconds() // 60),
+            )
+            minutes = self.initial["duration"]
+            if minutes not in dict(DURATIONS):
+                self.fields["duration"].choices = [*DURATIONS, (minutes, minutes)]  # type: ignore[attr-defined]
+        elif not self.is_bound:
+            assigned = (
+                Assignment.objects.filter(client=client)
+                .active_on(day)
+                .order_by("-start_date")
+                .first()
+            )
+            if assigned is not None and not self.initial.get("social_worker"):
+                self.initial["social_worker"] = assigned.social_worker_id
+            running = Trajectory.objects.filter(client=client, kind="gpmi").active_on(day).first()
+            if running is not None and self.initial.get("kind") == AppointmentKind.GPMI_EVALUATION:
+                self.initial["trajectory"] = self.initial.get("trajectory") or running.pk
+            self.fields["status"].widget = forms.HiddenInput()
+            self.initial["status"] = "planned"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("day") and data.get("start_time") and data.get("duration"):
+            # On the instance before the model's own validation (a held appointment that
+            # has not begun yet is refused there).
+            start = timezone.make_aware(datetime.datetime.combine(data["day"], data["start_time"]))
+            self.instance.starts_at = start
+            self.instance.ends_at = start + datetime.timedelta(minutes=data["duration"])
+        return data
+
+    def record_fields(self) -> dict[str, Any]:
+        fields = super().record_fields()
+        fields["starts_at"] = self.instance.starts_at
+        fields["ends_at"] = self.instance.ends_at
+        return fields
 
 
 class ExemptionForm(RecordForm):

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from access.rules import is_health_data
 from casework.models import (
+    Appointment,
     Client,
     ClientNote,
     Exemption,
@@ -28,6 +30,7 @@ from casework.models import (
 from core.periods import day_text, period_text, runs_on
 from core.writes import record_create
 from desk.forms import (
+    AppointmentForm,
     ClientForm,
     ClientNoteForm,
     ExemptionForm,
@@ -81,6 +84,23 @@ def _evaluation(r: TrajectoryEvaluation) -> tuple[str, list[str]]:
     if r.notes:
         details.append(r.notes)
     return _("Evaluatie van %(trajectory)s") % {"trajectory": r.trajectory}, details
+
+
+def _appointment(r: Appointment) -> tuple[str, list[str]]:
+    start, end = timezone.localtime(r.starts_at), timezone.localtime(r.ends_at)
+    title = _("%(kind)s op %(day)s van %(start)s tot %(end)s (%(status)s)") % {
+        "kind": r.get_kind_display(),
+        "day": _d(start.date()),
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
+        "status": r.get_status_display(),
+    }
+    details = [_("met %(worker)s") % {"worker": r.social_worker}]
+    if r.place:
+        details.append(_("Plaats: %(place)s") % {"place": r.place})
+    if r.note:
+        details.append(r.note)
+    return title[:1].upper() + title[1:], details
 
 
 def _exemption(r: Exemption) -> tuple[str, list[str]]:
@@ -254,7 +274,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             end_field=None,
             client_lookup="trajectory__client",
             select_related=("trajectory",),
-            initial_params=("trajectory",),
+            initial_params=("trajectory", "date", "face_to_face"),
         ),
         RecordKind(
             "article60",
@@ -302,6 +322,17 @@ RECORD_KINDS: dict[str, RecordKind] = {
             gettext_lazy("Vrijstelling"),
             _exemption,
             initial_params=("kind",),
+        ),
+        RecordKind(
+            "appointment",
+            Appointment,
+            AppointmentForm,
+            gettext_lazy("Afspraak"),
+            _appointment,
+            date_field="day",
+            end_field=None,
+            select_related=("social_worker",),
+            initial_params=("kind", "trajectory"),
         ),
         RecordKind(
             "note",

@@ -25,6 +25,18 @@ urlpatterns = [
         name="record_edit",
     ),
     path("queue/", views.WorkQueueView.as_view(), name="workqueue"),
+    path("agenda/", views.AgendaView.as_view(), name="agenda"),
+    path(
+        "agenda/appointments/<int:pk>/<slug:action>/",
+        views.AppointmentStatusView.as_view(),
+        name="appointment_status",
+    ),
+    path(
+        "agenda/abonnement/",
+        views.CalendarFeedSettingsView.as_view(),
+        name="calendar_feed_settings",
+    ),
+    path("agenda/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("team/", views.TeamView.as_view(), name="team"),
     path("quality/", views.DataQualityView.as_view(), name="data_quality"),
     path("team/transfer/", views.TransferView.as_view(), name="transfer"),

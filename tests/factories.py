@@ -160,6 +160,22 @@ class ClientNoteFactory(ClientRecordFactory):
     text = "Gesprek over de zoektocht naar werk."
 
 
+class AppointmentFactory(ClientRecordFactory):
+    class Meta:
+        model = cw.Appointment
+
+    social_worker = factory.SubFactory(
+        "tests.factories.SocialWorkerFactory", organisation=factory.SelfAttribute("..organisation")
+    )
+    kind = "conversation"
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(2025, 3, 4, 10, 0, tzinfo=datetime.UTC)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=1))
+    place = "Bureau 2"
+    status = "planned"
+
+
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pa.Programme

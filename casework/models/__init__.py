@@ -1,5 +1,6 @@
 """Casework models: organisations, clients, social workers and trajectories."""
 
+from casework.models.appointments import Appointment, AppointmentKind, AppointmentStatus
 from casework.models.base import OrganisationRecord, new_external_id
 from casework.models.client import Client, ClientRecord, Gender, Household, age_on
 from casework.models.organisation import (
@@ -25,6 +26,9 @@ from casework.models.records import (
 )
 
 __all__ = [
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentStatus",
     "Assignment",
     "Client",
     "ClientNote",

@@ -121,6 +121,8 @@ class Client(OrganisationRecord):
             model: Any = relation.related_model
             if not (isinstance(model, type) and issubclass(model, ClientRecord)):
                 continue
+            if not model.date_fields:
+                continue  # an empty condition would match every record
             condition = models.Q()
             for field in model.date_fields:
                 condition |= models.Q(**{f"{field}__lt": self.birth_date})

@@ -17,11 +17,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.models import StaffMembership
 from answers.models import PublishedAnswer, Question
 from casework.models import (
+    Appointment,
     Assignment,
     Client,
     ClientNote,
@@ -67,6 +69,7 @@ CREATE_ORDER: tuple[type[models.Model], ...] = (
     TrajectoryEvaluation,
     Exemption,
     ClientNote,
+    Appointment,
     ProgrammeSession,
     ProgrammeFunding,
     Referral,
@@ -196,6 +199,7 @@ def seed_demo(*, today: D) -> DemoSummary:
         records = builder.build()
         logins = make_users(organisation, workers, records, today)
         add_notes(builder, records, today, logins)
+        add_appointments(builder, records, today)
         for model in CREATE_ORDER:
             insert_rows(model, records.get(model, []))
         reset_sequences(CREATE_ORDER)
@@ -294,6 +298,72 @@ def add_notes(
                 text=rng.choice(texts),
                 author_id=author.pk,
             )
+
+
+# The demo social assistant's week: (weekday, hour, minute, kind, place).
+DEMO_WEEK = (
+    (0, 9, 30, "gpmi_evaluation", "Bureau 2.14"),
+    (0, 14, 0, "conversation", "Bureau 2.14"),
+    (1, 10, 0, "home_visit", "Bij de cliënt thuis"),
+    (1, 13, 30, "gpmi_evaluation", "Bureau 2.14"),
+    (2, 9, 0, "intake", "Onthaal, lokaal 1"),
+    (2, 11, 0, "gpmi_evaluation", "Bureau 2.14"),
+    (3, 10, 30, "conversation", "Telefonisch"),
+    (3, 14, 30, "gpmi_evaluation", "Bureau 2.14"),
+    (4, 9, 30, "home_visit", "Bij de cliënt thuis"),
+    (4, 11, 0, "gpmi_evaluation", "Bureau 2.14"),
+)
+
+
+def add_appointments(
+    builder: RecordBuilder, records: dict[type[models.Model], list[dict[str, Any]]], today: D
+) -> None:
+    """The demo social assistant's appointments of this week (Monday to Friday): GPMI
+    evaluations with clients whose GPMI runs, home visits, an intake, conversations.
+    Those before today were held, except the last one, left to register (work queue)."""
+    worker = get_user_model().objects.get(username=DEMO_LOGINS[0].username).social_worker
+    clients = sorted(
+        {
+            a["client_id"]
+            for a in records[Assignment]
+            if a["social_worker_id"] == worker.pk
+            and overlaps(a["start_date"], a["end_date"], today, today)
+        }
+    )
+    gpmis = {
+        t["client_id"]: t
+        for t in sorted(records[Trajectory], key=lambda t: t["start_date"])
+        if t["kind"] == "gpmi"
+        and t["client_id"] in clients
+        and overlaps(t["start_date"], t["end_date"], today, today)
+    }
+    with_gpmi = sorted(gpmis)
+    others = [c for c in clients if c not in gpmis]
+    monday = today - days(today.weekday())
+    past = [slot for slot in DEMO_WEEK if monday + days(slot[0]) < today]
+    for index, (weekday, hour, minute, kind, place) in enumerate(DEMO_WEEK):
+        pool = with_gpmi if kind == "gpmi_evaluation" and with_gpmi else others or clients
+        if not pool:
+            return
+        client_id = pool[index % len(pool)]
+        starts = timezone.make_aware(
+            datetime.datetime.combine(monday + days(weekday), datetime.time(hour, minute))
+        )
+        held = monday + days(weekday) < today and (weekday, hour, minute, kind, place) != past[-1]
+        builder.add(
+            Appointment,
+            "afspraak",
+            client_id=client_id,
+            social_worker_id=worker.pk,
+            kind=kind,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(minutes=45 if kind == "conversation" else 60),
+            place=place,
+            status="held" if held else "planned",
+            trajectory_id=(
+                gpmis[client_id]["id"] if kind == "gpmi_evaluation" and client_id in gpmis else None
+            ),
+        )
 
 
 def record_counts(organisation: Organisation) -> dict[str, int]:

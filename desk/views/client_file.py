@@ -29,6 +29,7 @@ from access.rules import (
     get_client_record_or_404,
 )
 from casework.models import (
+    Appointment,
     Client,
 )
 from core.writes import ConflictError, record_update
@@ -60,6 +61,16 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         clients=this_client, today=day, health_clients=this_client if health else None
     )
     assignments = client.assignments.select_related("social_worker__team").active_on(day)
+    appointment_kind = RECORD_KINDS["appointment"]
+    upcoming = (
+        Appointment.objects.filter(client=client)
+        .planned()
+        .from_day(day)
+        .select_related("social_worker")
+        .order_by("starts_at")
+        if appointment_kind in kinds
+        else Appointment.objects.none()
+    )
     return {
         "client": client,
         "today": day,
@@ -69,6 +80,12 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         "running": [entry for entry in entries if entry.running],
         "entries": entries,
         "work_items": items,
+        "upcoming_appointments": upcoming,
+        "appointment_add_url": (
+            record_url(client, appointment_kind)
+            if user.has_perm(appointment_kind.permission("add"))
+            else ""
+        ),
         "add_links": [
             (kind, record_url(client, kind))
             for kind in kinds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,6 +14,8 @@ from access.rules import organisations_of, social_worker_profile, visible_client
 from audit.services import audit_list_read
 from casework.models import SocialWorker
 from desk import workqueue
+from desk.digest import todays_appointments
+from desk.models import DailyDigest
 from desk.selectors import running_counts
 from desk.selectors.team import caseload_figures, led_team
 from desk.views.base import RoleRequiredMixin, today
@@ -42,6 +44,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             shown = context["my_items"][:HOME_QUEUE_ITEMS]
             audit_list_read(self.request, workqueue.client_ids(shown), "workqueue:home")
             context["my_summary"] = running_counts(mine, day)
+            context["today_appointments"] = todays_appointments(user, day)
+            context["digest_sent"] = DailyDigest.objects.filter(
+                user=cast(Any, user), day=day
+            ).first()
         team = led_team(user)
         if TEAM_LEAD in roles and team is not None:
             items = workqueue.team_queue(team, viewer=user, today=day)

@@ -41,6 +41,11 @@ returns `WorkItem`s. The rules, with "due" defined precisely:
     A referral without outcome whose start lies
     ``TRAJECT["REFERRAL_OUTCOME_DUE_DAYS"]`` (90) days or more before today.
     Due on start plus 90 days.
+``appointment``
+    A planned appointment with the client (status still "gepland") that starts
+    today or started before today: today's appointments, and past ones whose
+    outcome (held, cancelled, no-show) is not registered yet. Due on the
+    appointment's day.
 ``hidden``
     Not a rule: what a viewer who may not see a client's health data (GDPR art.
     9; ``access.rules``) gets instead of every item whose existence depends on it
@@ -72,6 +77,7 @@ from desk.workqueue.queues import (
 from desk.workqueue.rules import (
     CLIENT_RULES,
     HEALTH_RULES,
+    appointments,
     article60_ending,
     gpmi_evaluation,
     gpmi_evaluation_interval,
@@ -89,6 +95,7 @@ __all__ = [
     "OverdueSummary",
     "RULE_LABELS",
     "WorkItem",
+    "appointments",
     "article60_ending",
     "client_ids",
     "count_by_rule",

@@ -74,6 +74,7 @@ RULE_LABELS = {
     "vdab_missing": gettext_lazy("VDAB-inschrijving ontbreekt"),
     "mmpp_exit_conversation": gettext_lazy("Uitleidgesprek (MMPP categorie 5)"),
     "referral_outcome": gettext_lazy("Resultaat toeleiding ontbreekt"),
+    "appointment": gettext_lazy("Afspraak"),
     "jobroad_free_places": gettext_lazy("JobRoad-screening met vrije plaatsen"),
     "question_due": gettext_lazy("Schriftelijke vraag te beantwoorden"),
     HIDDEN: gettext_lazy("Item dat je niet mag zien"),

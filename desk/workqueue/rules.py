@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
@@ -15,12 +16,15 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate, TruncTime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casework.models import (
+    Appointment,
+    AppointmentKind,
     Client,
     Exemption,
     ExemptionKind,
@@ -273,6 +277,48 @@ mmpp_exit_conversation = ClientRule(
 referral_outcome = ClientRule("referral_outcome", _referral_outcome_rows, _referral_outcome_item)
 
 
+def _appointment_rows(clients: QuerySet[Client], today: datetime.date) -> QuerySet:
+    planned = Appointment.objects.filter(client__in=clients).due_by(today)
+    # The day and the hour in the current time zone; the text is "kind@HH:MM:SS".
+    return client_values(
+        planned,
+        today,
+        "appointment",
+        day=TruncDate("starts_at"),
+        text=Concat(
+            F("kind"),
+            Value("@"),
+            Cast(TruncTime("starts_at"), output_field=CharField()),
+            output_field=CharField(),
+        ),
+    )
+
+
+def _appointment_item(row: dict[str, Any], today: datetime.date) -> WorkItem:
+    kind_code, _at, time = row["wq_text"].partition("@")
+    kind = AppointmentKind(kind_code).label
+    day = row["wq_day"]
+    if day == today:
+        title = _("Afspraak vandaag om %(time)s: %(kind)s") % {"time": time[:5], "kind": kind}
+    else:
+        title = _("Afspraak van %(date)s registreren: %(kind)s") % {
+            "date": format_day(day),
+            "kind": kind,
+        }
+    return make_item(
+        row,
+        today,
+        rule="appointment",
+        title=title,
+        detail=_("Gehouden, geannuleerd of niet opgedaagd?"),
+        due_date=day,
+        url=client_url(row["wq_client"], "appointment", row["wq_pk"]),
+    )
+
+
+appointment = ClientRule("appointment", _appointment_rows, _appointment_item)
+
+
 def jobroad_free_places(organisation_ids: Iterable[int], today: datetime.date) -> list[WorkItem]:
     sessions = (
         ProgrammeSession.objects.filter(
@@ -308,6 +354,13 @@ def jobroad_free_places(organisation_ids: Iterable[int], today: datetime.date) -
 # The first rule's columns type the UNION: gpmi_to_sign fills every one of them.
 CLIENT_RULES: dict[str, ClientRule] = {
     rule.name: rule
-    for rule in (gpmi_to_sign, gpmi_evaluation, article60_ending, vdab_missing, referral_outcome)
+    for rule in (
+        gpmi_to_sign,
+        gpmi_evaluation,
+        article60_ending,
+        vdab_missing,
+        referral_outcome,
+        appointment,
+    )
 }
 HEALTH_RULES: dict[str, ClientRule] = {"mmpp_exit_conversation": mmpp_exit_conversation}

@@ -17,6 +17,7 @@ from casework import services
 from casework.models import Client, ClientNote, IncomeRight, Population
 from core import writes
 from tests.factories import (
+    AppointmentFactory,
     Article60PlacementFactory,
     AssignmentFactory,
     ClientFactory,
@@ -94,6 +95,9 @@ def records(organisation):
     TrajectoryEvaluationFactory(trajectory=trajectory)
     ExemptionFactory(client=bram)
     ClientNoteFactory(client=an)
+    AppointmentFactory(
+        client=an, social_worker=worker, trajectory=trajectory, kind="gpmi_evaluation"
+    )
     PopulationFactory(organisation=organisation, year=2025)
     jobroad = ProgrammeFactory(organisation=organisation, code="jobroad", name="JobRoad")
     ProgrammeFundingFactory(programme=jobroad, year=2024)

@@ -297,6 +297,41 @@ def password_link_cases(world: World, route: Route) -> list[Case]:
     return [Case("-", kwargs={"uidb64": "MQ", "token": "ongeldig-token"})]
 
 
+def appointment_cases(world: World, route: Route) -> list[Case]:
+    cases = []
+    for relation in RELATIONS:
+        appointment = factories.AppointmentFactory(client=world.clients[relation])
+        cases.append(Case(relation, kwargs={"pk": appointment.pk, "action": "held"}))
+    return cases
+
+
+def feed_cases(world: World, route: Route) -> list[Case]:
+    # A token nobody has: not found, for anybody (the feed needs no login).
+    return [Case("-", kwargs={"token": "ongeldig-token"})]
+
+
+def agenda_expect(role: str, relation: str) -> Any:
+    """The agenda of the user's own social-worker profile: 404 without one."""
+    if role == "anonymous":
+        return LOGIN
+    if role in {"sa", "lead"}:
+        return 200
+    return 404 if role == "superuser" else 403
+
+
+def feed_settings_expect(role: str, relation: str) -> Any:
+    if role == "anonymous":
+        return LOGIN
+    return 200 if role in {"sa", "lead"} else 404
+
+
+def appointment_status_expect(role: str, relation: str) -> Any:
+    """POST only: with the permission a GET is refused as such (405)."""
+    if role == "anonymous":
+        return LOGIN
+    return 405 if role in CASEWORK else 403
+
+
 FIGURES = {"lead", "manager", "superuser"}
 ANSWER_WRITERS = {"manager", "analyst", "superuser"}
 
@@ -362,6 +397,10 @@ KINDS: dict[str, Kind] = {
     "published_answer": Kind(analyst_not_found(by_roles(FIGURES)), published_answer_cases),
     "published_answer_post": Kind(by_roles(set(), others=403), published_answer_cases),
     "password_link": Kind(lambda role, relation: 200, password_link_cases),
+    "agenda": Kind(agenda_expect, once),
+    "appointment_status": Kind(appointment_status_expect, appointment_cases),
+    "calendar_feed_settings": Kind(feed_settings_expect, once),
+    "calendar_feed": Kind(lambda role, relation: 404, feed_cases),
 }
 # Overrides of a kind's rule for one URL (role -> status).
 SPECIAL: dict[str, Callable[[str, str], Any]] = {
@@ -402,6 +441,10 @@ URL_KINDS: dict[str, str] = {
     "desk:data_quality": "team_figures",
     "desk:transfer": "transfer",
     "desk:transfer_done": "transfer",
+    "desk:agenda": "agenda",
+    "desk:appointment_status": "appointment_status",
+    "desk:calendar_feed_settings": "calendar_feed_settings",
+    "desk:calendar_feed": "calendar_feed",
     "programmes:programme_list": "programmes",
     "programmes:programme_detail": "programme",
     "programmes:session_detail": "programme_session",
