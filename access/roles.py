@@ -34,6 +34,7 @@ CLIENT_RECORDS = (
     "casework.trajectoryevaluation",
     "casework.exemption",
     "casework.clientnote",
+    "casework.householdmember",
     "partners.article60placement",
     "partners.referral",
     "partners.vdabregistration",

@@ -99,6 +99,15 @@ class SocialWorkerQuerySet(PeriodQuerySet):
         )
 
 
+class HouseholdMemberQuerySet(PeriodQuerySet):
+    """Members of clients' households."""
+
+    def dependants_on(self, day: datetime.date) -> Self:
+        """The members in the household on `day` whom the client has as a dependant (ten
+        laste): the one definition of "persoon met gezinslast" on a day."""
+        return self.active_on(day).filter(dependant=True)
+
+
 class ClientQuerySet(models.QuerySet):
     def assigned_on(
         self, day: datetime.date, *, social_worker: Any = None, team: Any = None

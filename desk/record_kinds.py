@@ -21,6 +21,7 @@ from casework.models import (
     Client,
     ClientNote,
     Exemption,
+    HouseholdMember,
     IncomeRight,
     Trajectory,
     TrajectoryEvaluation,
@@ -31,6 +32,7 @@ from desk.forms import (
     ClientForm,
     ClientNoteForm,
     ExemptionForm,
+    HouseholdMemberForm,
     IncomeRightForm,
     RecordForm,
     TrajectoryEvaluationForm,
@@ -97,6 +99,16 @@ def _note(r: ClientNote) -> tuple[str, list[str]]:
     if author:
         details.append(_("door %(author)s") % {"author": author})
     return title, details
+
+
+def _household_member(r: HouseholdMember) -> tuple[str, list[str]]:
+    details = [period_text(r.start_date, r.end_date)]
+    if r.birth_date:
+        details.append(_("geboren op %(date)s") % {"date": _d(r.birth_date)})
+    details.append(_("woont bij de cliënt") if r.lives_with_client else _("woont elders"))
+    if r.dependant:
+        details.append(_("ten laste"))
+    return _("Gezinslid: %(member)s") % {"member": r}, details
 
 
 def _article60(r: Article60Placement) -> tuple[str, list[str]]:
@@ -304,6 +316,13 @@ RECORD_KINDS: dict[str, RecordKind] = {
             initial_params=("kind",),
         ),
         RecordKind(
+            "household-member",
+            HouseholdMember,
+            HouseholdMemberForm,
+            gettext_lazy("Gezinslid"),
+            _household_member,
+        ),
+        RecordKind(
             "note",
             ClientNote,
             ClientNoteForm,
@@ -320,7 +339,7 @@ CLIENT_KIND = RecordKind(
     "client",
     Client,
     ClientForm,
-    gettext_lazy("Identiteit en gezin"),
+    gettext_lazy("Identiteit en contact"),
     lambda r: (str(r), []),
     date_field="birth_date",
     end_field=None,

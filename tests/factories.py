@@ -160,6 +160,21 @@ class ClientNoteFactory(ClientRecordFactory):
     text = "Gesprek over de zoektocht naar werk."
 
 
+class HouseholdMemberFactory(ClientRecordFactory):
+    class Meta:
+        model = cw.HouseholdMember
+
+    relation = "child"
+    first_name = "Lotte"
+    last_name = factory.SelfAttribute("client.last_name")
+    birth_date = datetime.date(2015, 4, 2)
+    national_number = ""
+    lives_with_client = True
+    dependant = True
+    start_date = datetime.date(2015, 4, 2)
+    end_date = None
+
+
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pa.Programme

@@ -1,7 +1,15 @@
 """Casework models: organisations, clients, social workers and trajectories."""
 
 from casework.models.base import OrganisationRecord, new_external_id
-from casework.models.client import Client, ClientRecord, Gender, Household, age_on
+from casework.models.client import (
+    Client,
+    ClientRecord,
+    Gender,
+    Household,
+    age_on,
+    language_name,
+)
+from casework.models.household import HouseholdMember, HouseholdRelation
 from casework.models.organisation import (
     IncomeCategory,
     LeefloonAmount,
@@ -34,6 +42,8 @@ __all__ = [
     "ExemptionReason",
     "Gender",
     "Household",
+    "HouseholdMember",
+    "HouseholdRelation",
     "IncomeCategory",
     "IncomeKind",
     "IncomeRight",
@@ -48,5 +58,6 @@ __all__ = [
     "TrajectoryEvaluation",
     "TrajectoryKind",
     "age_on",
+    "language_name",
     "new_external_id",
 ]

@@ -58,7 +58,11 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         clients=this_client, today=day, health_clients=this_client if health else None
     )
     assignments = client.assignments.select_related("social_worker__team").active_on(day)
+    household = client.household_members.all()
     return {
+        "household_members": household.active_on(day).order_by("start_date", "pk"),
+        # "Persoon met gezinslast" (the leefloon category) depends on this.
+        "has_dependant": household.dependants_on(day).exists(),
         "client": client,
         "today": day,
         "age": client.age_on(day),
