@@ -214,7 +214,9 @@ def labelled(formset: Any) -> Any:
                         "row": index + 1,
                         "new": f" ({row})" if row else "",
                     }
-                field.widget.attrs.setdefault("aria-label", label)
+                # A relation's select sits inside the admin's wrapper (add/change links).
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs.setdefault("aria-label", label)
 
     LabelledFormSet.__name__ = formset.__name__
     return LabelledFormSet

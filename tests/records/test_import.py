@@ -28,12 +28,12 @@ from records.importer import import_bundle
 from records.importer.writer import Writer
 from records.progress import Progress
 from tests.factories import (
-    HouseholdMemberFactory,
     Article60PlacementFactory,
     AssignmentFactory,
     ClientFactory,
     EmploymentFactory,
     ExemptionFactory,
+    HouseholdMemberFactory,
     IncomeRightFactory,
     MmppScreeningFactory,
     OrganisationFactory,
