@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from core.spreadsheets import safe_cell, safe_row
+from core.spreadsheets import PLAIN_CSV, CsvDialect, safe_cell, safe_row
 from reporting.presentation import build_sections
 
 FORMATS = ("json", "csv", "xlsx")
@@ -66,9 +66,11 @@ def report_rows(report: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield statistic, "definition_en", text
 
 
-def report_csv(report: dict[str, Any]) -> str:
+def report_csv(report: dict[str, Any], dialect: CsvDialect = PLAIN_CSV) -> str:
+    """The flat table; the command writes it plain, the page's download for Excel."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out.write(dialect.prefix)
+    writer = csv.writer(out, delimiter=dialect.separator, lineterminator="\n")
     writer.writerow(["statistic", "key", "value"])
     for statistic, path, value in report_rows(report):
         writer.writerow(safe_row([statistic, path, "" if value is None else value]))
@@ -121,11 +123,11 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def render(report: dict[str, Any], fmt: str) -> str | bytes:
+def render(report: dict[str, Any], fmt: str, dialect: CsvDialect = PLAIN_CSV) -> str | bytes:
     if fmt == "json":
         return report_json(report)
     if fmt == "csv":
-        return report_csv(report)
+        return report_csv(report, dialect)
     if fmt == "xlsx":
         return report_xlsx(report)
     raise ValueError(f"unknown format {fmt!r}")

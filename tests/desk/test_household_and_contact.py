@@ -109,7 +109,7 @@ def test_a_dependant_child_makes_the_client_a_person_with_a_family_to_support(sa
             "first_name": "Aydın",
             "last_name": "Peeters",
             "birth_date": "2014-03-09",
-            "national_number": f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}",
+            "national_number": f"{number[:6]}-{number[6:9]}.{number[9:]}",
             "lives_with_client": "on",
             "dependant": "on",
             "start_date": "2014-03-09",

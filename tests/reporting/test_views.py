@@ -188,7 +188,9 @@ def test_csv_download_has_the_figures_of_the_json(client, staff, data):
     response = get(client, format="csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))[1:]
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeffstatistic;key;value\n")  # for Excel with Belgian settings
+    rows = list(csv.reader(io.StringIO(content[1:]), delimiter=";"))[1:]
     figures = {(s, k): v for s, k, v in rows if s in report["statistics"]}
     for statistic, data_ in report["statistics"].items():
         for path, value in flatten(data_):
