@@ -23,6 +23,7 @@ from audit import otp
 from audit.exports import FORMATS, client_data_export
 from audit.forms import AuditSearchForm, BreakGlassForm, ClientLookupForm, TokenForm
 from audit.models import AuditAction, AuditEntry
+from audit.presentation import readable_entries
 from audit.services import (
     audit_entries_for,
     audit_list_read,
@@ -85,6 +86,7 @@ def audit_log_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "entries": rows[:PAGE_SIZE],
+            "readable": readable_entries(rows[:PAGE_SIZE]),
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
             "query": query.urlencode(),
