@@ -79,7 +79,7 @@ def _trajectory(r: Trajectory) -> tuple[str, list[str]]:
 def _evaluation(r: TrajectoryEvaluation) -> tuple[str, list[str]]:
     details = []
     if r.face_to_face is not None:
-        details.append(_("face-to-face") if r.face_to_face else _("niet face-to-face"))
+        details.append(_("in persoon") if r.face_to_face else _("niet in persoon"))
     if r.notes:
         details.append(r.notes)
     return _("Evaluatie van %(trajectory)s") % {"trajectory": r.trajectory}, details

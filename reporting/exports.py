@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.spreadsheets import PLAIN_CSV, CsvDialect, safe_cell, safe_row
-from reporting.presentation import build_sections
+from reporting.presentation import build_sections, sheet_names
 
 FORMATS = ("json", "csv", "xlsx")
 CONTENT_TYPES = {
@@ -82,7 +82,7 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "rapport"
+    sheet.title = _("Raadsrapport")
     sheet.append([_("Raadsrapport")])
     sheet["A1"].font = bold
     for statistic, path, value in report_rows(report):
@@ -90,8 +90,9 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
             break
         sheet.append(safe_row([path, value]))
 
+    names = sheet_names()
     for section in build_sections(report):
-        sheet = workbook.create_sheet(section.key[:31])
+        sheet = workbook.create_sheet(str(names.get(section.key, section.key))[:31])
         sheet.append([safe_cell(section.title)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         for grid in section.grids:
@@ -106,7 +107,7 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         sheet.append([])
         sheet.append(safe_row([_("Definitie"), section.definition]))
 
-    sheet = workbook.create_sheet("definities")
+    sheet = workbook.create_sheet(_("Definities"))
     sheet.append([_("Statistiek"), _("Definitie (Nederlands)"), _("Definitie (Engels)")])
     for cell in sheet[1]:
         cell.font = bold

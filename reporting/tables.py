@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
+
 from reporting.presentation import Grid, Section, build_sections
 
 # An empty figure (a percent of nothing, an unknown population) shows as a dash.
@@ -26,14 +28,22 @@ class ReportTable:
     rows: list[list[Any]]
 
 
+def cell_text(value: Any) -> Any:
+    """A figure as the page's language writes it, thousands grouped (89.640 in Dutch,
+    89,640 in English), as the answer's DOCX does; texts (a month, a year) as they are."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
+    return value
+
+
 def table_for(grid: Grid) -> ReportTable:
     keys = [key for key, _header in grid.columns]
     return ReportTable(
         caption=grid.caption,
         headers=[header for _key, header in grid.columns],
-        rows=[
-            [EMPTY if row.get(key) in (None, "") else row[key] for key in keys] for row in grid.rows
-        ],
+        rows=[[cell_text(row.get(key)) for key in keys] for row in grid.rows],
     )
 
 
