@@ -94,7 +94,7 @@ def test_the_page_shows_every_statistic_as_tables_with_its_dutch_definition(clie
     assert html.count('class="table report-table"') >= 11
     # A figure of the report in its table: 1 leefloon client, 4 equivalent.
     income = re.search(r'id="income_support".*?<tbody[^>]*>(.*?)</tbody>', html, re.S).group(1)
-    assert re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", income)[:3] == ["1", "4", "89300"]
+    assert re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", income)[:3] == ["1", "4", "89.300"]
 
 
 def test_the_definitions_follow_the_active_language(client, staff, data):
