@@ -85,6 +85,17 @@ def check(page, url, found):
     page.wait_for_load_state("networkidle")
     for line in violations(page):
         found.append(f"{url}: {line}")
+    return page
+
+
+def test_the_check_finds_what_axe_calls_a_violation(page):
+    # An input and a select without a label, as the admin's inline rows had them.
+    page.set_content(
+        '<html lang="nl"><head><title>t</title></head><body><main><input type="text">'
+        "<select><option>a</option></select></main></body></html>"
+    )
+    rules = {line.split(":")[0] for line in violations(page)}
+    assert {"label", "select-name"} <= rules
 
 
 def test_no_page_of_any_role_has_an_accessibility_violation(page, live_server, pages_world):
@@ -126,6 +137,10 @@ def test_no_page_of_any_role_has_an_accessibility_violation(page, live_server, p
         log_in(page, live_server, username)
         for name in urls:
             check(page, base + reverse(name), found)
+            if name == "reporting:council_report":
+                # The report's tables, each in a scroll region the keyboard reaches.
+                regions = page.locator("div.table-container[role=region][tabindex='0']")
+                assert regions.count() >= 11
         if username == "administrator":
             check(page, base + reverse("admin:casework_client_change", args=[person.pk]), found)
 
