@@ -215,7 +215,7 @@ def labelled(formset: Any) -> Any:
                         "new": f" ({row})" if row else "",
                     }
                 # A relation's select sits inside the admin's wrapper (add/change links).
-                widget = getattr(field.widget, "widget", field.widget)
+                widget: Any = getattr(field.widget, "widget", None) or field.widget
                 widget.attrs.setdefault("aria-label", label)
 
     LabelledFormSet.__name__ = formset.__name__

@@ -21,7 +21,7 @@ from casework.models import Client
 from desk.record_kinds import RECORD_KINDS
 from partners.models import Programme
 from partners.services import programme_ensure_defaults
-from tests.browser.test_daily_work import PASSWORD, log_in, with_password
+from tests.browser.test_daily_work import log_in, with_password
 from tests.factories import (
     HouseholdMemberFactory,
     IncomeRightFactory,
