@@ -35,6 +35,7 @@ CLIENT_RECORDS = (
     "casework.exemption",
     "casework.clientnote",
     "casework.appointment",
+    "casework.householdmember",
     "partners.article60placement",
     "partners.referral",
     "partners.vdabregistration",

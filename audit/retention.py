@@ -1,8 +1,9 @@
 """Retention: pseudonymise clients whose last record ended more than N years ago.
 
 What identifies the person goes: first and last name (replaced by a random
-pseudonym), the national number, and every free text of the file (notes,
-GPMI goals, evaluation notes). What the statistics need stays: birth date
+pseudonym), the national number, the contact details (address, phone, e-mail),
+the names and national numbers of the household members, and every free text
+of the file (notes, GPMI goals, evaluation notes). What the statistics need stays: birth date
 (age bands), gender, household, migration background and every record with
 its dates, codes and outcomes, so every figure of the council report is the
 same before and after.
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from audit.exports import client_record_models
 from audit.models import Pseudonymisation
-from casework.models import Client
+from casework.models import Client, HouseholdMember
 from core.writes import notify_writes, writes_by
 
 PSEUDONYM_FIRST_NAME = "Pseudoniem"
@@ -62,7 +63,9 @@ def last_record_days() -> Iterator[tuple[int, datetime.date | None, bool]]:
     """(client id, latest date of any record, whether a record is still running) per model."""
     for model, path in client_record_models():
         dates = _date_fields(model)
-        if not dates:
+        # A household member is no support of the OCMW: a child living with the client
+        # keeps no file open.
+        if not dates or model is HouseholdMember:
             continue
         end = next((name for name in END_FIELDS if name in dates), None)
         annotations: dict[str, Any] = {f"max_{name}": Max(name) for name in dates}
@@ -142,6 +145,10 @@ def _pseudonymise_batch(ids: list[int], due: dict[int, datetime.date], years: in
         }
         if client.national_number:
             changes["national_number"] = (client.national_number, "")
+        for name in Client.CONTACT_FIELDS:
+            if getattr(client, name):
+                changes[name] = ("***", "")
+                setattr(client, name, "")
         client.first_name = PSEUDONYM_FIRST_NAME
         client.last_name = changes["last_name"][1]
         client.national_number = ""
@@ -149,7 +156,22 @@ def _pseudonymise_batch(ids: list[int], due: dict[int, datetime.date], years: in
         client.updated_at = now
         items.append((client, changes))
     Client.objects.bulk_update(
-        clients, ["first_name", "last_name", "national_number", "version", "updated_at"]
+        clients,
+        [
+            "first_name",
+            "last_name",
+            "national_number",
+            *Client.CONTACT_FIELDS,
+            "version",
+            "updated_at",
+        ],
+    )
+    # The household's names: relation, birth date and the period stay (they count).
+    HouseholdMember.objects.filter(client_id__in=ids).update(
+        first_name=PSEUDONYM_FIRST_NAME,
+        last_name=REDACTED_TEXT,
+        national_number="",
+        version=F("version") + 1,
     )
     cleared = 0
     for model, path in client_record_models():

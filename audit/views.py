@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from audit import otp
 from audit.exports import FORMATS, client_data_export
 from audit.forms import AuditSearchForm, BreakGlassForm, ClientLookupForm, TokenForm
 from audit.models import AuditAction, AuditEntry
+from audit.presentation import readable_entries
 from audit.services import (
     audit_entries_for,
     audit_list_read,
@@ -32,7 +32,7 @@ from audit.services import (
     break_glass_scope,
 )
 from casework.models import Client
-from core.spreadsheets import safe_cell
+from core.spreadsheets import CsvDialect, csv_dialect, safe_cell
 
 PAGE_SIZE = 50
 # The values of one audit entry in the CSV export, in this order.
@@ -86,6 +86,7 @@ def audit_log_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "entries": rows[:PAGE_SIZE],
+            "readable": readable_entries(rows[:PAGE_SIZE]),
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
             "query": query.urlencode(),
@@ -99,11 +100,11 @@ class _Echo:
         return value
 
 
-def _csv_rows(entries: Any) -> Iterator[str]:
+def _csv_rows(entries: Any, dialect: CsvDialect) -> Iterator[str]:
     import json
 
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    writer = dialect.writer(_Echo())
+    yield dialect.prefix + writer.writerow(CSV_COLUMNS)
     for entry in entries.iterator(chunk_size=2000):
         values = {
             "at": timezone.localtime(entry.at).isoformat(),
@@ -139,7 +140,9 @@ def audit_log_export(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
         object_type=AuditEntry._meta.label_lower,
         changes={"filters": filters},
     )
-    response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _csv_rows(entries, csv_dialect(request.GET)), content_type="text/csv; charset=utf-8"
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="auditlog-{stamp}.csv"'
     return response

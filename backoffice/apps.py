@@ -7,3 +7,8 @@ class BackofficeConfig(AppConfig):
 
     name = "backoffice"
     verbose_name = _("Beheer")
+
+    def ready(self) -> None:
+        from backoffice.names import name_third_party_models
+
+        name_third_party_models()

@@ -33,6 +33,7 @@ from casework.models import (
     Client,
     ClientNote,
     Exemption,
+    HouseholdMember,
     IncomeRight,
     LeefloonAmount,
     Organisation,
@@ -87,6 +88,48 @@ class ClientNoteInline(RecordInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
+# "85.07.30-033.28" or with spaces: a little room for separators around the 11 digits.
+NATIONAL_NUMBER_INPUT_LENGTH = 20
+
+
+class NationalNumberAdminForm(RecordAdminForm):
+    """A record with a national number: typed and shown the usual way (YY.MM.DD-SSS.CC),
+    stored as 11 digits (the model normalises and validates)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's CharField gives a forms.CharField.
+        field = cast(forms.CharField | None, self.fields.get("national_number"))
+        if field is None:
+            return
+        field.max_length = NATIONAL_NUMBER_INPUT_LENGTH
+        field.validators = [
+            v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
+        field.validators.append(validators.MaxLengthValidator(NATIONAL_NUMBER_INPUT_LENGTH))
+        field.widget.attrs["maxlength"] = str(NATIONAL_NUMBER_INPUT_LENGTH)
+        national_number = getattr(self.instance, "national_number", "")
+        if national_number:
+            self.initial["national_number"] = self.instance.national_number_display  # type: ignore[attr-defined]
+
+
+class HouseholdMemberInline(RecordInline):
+    model = HouseholdMember
+    form = NationalNumberAdminForm
+    fields = (
+        "relation",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "national_number",
+        "lives_with_client",
+        "dependant",
+        "start_date",
+        "end_date",
+    )
+    client_lookup = "client"
+
+
 # Partners adds its inlines (placements, referrals, VDAB, employment, MMPP) through
 # register_client_inlines, so casework never imports partners.
 CLIENT_INLINES: list[type[RecordInline]] = [
@@ -94,6 +137,7 @@ CLIENT_INLINES: list[type[RecordInline]] = [
     IncomeRightInline,
     TrajectoryInline,
     ExemptionInline,
+    HouseholdMemberInline,
     ClientNoteInline,
 ]
 
@@ -102,27 +146,7 @@ def register_client_inlines(*inlines: type[RecordInline]) -> None:
     CLIENT_INLINES.extend(inline for inline in inlines if inline not in CLIENT_INLINES)
 
 
-# "85.07.30-033.28" or with spaces: a little room for separators around the 11 digits.
-NATIONAL_NUMBER_INPUT_LENGTH = 20
-
-
-class ClientAdminForm(RecordAdminForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The model's CharField gives a forms.CharField.
-        field = cast(forms.CharField | None, self.fields.get("national_number"))
-        if field is None:
-            return
-        # Stored as 11 digits; typed and shown the usual way (YY.MM.DD-SSS.CC), so the
-        # form accepts dots and dashes and the model normalises and validates.
-        field.max_length = NATIONAL_NUMBER_INPUT_LENGTH
-        field.validators = [
-            v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
-        ]
-        field.validators.append(validators.MaxLengthValidator(NATIONAL_NUMBER_INPUT_LENGTH))
-        field.widget.attrs["maxlength"] = str(NATIONAL_NUMBER_INPUT_LENGTH)
-        if self.instance.national_number:
-            self.initial["national_number"] = self.instance.national_number_display
+ClientAdminForm = NationalNumberAdminForm
 
 
 @admin.register(Client)
@@ -155,6 +179,17 @@ class ClientAdmin(ClientSearch, RecordAdmin):
                     ("birth_date", "gender"),
                     "national_number",
                     ("household", "migration_background"),
+                )
+            },
+        ),
+        (
+            _("Contactgegevens"),
+            {
+                "fields": (
+                    ("street", "house_number"),
+                    ("postcode", "municipality"),
+                    ("phone", "email"),
+                    ("language", "interpreter_needed"),
                 )
             },
         ),
@@ -307,6 +342,32 @@ class ClientNoteAdmin(ClientRecordAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(HouseholdMember)
+class HouseholdMemberAdmin(ClientRecordAdmin):
+    form = NationalNumberAdminForm
+    list_display = (
+        client_column,
+        "relation",
+        "first_name",
+        "last_name",
+        "dependant",
+        "start_date",
+        "end_date",
+    )
+    list_filter = (PeriodStatusFilter, "relation", "dependant", "organisation")
+    date_hierarchy = "start_date"
+    fields = (
+        "client",
+        "relation",
+        ("first_name", "last_name"),
+        ("birth_date", "national_number"),
+        ("lives_with_client", "dependant"),
+        ("start_date", "end_date"),
+        "external_id",
+        "version",
+    )
 
 
 # --- Organisation, social workers and reference tables -------------------------------------

@@ -137,6 +137,13 @@ class AppointmentQuerySet(models.QuerySet):
 def _day_start(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of `day` in the current time zone (Europe/Brussels)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+class HouseholdMemberQuerySet(PeriodQuerySet):
+    """Members of clients' households."""
+
+    def dependants_on(self, day: datetime.date) -> Self:
+        """The members in the household on `day` whom the client has as a dependant (ten
+        laste): the one definition of "persoon met gezinslast" on a day."""
+        return self.active_on(day).filter(dependant=True)
 
 
 class ClientQuerySet(models.QuerySet):

@@ -20,6 +20,7 @@ from casework.models import (
     Client,
     ClientNote,
     Exemption,
+    HouseholdMember,
     IncomeRight,
     Organisation,
     Population,
@@ -100,9 +101,13 @@ def client_create(
     household: str = "",
     migration_background: bool | None = None,
     external_id: str | None = None,
+    **contact: Any,
 ) -> Client:
+    """A new client; `contact`: any of the contact details (street, house_number,
+    postcode, municipality, phone, email, language, interpreter_needed)."""
     return record_create(
         model=Client,
+        **contact,
         organisation=organisation,
         first_name=first_name,
         last_name=last_name,
@@ -117,6 +122,36 @@ def client_create(
 
 def client_update(*, client: Client, expected_version: int | None = None, **fields: Any) -> Client:
     return record_update(instance=client, expected_version=expected_version, **fields)
+
+
+def household_member_create(
+    *,
+    client: Client,
+    relation: str,
+    first_name: str,
+    last_name: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    birth_date: datetime.date | None = None,
+    national_number: str = "",
+    lives_with_client: bool = True,
+    dependant: bool = False,
+    external_id: str | None = None,
+) -> HouseholdMember:
+    return record_create(
+        model=HouseholdMember,
+        client=client,
+        relation=relation,
+        first_name=first_name,
+        last_name=last_name,
+        start_date=start_date,
+        end_date=end_date,
+        birth_date=birth_date,
+        national_number=national_number,
+        lives_with_client=lives_with_client,
+        dependant=dependant,
+        external_id=external_id,
+    )
 
 
 def assignment_create(

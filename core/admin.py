@@ -195,6 +195,33 @@ def update_through_services(instance: models.Model, form: forms.ModelForm) -> No
 # --- Base classes -------------------------------------------------------------------------
 
 
+def labelled(formset: Any) -> Any:
+    """A formset whose row inputs carry their column's label (`aria-label`): a tabular
+    inline shows the label once, as a column header, which a screen reader does not
+    tie to the inputs of each row (axe `label`, `select-name`)."""
+
+    class LabelledFormSet(formset):  # type: ignore[valid-type,misc]
+        def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+            super().add_fields(form, index)
+            row = gettext("nieuw") if index is None or index >= self.initial_form_count() else ""
+            for field in form.fields.values():
+                if field.widget.is_hidden:
+                    continue
+                label = str(field.label or "")
+                if index is not None:
+                    label = gettext("%(label)s, rij %(row)s%(new)s") % {
+                        "label": label,
+                        "row": index + 1,
+                        "new": f" ({row})" if row else "",
+                    }
+                # A relation's select sits inside the admin's wrapper (add/change links).
+                widget: Any = getattr(field.widget, "widget", None) or field.widget
+                widget.attrs.setdefault("aria-label", label)
+
+    LabelledFormSet.__name__ = formset.__name__
+    return LabelledFormSet
+
+
 class ServiceInline(admin.TabularInline):
     """An inline whose rows are written through the services by ServiceAdmin.save_formset."""
 
@@ -206,7 +233,7 @@ class ServiceInline(admin.TabularInline):
         return with_expected_version(super().get_fieldsets(request, obj))
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        formset = labelled(super().get_formset(request, obj, **kwargs))
         limit_to_organisation(formset.form, obj)
         refusal = _refusal(request)
         if refusal is None or refusal.model is not self.model:

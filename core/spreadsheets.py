@@ -17,7 +17,9 @@ and every column as text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -32,3 +34,32 @@ def safe_cell(value: Any) -> Any:
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in values]
+
+
+# --- CSV for a spreadsheet -----------------------------------------------------------------
+# Excel with Belgian (and most European) settings splits a CSV file on ";" (the comma
+# is the decimal separator there) and reads it as UTF-8 only after a byte order mark:
+# without both, a file opens in one column and "Aydın" comes out garbled. Every CSV
+# download of the app is written so by default; `?sep=comma` gives the plain variant
+# (comma, no byte order mark) for other programs. Record bundles keep their own format.
+
+SEPARATOR_PARAM = "sep"
+BYTE_ORDER_MARK = "\ufeff"
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    separator: str
+    prefix: str  # written before the first row
+
+    def writer(self, out: Any) -> Any:
+        return csv.writer(out, delimiter=self.separator)
+
+
+EXCEL_CSV = CsvDialect(separator=";", prefix=BYTE_ORDER_MARK)
+PLAIN_CSV = CsvDialect(separator=",", prefix="")
+
+
+def csv_dialect(params: Mapping[str, str]) -> CsvDialect:
+    """The dialect a download asks for: `sep=comma` the plain one, otherwise Excel's."""
+    return PLAIN_CSV if params.get(SEPARATOR_PARAM) == "comma" else EXCEL_CSV

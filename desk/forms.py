@@ -25,6 +25,7 @@ from casework.models import (
     Client,
     ClientNote,
     Exemption,
+    HouseholdMember,
     IncomeRight,
     SocialWorker,
     Trajectory,
@@ -220,16 +221,24 @@ class ClientNoteForm(RecordForm):
             self.fields["date"].initial = timezone.localdate()
 
 
-class ClientForm(RecordForm):
-    """The identity and household of a client (the national number shown formatted)."""
-
-    # Longer than the stored 11 digits: dots, dashes and spaces are welcome on input.
-    national_number = forms.CharField(
-        label=Client._meta.get_field("national_number").verbose_name,
+def national_number_field(model: type[Any]) -> forms.CharField:
+    """A national number as typed: longer than the stored 11 digits, since dots, dashes
+    and spaces are welcome on input (the model normalises and validates)."""
+    field = model._meta.get_field("national_number")
+    return forms.CharField(
+        label=field.verbose_name,
         max_length=20,
         required=False,
-        help_text=Client._meta.get_field("national_number").help_text,
+        help_text=field.help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
+
+
+class ClientForm(RecordForm):
+    """The identity, contact details and household of a client (the national number
+    shown formatted)."""
+
+    national_number = national_number_field(Client)
 
     class Meta:
         model = Client
@@ -241,16 +250,52 @@ class ClientForm(RecordForm):
             "national_number",
             "household",
             "migration_background",
+            "street",
+            "house_number",
+            "postcode",
+            "municipality",
+            "phone",
+            "email",
+            "language",
+            "interpreter_needed",
         ]
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "language": forms.TextInput(attrs={"autocomplete": "off", "size": 4}),
+        }
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         kwargs.setdefault("instance", client)
         super().__init__(*args, client=client, **kwargs)
         if not self.is_bound:
             self.initial["national_number"] = client.national_number_display
-        self.fields["national_number"].widget.attrs.update(
-            {"autocomplete": "off", "inputmode": "numeric"}
-        )
+
+
+class HouseholdMemberForm(RecordForm):
+    """A member of the client's household (partner, child, other dependant)."""
+
+    national_number = national_number_field(HouseholdMember)
+
+    class Meta:
+        model = HouseholdMember
+        fields = [
+            "relation",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "national_number",
+            "lives_with_client",
+            "dependant",
+            "start_date",
+            "end_date",
+        ]
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, client=client, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["national_number"] = self.instance.national_number_display
 
 
 class TransferForm(forms.Form):

@@ -23,6 +23,7 @@ from casework.models import (
     Client,
     ClientNote,
     Exemption,
+    HouseholdMember,
     IncomeRight,
     Trajectory,
     TrajectoryEvaluation,
@@ -34,6 +35,7 @@ from desk.forms import (
     ClientForm,
     ClientNoteForm,
     ExemptionForm,
+    HouseholdMemberForm,
     IncomeRightForm,
     RecordForm,
     TrajectoryEvaluationForm,
@@ -80,7 +82,7 @@ def _trajectory(r: Trajectory) -> tuple[str, list[str]]:
 def _evaluation(r: TrajectoryEvaluation) -> tuple[str, list[str]]:
     details = []
     if r.face_to_face is not None:
-        details.append(_("face-to-face") if r.face_to_face else _("niet face-to-face"))
+        details.append(_("in persoon") if r.face_to_face else _("niet in persoon"))
     if r.notes:
         details.append(r.notes)
     return _("Evaluatie van %(trajectory)s") % {"trajectory": r.trajectory}, details
@@ -117,6 +119,16 @@ def _note(r: ClientNote) -> tuple[str, list[str]]:
     if author:
         details.append(_("door %(author)s") % {"author": author})
     return title, details
+
+
+def _household_member(r: HouseholdMember) -> tuple[str, list[str]]:
+    details = [period_text(r.start_date, r.end_date)]
+    if r.birth_date:
+        details.append(_("geboren op %(date)s") % {"date": _d(r.birth_date)})
+    details.append(_("woont bij de cliënt") if r.lives_with_client else _("woont elders"))
+    if r.dependant:
+        details.append(_("ten laste"))
+    return _("Gezinslid: %(member)s") % {"member": r}, details
 
 
 def _article60(r: Article60Placement) -> tuple[str, list[str]]:
@@ -335,6 +347,13 @@ RECORD_KINDS: dict[str, RecordKind] = {
             initial_params=("kind", "trajectory"),
         ),
         RecordKind(
+            "household-member",
+            HouseholdMember,
+            HouseholdMemberForm,
+            gettext_lazy("Gezinslid"),
+            _household_member,
+        ),
+        RecordKind(
             "note",
             ClientNote,
             ClientNoteForm,
@@ -351,7 +370,7 @@ CLIENT_KIND = RecordKind(
     "client",
     Client,
     ClientForm,
-    gettext_lazy("Identiteit en gezin"),
+    gettext_lazy("Identiteit en contact"),
     lambda r: (str(r), []),
     date_field="birth_date",
     end_field=None,

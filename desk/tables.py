@@ -18,7 +18,7 @@ from django_tables2.export import TableExport
 from tablib import Dataset
 
 from casework.models import Client, IncomeCategory, IncomeKind
-from core.spreadsheets import safe_row
+from core.spreadsheets import EXCEL_CSV, CsvDialect, safe_row
 from desk.workqueue import WorkItem
 
 TABLE_TEMPLATE = "django_tables2/traject.html"
@@ -184,7 +184,15 @@ class CaseloadTable(tables.Table):
 
 
 class SafeTableExport(TableExport):
-    """A table's CSV or XLSX export whose cells no spreadsheet runs as a formula."""
+    """A table's CSV or XLSX export whose cells no spreadsheet runs as a formula; its CSV
+    in `dialect` (default: for Excel with Belgian settings, `core.spreadsheets`)."""
+
+    dialect: CsvDialect = EXCEL_CSV
+
+    def export(self) -> Any:
+        if self.format != self.CSV:
+            return super().export()
+        return self.dialect.prefix + self.dataset.export("csv", delimiter=self.dialect.separator)
 
     def table_to_dataset(self, table: Any, exclude_columns: Any, dataset_kwargs: Any = None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)

@@ -44,8 +44,7 @@ def _sort(path: str, kind: str) -> Any:
     return path if kind == "int" else code_point_order(path)
 
 
-def rows(spec: FileSpec, organisation: Organisation) -> Iterator[list[str]]:
-    """The rows of one file, as text, sorted by key."""
+def _records(spec: FileSpec, organisation: Organisation) -> models.QuerySet:
     manager = spec.model._default_manager
     if spec is ORGANISATION:
         records: models.QuerySet = manager.filter(pk=organisation.pk)
@@ -57,8 +56,31 @@ def rows(spec: FileSpec, organisation: Organisation) -> Iterator[list[str]]:
         records = manager.filter(pk__in=ancestors)
     else:
         records = manager.filter(**{spec.scope_field: organisation})
+    return records
+
+
+def columns(spec: FileSpec, organisation: Organisation) -> list[Column]:
+    """The columns of one file: those of the spec, and the extension columns in which a
+    record of the organisation has a value (not empty, not the field's default)."""
+    records = _records(spec, organisation)
+    used = []
+    for column in spec.columns:
+        if column.extension:
+            field: Any = spec.model._meta.get_field(column.field_name)
+            empty = field.get_default() if field.has_default() else ""
+            if not records.exclude(**{column.field_name: empty}).exists():
+                continue
+        used.append(column)
+    return used
+
+
+def rows(
+    spec: FileSpec, organisation: Organisation, written: list[Column] | None = None
+) -> Iterator[list[str]]:
+    """The rows of one file (`written`: its columns, default all), as text, sorted by key."""
+    records = _records(spec, organisation)
     order = [_sort(_path(c), c.kind) for c in spec.key_columns]
-    values = records.order_by(*order).values_list(*[_path(c) for c in spec.columns])
+    values = records.order_by(*order).values_list(*[_path(c) for c in written or spec.columns])
     for record in values.iterator(chunk_size=2000):
         yield [format_cell(value) for value in record]
 
@@ -76,11 +98,12 @@ def export_organisation(organisation: Organisation, out_dir: str | Path) -> dict
         target = out / spec.name
         partial = out / f".{spec.name}.part"
         count = 0
+        written_columns = columns(spec, organisation)
         with open(partial, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            for row in rows(spec, organisation):
+            for row in rows(spec, organisation, written_columns):
                 if count == 0:
-                    writer.writerow([c.name for c in spec.columns])
+                    writer.writerow([c.name for c in written_columns])
                 writer.writerow(row)
                 count += 1
         if count:

@@ -18,6 +18,7 @@ from casework.models import (
     Assignment,
     Client,
     Exemption,
+    HouseholdMember,
     IncomeRight,
     Organisation,
     Population,
@@ -50,6 +51,10 @@ class Column:
     required: bool = False
     ref: str = ""  # for REF: the file whose key this column holds
     field: str = ""  # model field; default: the column name (`id` is `external_id`)
+    # A column Traject adds to a file of import-format.md (README, "Record bundles"):
+    # optional on import, and exported only when a record of the organisation has a
+    # value in it, so that a bundle of the spec alone exports exactly as it was read.
+    extension: bool = False
     field_name: str = dataclasses.field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -164,6 +169,14 @@ FILES: tuple[FileSpec, ...] = (
             Column("national_number"),
             Column("household"),
             Column("migration_background", BOOL),
+            Column("street", extension=True),
+            Column("house_number", extension=True),
+            Column("postcode", extension=True),
+            Column("municipality", extension=True),
+            Column("phone", extension=True),
+            Column("email", extension=True),
+            Column("language", extension=True),
+            Column("interpreter_needed", BOOL, extension=True),
         ),
         ref_attrs=("birth_date",),
     ),
@@ -312,6 +325,24 @@ FILES: tuple[FileSpec, ...] = (
             Column("advised_on", DATE, required=True),
             Column("category", INT, required=True),
             Column("ended_on", DATE),
+        ),
+    ),
+    # Not in import-format.md: Traject's own file (README, "Record bundles").
+    FileSpec(
+        "household_members.csv",
+        HouseholdMember,
+        (
+            _id(),
+            _client(),
+            Column("relation", required=True),
+            Column("first_name", required=True),
+            Column("last_name", required=True),
+            Column("birth_date", DATE),
+            Column("national_number"),
+            Column("lives_with_client", BOOL),
+            Column("dependant", BOOL),
+            Column("start_date", DATE, required=True),
+            Column("end_date", DATE),
         ),
     ),
 )

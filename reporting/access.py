@@ -42,13 +42,15 @@ def report_organisation(user: Any, code: str | None) -> Organisation | None:
     own = user_organisation(user)
     if own is not None:
         if code and code != own.code:
-            raise PermissionDenied(_("U kunt enkel het rapport van uw eigen organisatie opvragen."))
+            raise PermissionDenied(
+                _("Je kunt enkel het rapport van je eigen organisatie opvragen.")
+            )
         return own
     organisations = selectable_organisations(user)
     if code:
         found = organisations.filter(code=code).first()
         if found is None and Organisation.objects.filter(code=code).exists():
-            raise PermissionDenied(_("U kunt het rapport van deze organisatie niet opvragen."))
+            raise PermissionDenied(_("Je kunt het rapport van deze organisatie niet opvragen."))
         return found
     return organisations.first()
 
@@ -60,5 +62,5 @@ def report_region(user: Any, code: str) -> Region | None:
     if region is None:
         return None
     if not selectable_regions(user).filter(pk=region.pk).exists():
-        raise PermissionDenied(_("U kunt het rapport van deze regio niet opvragen."))
+        raise PermissionDenied(_("Je kunt het rapport van deze regio niet opvragen."))
     return region

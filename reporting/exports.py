@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from core.spreadsheets import safe_cell, safe_row
-from reporting.presentation import build_sections
+from core.spreadsheets import PLAIN_CSV, CsvDialect, safe_cell, safe_row
+from reporting.presentation import build_sections, sheet_names
 
 FORMATS = ("json", "csv", "xlsx")
 CONTENT_TYPES = {
@@ -66,9 +66,11 @@ def report_rows(report: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield statistic, "definition_en", text
 
 
-def report_csv(report: dict[str, Any]) -> str:
+def report_csv(report: dict[str, Any], dialect: CsvDialect = PLAIN_CSV) -> str:
+    """The flat table; the command writes it plain, the page's download for Excel."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out.write(dialect.prefix)
+    writer = csv.writer(out, delimiter=dialect.separator, lineterminator="\n")
     writer.writerow(["statistic", "key", "value"])
     for statistic, path, value in report_rows(report):
         writer.writerow(safe_row([statistic, path, "" if value is None else value]))
@@ -80,7 +82,7 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "rapport"
+    sheet.title = _("Raadsrapport")
     sheet.append([_("Raadsrapport")])
     sheet["A1"].font = bold
     for statistic, path, value in report_rows(report):
@@ -88,8 +90,9 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
             break
         sheet.append(safe_row([path, value]))
 
+    names = sheet_names()
     for section in build_sections(report):
-        sheet = workbook.create_sheet(section.key[:31])
+        sheet = workbook.create_sheet(str(names.get(section.key, section.key))[:31])
         sheet.append([safe_cell(section.title)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         for grid in section.grids:
@@ -104,7 +107,7 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         sheet.append([])
         sheet.append(safe_row([_("Definitie"), section.definition]))
 
-    sheet = workbook.create_sheet("definities")
+    sheet = workbook.create_sheet(_("Definities"))
     sheet.append([_("Statistiek"), _("Definitie (Nederlands)"), _("Definitie (Engels)")])
     for cell in sheet[1]:
         cell.font = bold
@@ -121,11 +124,11 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def render(report: dict[str, Any], fmt: str) -> str | bytes:
+def render(report: dict[str, Any], fmt: str, dialect: CsvDialect = PLAIN_CSV) -> str | bytes:
     if fmt == "json":
         return report_json(report)
     if fmt == "csv":
-        return report_csv(report)
+        return report_csv(report, dialect)
     if fmt == "xlsx":
         return report_xlsx(report)
     raise ValueError(f"unknown format {fmt!r}")

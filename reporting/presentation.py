@@ -33,6 +33,26 @@ class Section:
     extra_charts: list[SafeString] = field(default_factory=list)
 
 
+def sheet_names() -> dict[str, str]:
+    """The sections' short names (a spreadsheet's sheet holds at most 31 characters)."""
+    return {
+        "income_support": _("Leefloon"),
+        "leefloon_duration": _("Duur leefloon"),
+        "article60": _("Artikel 60"),
+        "caseload": _("Caseload"),
+        "programmes": _("Partnerprogramma's"),
+        "vdab_inflow": _("Instroom VDAB"),
+        "vdab_outflow_12m": _("Uitstroom naar werk"),
+        "mmpp_screenings": _("MMPP-adviezen"),
+        "mmpp_stock": _("MMPP op 31 december"),
+        "vdab_handover": _("Warme overdracht VDAB"),
+        "activation_registered": _("Activering en VDAB"),
+        "mmpp_stock_by_month": _("MMPP per maand"),
+        "mmpp_flow": _("MMPP in- en uitstroom"),
+        "by_organisation": _("Per organisatie"),
+    }
+
+
 def section_titles() -> dict[str, str]:
     return {
         "income_support": _("Leefloon en equivalent leefloon"),

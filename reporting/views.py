@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.spreadsheets import csv_dialect
 from reporting.access import PERMISSION, report_organisation, report_region
 from reporting.exports import CONTENT_TYPES
 from reporting.exports import render as render_export
@@ -44,7 +45,8 @@ def council_report(request: HttpRequest) -> HttpResponse:
         return render(request, "reporting/council_report.html", {"form": form}, status=400)
     report = build_report(form.parameters)
     if fmt in ("csv", "xlsx", "json"):
-        response = HttpResponse(render_export(report, fmt), content_type=CONTENT_TYPES[fmt])
+        content = render_export(report, fmt, csv_dialect(request.GET))
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{_filename(form, fmt)}"'
         return response
     sections = sections_with_tables(report)

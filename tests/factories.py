@@ -174,6 +174,19 @@ class AppointmentFactory(ClientRecordFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=1))
     place = "Bureau 2"
     status = "planned"
+class HouseholdMemberFactory(ClientRecordFactory):
+    class Meta:
+        model = cw.HouseholdMember
+
+    relation = "child"
+    first_name = "Lotte"
+    last_name = factory.SelfAttribute("client.last_name")
+    birth_date = datetime.date(2015, 4, 2)
+    national_number = ""
+    lives_with_client = True
+    dependant = True
+    start_date = datetime.date(2015, 4, 2)
+    end_date = None
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

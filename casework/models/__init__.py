@@ -2,7 +2,15 @@
 
 from casework.models.appointments import Appointment, AppointmentKind, AppointmentStatus
 from casework.models.base import OrganisationRecord, new_external_id
-from casework.models.client import Client, ClientRecord, Gender, Household, age_on
+from casework.models.client import (
+    Client,
+    ClientRecord,
+    Gender,
+    Household,
+    age_on,
+    language_name,
+)
+from casework.models.household import HouseholdMember, HouseholdRelation
 from casework.models.organisation import (
     IncomeCategory,
     LeefloonAmount,
@@ -38,6 +46,8 @@ __all__ = [
     "ExemptionReason",
     "Gender",
     "Household",
+    "HouseholdMember",
+    "HouseholdRelation",
     "IncomeCategory",
     "IncomeKind",
     "IncomeRight",
@@ -52,5 +62,6 @@ __all__ = [
     "TrajectoryEvaluation",
     "TrajectoryKind",
     "age_on",
+    "language_name",
     "new_external_id",
 ]

@@ -4,9 +4,10 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.base import (
@@ -40,6 +41,22 @@ class Household(models.TextChoices):
     MARRIED = "married", _("gehuwd")
 
 
+LANGUAGE_CODE_VALIDATOR = RegexValidator(
+    r"^[a-z]{2,3}$",
+    _("Geef een taalcode van 2 of 3 kleine letters (ISO 639), bv. nl, fr of en."),
+)
+
+
+def language_name(code: str) -> str:
+    """A language code as people read it ("fr" -> "Frans"), the code itself if unknown."""
+    if not code:
+        return ""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 class Client(OrganisationRecord):
     """A person the OCMW supports (cliënt)."""
 
@@ -57,8 +74,28 @@ class Client(OrganisationRecord):
         _("gezinssituatie"), max_length=20, choices=Household.choices, blank=True
     )
     migration_background = models.BooleanField(_("migratieachtergrond"), null=True, blank=True)
+    # Contact details: personal data that retention clears (CONTACT_FIELDS).
+    street = models.CharField(_("straat"), max_length=200, blank=True)
+    house_number = models.CharField(
+        _("huisnummer"), max_length=20, blank=True, help_text=_("Met bus, bv. 12 bus 3.")
+    )
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("taal"),
+        max_length=3,
+        blank=True,
+        validators=[LANGUAGE_CODE_VALIDATOR],
+        help_text=_("Taalcode (ISO 639), bv. nl, fr, en, ar, tr."),
+    )
+    interpreter_needed = models.BooleanField(_("tolk nodig"), default=False)
 
     objects = ClientQuerySet.as_manager()
+
+    # What retention clears (audit.retention): the contact details of a person.
+    CONTACT_FIELDS = ("street", "house_number", "postcode", "municipality", "phone", "email")
 
     class Meta:
         verbose_name = _("cliënt")
@@ -140,6 +177,17 @@ class Client(OrganisationRecord):
     @property
     def national_number_display(self) -> str:
         return format_national_number(self.national_number)
+
+    @property
+    def language_display(self) -> str:
+        return language_name(self.language)
+
+    @property
+    def address(self) -> str:
+        """The address on one line: "Bruul 12 bus 3, 2800 Mechelen"."""
+        street = " ".join(part for part in (self.street, self.house_number) if part)
+        place = " ".join(part for part in (self.postcode, self.municipality) if part)
+        return ", ".join(part for part in (street, place) if part)
 
     @property
     def full_name(self) -> str:

@@ -142,7 +142,7 @@ class TrajectoryEvaluation(OrganisationRecord):
     )
     date = models.DateField(_("datum"))
     # None: not known (a bundle's empty cell; a source system that did not record it).
-    face_to_face = models.BooleanField(_("face-to-face"), null=True, blank=True, default=None)
+    face_to_face = models.BooleanField(_("in persoon"), null=True, blank=True, default=None)
     notes = models.TextField(_("notities"), blank=True)
 
     class Meta:

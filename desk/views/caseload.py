@@ -24,6 +24,7 @@ from access.rules import health_data_clients_filter, visible_clients
 from audit.models import AuditAction
 from audit.services import audit_list_read, audit_log
 from casework.models import Client
+from core.spreadsheets import csv_dialect
 from desk import workqueue
 from desk.filters import CaseloadFilter, default_filter_data
 from desk.selectors import clients_with_status
@@ -92,6 +93,7 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
             exclude_columns=self.exclude_columns,
             dataset_kwargs=self.get_dataset_kwargs(),
         )
+        exporter.dialect = csv_dialect(self.request.GET)
         response = exporter.response(filename=self.get_export_filename(export_format))
         audit_log(
             action=AuditAction.EXPORT,

@@ -71,7 +71,11 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         if appointment_kind in kinds
         else Appointment.objects.none()
     )
+    household = client.household_members.all()
     return {
+        "household_members": household.active_on(day).order_by("start_date", "pk"),
+        # "Persoon met gezinslast" (the leefloon category) depends on this.
+        "has_dependant": household.dependants_on(day).exists(),
         "client": client,
         "today": day,
         "age": client.age_on(day),

@@ -9,8 +9,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.views.generic import TemplateView
 
-from access.roles import ADMINISTRATOR, MANAGER, ROLE_LABELS, TEAM_LEAD, user_roles
+from access.roles import ADMINISTRATOR, DPO, MANAGER, ROLE_LABELS, TEAM_LEAD, user_roles
 from access.rules import organisations_of, social_worker_profile, visible_clients
+from audit.presentation import dpo_overview
 from audit.services import audit_list_read
 from casework.models import SocialWorker
 from desk import workqueue
@@ -65,6 +66,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["is_administrator"] = (
             ADMINISTRATOR in roles or user.is_staff or user.has_perm("records.import_records")
         )
+        if DPO in roles and user.has_perm("audit.view_auditentry"):
+            # The DPO's start: the latest access attempts, break-glass grants and exports.
+            context["dpo_overview"] = dpo_overview(user)
         context["has_role"] = bool(roles) or user.is_superuser
         return context
 

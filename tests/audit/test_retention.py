@@ -10,6 +10,7 @@ from django.core.management import call_command
 from audit.models import AuditAction, AuditEntry, Pseudonymisation
 from audit.retention import PSEUDONYM_FIRST_NAME, REDACTED_TEXT, apply_retention, retention_due
 from casework.models import Client, ClientNote, Trajectory, TrajectoryEvaluation
+from core import writes
 from reporting.statistics import Month, ReportParameters, build_report
 from tests.factories import (
     Article60PlacementFactory,
@@ -17,6 +18,7 @@ from tests.factories import (
     ClientFactory,
     ClientNoteFactory,
     EmploymentFactory,
+    HouseholdMemberFactory,
     IncomeRightFactory,
     MmppScreeningFactory,
     PopulationFactory,
@@ -26,6 +28,7 @@ from tests.factories import (
     TrajectoryFactory,
     VdabRegistrationFactory,
 )
+from tests.records.bundles import nn_for
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +184,29 @@ def test_a_period_under_one_year_is_refused(db):
 
     with pytest.raises(CommandError, match="minstens 1"):
         call_command("apply_retention", "--years", "0")
+
+
+def test_pseudonymisation_clears_contact_details_and_the_households_names(files):
+    old = files["old"][0]
+    writes.record_update(
+        instance=old, street="Bruul", house_number="1", phone="015 11 22 33", email="x@y.be"
+    )
+    child = HouseholdMemberFactory(
+        client=old,
+        first_name="Lotte",
+        birth_date=D(2005, 1, 2),
+        national_number=nn_for(D(2005, 1, 2), 5),
+        start_date=D(2005, 1, 2),
+    )
+    # A child still living with the client keeps no file open.
+    assert old.pk in retention_due(years=10, today=TODAY)
+    apply_retention(years=10, today=TODAY)
+    client = Client.objects.get(pk=old.pk)
+    assert (client.street, client.house_number, client.phone, client.email) == ("", "", "", "")
+    child.refresh_from_db()
+    assert (child.first_name, child.last_name, child.national_number) == (
+        PSEUDONYM_FIRST_NAME,
+        REDACTED_TEXT,
+        "",
+    )
+    assert (child.birth_date, child.relation, child.dependant) == (D(2005, 1, 2), "child", True)

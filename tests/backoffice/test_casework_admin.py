@@ -3,6 +3,7 @@ services (with Dutch errors instead of crashes), and client data is limited to t
 clients a user may see."""
 
 import datetime
+import re
 
 import pytest
 from django import forms
@@ -24,6 +25,7 @@ from tests.factories import (
     ClientNoteFactory,
     EmploymentFactory,
     ExemptionFactory,
+    HouseholdMemberFactory,
     IncomeRightFactory,
     MmppScreeningFactory,
     OrganisationFactory,
@@ -98,6 +100,7 @@ def records(organisation):
     AppointmentFactory(
         client=an, social_worker=worker, trajectory=trajectory, kind="gpmi_evaluation"
     )
+    HouseholdMemberFactory(client=an, birth_date=datetime.date(2010, 3, 4))
     PopulationFactory(organisation=organisation, year=2025)
     jobroad = ProgrammeFactory(organisation=organisation, code="jobroad", name="JobRoad")
     ProgrammeFundingFactory(programme=jobroad, year=2024)
@@ -550,3 +553,19 @@ def test_the_organisation_filter_offers_only_the_users_own_organisation(client, 
     assert response.status_code == 200
     assert staff.organisation.name in response.text
     assert "OCMW Elders" not in response.text
+
+
+def test_every_input_of_the_client_pages_inlines_carries_its_column_label(admin_client, records):
+    page = admin_client.get(admin_url(Client, "change", records["an"].pk)).content.decode()
+    # The household member of An, its first row: a screen reader names the input.
+    assert 'aria-label="Relatie, rij 1"' in page
+    assert 'aria-label="Rijksregisternummer, rij 1"' in page
+    inputs = re.findall(r"<(?:input|select|textarea)\b[^>]*>", page)
+    unlabelled = [
+        tag
+        for tag in inputs
+        if "-" in (re.search(r'name="([^"]*)"', tag) or [None, ""])[1]
+        and 'type="hidden"' not in tag
+        and "aria-label=" not in tag
+    ]
+    assert unlabelled == []

@@ -132,7 +132,7 @@ def test_social_assistant_logs_an_evaluation_and_an_article60_and_the_queue_chan
         timeout=5000,
     )
     panel.get_by_label("Datum").fill(today.isoformat())
-    panel.get_by_label("Face-to-face").select_option("true")  # Ja
+    panel.get_by_label("In persoon").select_option("true")  # Ja
     panel.get_by_label("Notities").fill("Gesprek over de opleiding zorgkundige.")
     panel.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Evaluatie GPMI toegevoegd.")).to_be_visible()

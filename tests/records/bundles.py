@@ -17,6 +17,7 @@ from casework.models import (
     Assignment,
     Client,
     Exemption,
+    HouseholdMember,
     IncomeRight,
     Organisation,
     Population,
@@ -311,6 +312,7 @@ BUNDLE_MODELS: tuple[type[models.Model], ...] = (
     VdabRegistration,
     Employment,
     MmppScreening,
+    HouseholdMember,
 )
 
 

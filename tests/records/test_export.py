@@ -75,7 +75,8 @@ def test_only_files_with_records_are_written_with_the_spec_columns(tmp_path, org
         "income_rights.csv",
         "organisation.csv",
     ]
-    spec = {s.name: [c.name for c in s.columns] for s in FILES}
+    # A file of the spec without Traject's extension columns when no record uses them.
+    spec = {s.name: [c.name for c in s.columns if not c.extension] for s in FILES}
     for path in tmp_path.iterdir():
         assert lines(path)[0] == ",".join(spec[path.name])
     assert lines(tmp_path / "income_rights.csv")[1] == "i1,c1,leefloon,single,2024-01-01,2024-02-29"

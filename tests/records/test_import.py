@@ -33,6 +33,7 @@ from tests.factories import (
     ClientFactory,
     EmploymentFactory,
     ExemptionFactory,
+    HouseholdMemberFactory,
     IncomeRightFactory,
     MmppScreeningFactory,
     OrganisationFactory,
@@ -108,8 +109,28 @@ def every_kind_of_record():
         national_number=nn_for(datetime.date(1999, 12, 31), 7),
         household="married",
         migration_background=None,
+        street="Bruul",
+        house_number="12 bus 3",
+        postcode="2800",
+        municipality="Mechelen",
+        phone="+32 15 12 34 56",
+        email="zoe@example.be",
+        language="fr",
+        interpreter_needed=True,
+    )
+    HouseholdMemberFactory(
+        client=client,
+        external_id="h-1",
+        relation="partner",
+        first_name="Aydın",
+        last_name="Yılmaz",
+        birth_date=datetime.date(1998, 2, 3),
+        national_number=nn_for(datetime.date(1998, 2, 3), 11),
+        dependant=False,
+        start_date=datetime.date(2020, 5, 1),
     )
     other = ClientFactory(organisation=organisation, external_id="c-0", household="")
+    HouseholdMemberFactory(client=other, external_id="h-2", birth_date=None, end_date=None)
     AssignmentFactory(client=client, social_worker=worker, external_id="a-1")
     IncomeRightFactory(client=client, external_id="i-2", end_date=datetime.date(2024, 3, 31))
     IncomeRightFactory(client=other, external_id="i-1", category="family")
@@ -143,7 +164,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records_and_by
     assert snapshot(with_bookkeeping=False) == records
     second = export("gent", tmp_path / "second")
     names = same_files(first, second)
-    assert len(names) == 18  # every file of the spec: there is a record of every kind
+    # every file of the spec and household_members.csv: there is a record of every kind
+    assert len(names) == 19
     assert (second / "regions.csv").read_bytes().decode() == (
         "code,name,parent\r\n"
         "oost-vlaanderen,Provincie Oost-Vlaanderen,vlaanderen\r\n"
@@ -607,3 +629,79 @@ def test_a_changed_reference_to_a_record_new_in_the_same_bundle_gets_its_real_id
         "social_worker_id": (old_worker.pk, new_worker.pk),
         "version": (1, 2),
     }
+
+
+def test_contact_details_and_household_members_import_and_export_byte_identical(tmp_path):
+    files = base_files()
+    files["clients.csv"][0].update(
+        street="Bruul",
+        house_number="12",
+        postcode="2800",
+        municipality="Mechelen",
+        phone="015 12 34 56",
+        email="an@example.be",
+        language="tr",
+        interpreter_needed="true",
+    )
+    member = {
+        "id": "h1",
+        "client": "c1",
+        "relation": "child",
+        "first_name": "Aydın",
+        "last_name": "Peeters",
+        "birth_date": "2012-05-04",
+        "national_number": nn_for(datetime.date(2012, 5, 4), 3),
+        "lives_with_client": "true",
+        "dependant": "true",
+        "start_date": "2012-05-04",
+        "end_date": "",
+    }
+    files["household_members.csv"] = [member]
+    bundle = write_bundle(tmp_path / "in", files)
+    import_ok(bundle)
+    client = Client.objects.get(external_id="c1")
+    assert (client.address, client.language, client.interpreter_needed) == (
+        "Bruul 12, 2800 Mechelen",
+        "tr",
+        True,
+    )
+    child = client.household_members.get()
+    assert (child.first_name, child.dependant, child.birth_date) == (
+        "Aydın",
+        True,
+        datetime.date(2012, 5, 4),
+    )
+    out = export("mechelen", tmp_path / "out")
+    assert (out / "household_members.csv").read_bytes() == (
+        bundle / "household_members.csv"
+    ).read_bytes()
+    header, first = (out / "clients.csv").read_text().splitlines()[:2]
+    assert header.endswith(
+        ",migration_background,street,house_number,postcode,municipality,phone,email,"
+        "language,interpreter_needed"
+    )
+    assert first.endswith(",false,Bruul,12,2800,Mechelen,015 12 34 56,an@example.be,tr,true")
+    empty_database()
+    import_ok(out)
+    same_files(out, export("mechelen", tmp_path / "again"))
+
+
+def test_a_household_member_with_a_wrong_national_number_is_a_problem_of_its_row(tmp_path):
+    files = base_files()
+    files["household_members.csv"] = [
+        {
+            "id": "h1",
+            "client": "c1",
+            "relation": "child",
+            "first_name": "Lotte",
+            "last_name": "Peeters",
+            "birth_date": "2012-05-04",
+            "national_number": "12.05.04-003.00",
+            "start_date": "2012-05-04",
+        }
+    ]
+    problems = import_problems(write_bundle(tmp_path / "b", files))
+    assert problems == [
+        "household_members.csv:2: national_number: "
+        "Het controlegetal van het rijksregisternummer klopt niet."
+    ]

@@ -86,15 +86,16 @@ def test_xlsx_has_a_sheet_per_statistic_and_the_definitions(data, tmp_path):
     target = tmp_path / "rapport.xlsx"
     run("mechelen", *ARGS, "--as-of", "2025-06-30", "--format", "xlsx", "--output", str(target))
     workbook = load_workbook(target)
-    assert workbook.sheetnames[0] == "rapport"
-    assert "income_support" in workbook.sheetnames
-    assert "activation_registered" in workbook.sheetnames
-    assert workbook.sheetnames[-1] == "definities"
-    rows = list(workbook["income_support"].iter_rows(values_only=True))
+    # Dutch sheet names, like the rest of the report.
+    assert workbook.sheetnames[0] == "Raadsrapport"
+    assert "Leefloon" in workbook.sheetnames
+    assert "Activering en VDAB" in workbook.sheetnames
+    assert workbook.sheetnames[-1] == "Definities"
+    rows = list(workbook["Leefloon"].iter_rows(values_only=True))
     header = next(row for row in rows if row and row[0] == "Leefloon")
     values = rows[rows.index(header) + 1]
     assert values[:3] == (3, 0, 1000)
-    definitions = list(workbook["definities"].iter_rows(values_only=True))
+    definitions = list(workbook["Definities"].iter_rows(values_only=True))
     assert len(definitions) == 14
 
 
