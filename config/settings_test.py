@@ -8,3 +8,6 @@ import os
 os.environ["DEBUG"] = "1"
 
 from config.settings import *  # noqa: E402,F403
+
+# Document files live in memory during the tests (nothing written to the private folder).
+STORAGES = {**STORAGES, "documents": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}  # noqa: F405
