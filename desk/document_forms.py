@@ -12,7 +12,7 @@ from casework.models import Client
 from core.periods import day_text
 from desk.forms import BLANK_LABEL, DateInput
 from desk.record_kinds import RecordKind
-from documents.filetypes import FILE_TYPES, allowed_types_text, max_document_bytes
+from documents.filetypes import FILE_TYPES, allowed_types_text, max_document_bytes, megabytes
 from documents.models import LINK_FIELDS, DocumentKind
 
 LINKABLE_MODELS = frozenset(LINK_FIELDS.values())
@@ -45,7 +45,7 @@ class DocumentUploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ",".join(extensions)
         self.fields["file"].help_text = _("%(types)s, hoogstens %(limit)s MB.") % {
             "types": allowed_types_text(),
-            "limit": max_document_bytes() // 1024 // 1024,
+            "limit": megabytes(max_document_bytes()),
         }
         # A medical certificate is health data: only who may see it may add one.
         self.fields["kind"].choices = [("", BLANK_LABEL)] + [

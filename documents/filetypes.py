@@ -42,6 +42,12 @@ def max_document_bytes() -> int:
     return int(settings.TRAJECT_DOCUMENT_MAX_MB * 1024 * 1024)
 
 
+def megabytes(size: float) -> str:
+    """A size in MB as a Belgian reads it: "20", "0,5", "20,3"."""
+    value = round(size / 1024 / 1024, 1)
+    return f"{value:g}".replace(".", ",")
+
+
 def sniff(file: IO[bytes]) -> FileType | None:
     """The type of `file` from its content, or None when it is none of FILE_TYPES."""
     file.seek(0)
@@ -90,10 +96,7 @@ def check_upload(file: IO[bytes], name: str, size: int) -> FileType:
     if size > limit:
         raise ValidationError(
             _("Het bestand is te groot (%(size)s MB); het maximum is %(limit)s MB.")
-            % {
-                "size": f"{size / 1024 / 1024:.1f}".replace(".", ","),
-                "limit": limit // 1024 // 1024,
-            },
+            % {"size": megabytes(size), "limit": megabytes(limit)},
             code="too_large",
         )
     file_type = sniff(file)
