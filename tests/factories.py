@@ -304,7 +304,7 @@ class DocumentFactory(ClientRecordFactory):
     kind = "other"
     date = datetime.date(2024, 3, 1)
     title = factory.Sequence(lambda n: f"Document {n}")
-    file = factory.django.FileField(data=b"%PDF-1.4\n%test\n", filename="document.pdf")
+    file = factory.django.FileField(data=b"%PDF-1.4\n%test\n", filename="opaque-1f2e.pdf")
     file_name = "document.pdf"
     content_type = "application/pdf"
     size = 15
