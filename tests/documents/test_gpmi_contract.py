@@ -48,9 +48,7 @@ def contract_url(trajectory):
     )
 
 
-def test_the_contract_names_both_parties_the_goals_the_commitments_and_the_legal_basis(
-    staff, gpmi
-):
+def test_the_contract_names_both_parties_the_goals_the_commitments_and_the_legal_basis(staff, gpmi):
     text = pdf_text(gpmi_contract_pdf(gpmi, datetime.date(2025, 6, 1)))
 
     assert "OCMW Mechelen" in text

@@ -24,7 +24,9 @@ def test_retention_removes_the_documents_and_their_files_of_an_old_file_only(
     IncomeRightFactory(client=old, start_date=D(2009, 1, 1), end_date=D(2012, 5, 31))
     old_documents = [
         DocumentFactory(client=old, date=D(2010, 1, 5)),
-        DocumentFactory(client=old, date=D(2011, 3, 1), kind="medical_certificate", health_data=True),
+        DocumentFactory(
+            client=old, date=D(2011, 3, 1), kind="medical_certificate", health_data=True
+        ),
     ]
     current = ClientFactory(organisation=old.organisation)
     IncomeRightFactory(client=current, start_date=D(2009, 1, 1), end_date=None)
