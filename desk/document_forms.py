@@ -48,11 +48,12 @@ class DocumentUploadForm(forms.Form):
             "limit": megabytes(max_document_bytes()),
         }
         # A medical certificate is health data: only who may see it may add one.
-        self.fields["kind"].choices = [("", BLANK_LABEL)] + [
+        document_kinds: list[tuple[str, Any]] = [("", BLANK_LABEL)] + [
             (value, label)
             for value, label in DocumentKind.choices
             if health or value != DocumentKind.MEDICAL_CERTIFICATE
         ]
+        self.fields["kind"].choices = document_kinds  # type: ignore[attr-defined]
         self.fields["date"].initial = timezone.localdate()
         choices: list[tuple[str, Any]] = [("", _("— geen (het dossier zelf) —"))]
         for kind in self.kinds.values():
@@ -60,7 +61,7 @@ class DocumentUploadForm(forms.Form):
                 title, _details = kind.describe(record)
                 label = f"{kind.label}: {title} ({day_text(kind.start(record))})"
                 choices.append((record_choice(kind, record), label))
-        self.fields["record"].choices = choices
+        self.fields["record"].choices = choices  # type: ignore[attr-defined]
 
     def clean_record(self) -> Any:
         value = self.cleaned_data.get("record") or ""

@@ -149,4 +149,4 @@ def documents_purge(*, client_ids: Iterable[int]) -> int:
 
 def document_open(document: Document) -> IO[bytes]:
     """The stored file of `document`, opened for reading (the caller checked access)."""
-    return document_storage().open(document.file.name, "rb")
+    return document_storage().open(document.file.name or "", "rb")

@@ -31,7 +31,7 @@ _storage = _DocumentStorage()
 @receiver(setting_changed)
 def _storages_changed(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
-        _storage._wrapped = empty
+        _storage._wrapped = empty  # type: ignore[assignment]
 
 
 def document_storage() -> Storage:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,7 +35,7 @@ from documents.models import LINK_FIELDS, Document, DocumentKind
 from documents.services import document_create, document_delete, document_open
 
 
-def _attachment(response: HttpResponse) -> HttpResponse:
+def _attachment[R: HttpResponseBase](response: R) -> R:
     # Never rendered by the browser as something else than what it says it is.
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -188,7 +188,7 @@ class DocumentDownloadView(RoleRequiredMixin, View):
 
     permission_required = "documents.view_document"
 
-    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
         client, document = _document_of(request, pk, document_pk)
         try:
             handle = document_open(document)
