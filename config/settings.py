@@ -262,8 +262,9 @@ TRAJECT_DOCUMENT_ROOT = Path(
 if TRAJECT_DOCUMENT_STORAGE == "filesystem":
     DOCUMENT_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # base_url None: the storage gives no URL to a file.
-        "OPTIONS": {"location": TRAJECT_DOCUMENT_ROOT, "base_url": None},
+        # No URL serves this folder (Traject serves no MEDIA_URL): files go out only
+        # through the download view.
+        "OPTIONS": {"location": TRAJECT_DOCUMENT_ROOT},
     }
 elif TRAJECT_DOCUMENT_STORAGE == "s3":
     DOCUMENT_STORAGE = {
