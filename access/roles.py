@@ -41,6 +41,7 @@ CLIENT_RECORDS = (
     "partners.vdabregistration",
     "partners.employment",
     "partners.mmppscreening",
+    "documents.document",
 )
 # Reference data kept by administrators in the admin (no client data).
 REFERENCE_DATA = (

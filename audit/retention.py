@@ -2,8 +2,10 @@
 
 What identifies the person goes: first and last name (replaced by a random
 pseudonym), the national number, the contact details (address, phone, e-mail),
-the names and national numbers of the household members, and every free text
-of the file (notes, GPMI goals, evaluation notes). What the statistics need stays: birth date
+the names and national numbers of the household members, every free text of
+the file (notes, GPMI goals and commitments, evaluation notes), and every
+document of the file with its stored file (`documents.services.documents_purge`).
+What the statistics need stays: birth date
 (age bands), gender, household, migration background and every record with
 its dates, codes and outcomes, so every figure of the council report is the
 same before and after.
@@ -31,6 +33,7 @@ from audit.exports import client_record_models
 from audit.models import Pseudonymisation
 from casework.models import Client, HouseholdMember
 from core.writes import notify_writes, writes_by
+from documents.services import documents_purge
 
 PSEUDONYM_FIRST_NAME = "Pseudoniem"
 REDACTED_TEXT = "[gewist na de bewaartermijn]"
@@ -45,6 +48,7 @@ class RetentionResult:
     dry_run: bool
     client_ids: list[int] = field(default_factory=list)
     texts_cleared: int = 0
+    documents_removed: int = 0
 
 
 def _date_fields(model: type[models.Model]) -> list[str]:
@@ -129,12 +133,17 @@ def apply_retention(
     ids = result.client_ids
     with writes_by(source="command:apply_retention"):
         for start in range(0, len(ids), BATCH_SIZE):
-            result.texts_cleared += _pseudonymise_batch(ids[start : start + BATCH_SIZE], due, years)
+            batch = ids[start : start + BATCH_SIZE]
+            cleared, removed = _pseudonymise_batch(batch, due, years)
+            result.texts_cleared += cleared
+            result.documents_removed += removed
     return result
 
 
 @transaction.atomic
-def _pseudonymise_batch(ids: list[int], due: dict[int, datetime.date], years: int) -> int:
+def _pseudonymise_batch(
+    ids: list[int], due: dict[int, datetime.date], years: int
+) -> tuple[int, int]:
     clients = list(Client.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     now = timezone.now()
     items: list[tuple[models.Model, dict[str, tuple[Any, Any]]]] = []
@@ -173,6 +182,9 @@ def _pseudonymise_batch(ids: list[int], due: dict[int, datetime.date], years: in
         national_number="",
         version=F("version") + 1,
     )
+    # Documents are the file itself, not a text to blank: the row and the file go
+    # (the file once the batch has committed).
+    removed = documents_purge(client_ids=ids)
     cleared = 0
     for model, path in client_record_models():
         texts = _text_fields(model)
@@ -194,4 +206,4 @@ def _pseudonymise_batch(ids: list[int], due: dict[int, datetime.date], years: in
             for client in clients
         ]
     )
-    return cleared
+    return cleared, removed

@@ -479,6 +479,22 @@ def audit_client_access(request: Any, client: Any, allowed: bool) -> None:
     )
 
 
+def audit_file_read(
+    request: Any, *, obj: models.Model, client: Client, details: dict[str, Any]
+) -> AuditEntry:
+    """A file of a client file given to the user (a document downloaded, a GPMI contract
+    printed): a read entry naming the object, besides the read of the file itself."""
+    return audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        client_id=client.pk,
+        changes=details,
+        organisation_id=client.organisation_id,
+    )
+
+
 # --- Break glass ------------------------------------------------------------------------
 
 

@@ -5,4 +5,9 @@ scope every list and choice to what the user may see (`access.rules`), which the
 domain apps below the access layer may not import. User accounts too
 (`users_admin`, instead of Django's own)."""
 
-from backoffice import casework_admin, partners_admin, users_admin  # noqa: F401 (registration)
+from backoffice import (  # noqa: F401 (registration)
+    casework_admin,
+    documents_admin,
+    partners_admin,
+    users_admin,
+)

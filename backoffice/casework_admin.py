@@ -268,7 +268,17 @@ class TrajectoryAdmin(ClientRecordAdmin):
     )
     list_filter = (PeriodStatusFilter, "kind", "organisation")
     date_hierarchy = "start_date"
-    fields = ("client", "kind", "start_date", "end_date", "goal", "external_id", "version")
+    fields = (
+        "client",
+        "kind",
+        "start_date",
+        "end_date",
+        "goal",
+        "client_commitments",
+        "ocmw_commitments",
+        "external_id",
+        "version",
+    )
     inlines = (TrajectoryEvaluationInline,)
 
     def get_queryset(self, request):

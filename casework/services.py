@@ -244,6 +244,8 @@ def trajectory_create(
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     goal: str = "",
+    client_commitments: str = "",
+    ocmw_commitments: str = "",
     external_id: str | None = None,
 ) -> Trajectory:
     return record_create(
@@ -253,6 +255,8 @@ def trajectory_create(
         start_date=start_date,
         end_date=end_date,
         goal=goal,
+        client_commitments=client_commitments,
+        ocmw_commitments=ocmw_commitments,
         external_id=external_id,
     )
 

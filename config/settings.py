@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "casework",
     "partners",
     "access",
+    "documents",
     "audit",
     "reporting",
     "answers",
@@ -260,6 +261,48 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Documents of client files (README, "Documents"): the storage alias `documents`, never
+# served by the web server or a public URL, only through the access-checked download
+# view. `filesystem` (default): a private folder outside STATIC_ROOT and every served
+# directory; `s3`: S3-compatible object storage through django-storages (the optional
+# extra `traject[s3]`), a private bucket.
+TRAJECT_DOCUMENT_STORAGE = os.environ.get("TRAJECT_DOCUMENT_STORAGE", "filesystem").lower()
+TRAJECT_DOCUMENT_ROOT = Path(
+    os.environ.get("TRAJECT_DOCUMENT_ROOT", str(BASE_DIR / "private" / "documents"))
+)
+if TRAJECT_DOCUMENT_STORAGE == "filesystem":
+    DOCUMENT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No URL serves this folder (Traject serves no MEDIA_URL): files go out only
+        # through the download view.
+        "OPTIONS": {"location": TRAJECT_DOCUMENT_ROOT},
+    }
+elif TRAJECT_DOCUMENT_STORAGE == "s3":
+    DOCUMENT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("TRAJECT_DOCUMENT_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("TRAJECT_DOCUMENT_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TRAJECT_DOCUMENT_S3_REGION") or None,
+            "location": os.environ.get("TRAJECT_DOCUMENT_S3_PREFIX", "documents"),
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3).
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+else:
+    raise RuntimeError("TRAJECT_DOCUMENT_STORAGE must be filesystem or s3.")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": DOCUMENT_STORAGE,
+}
+# The largest document accepted, in MB (the reverse proxy must accept a request this
+# large too: nginx `client_max_body_size`).
+TRAJECT_DOCUMENT_MAX_MB = float(os.environ.get("TRAJECT_DOCUMENT_MAX_MB", "20"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -12,3 +12,5 @@ from config.settings import *  # noqa: E402,F403
 # A connection per request, as before persistent connections: the live-server and worker
 # threads of the browser tests leave none open behind them.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Document files live in memory during the tests (nothing written to the private folder).
+STORAGES = {**STORAGES, "documents": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}  # noqa: F405

@@ -102,8 +102,19 @@ class IncomeRightForm(RecordForm):
 class TrajectoryForm(RecordForm):
     class Meta:
         model = Trajectory
-        fields = ["kind", "start_date", "end_date", "goal"]
-        widgets = {"goal": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "kind",
+            "start_date",
+            "end_date",
+            "goal",
+            "client_commitments",
+            "ocmw_commitments",
+        ]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "client_commitments": forms.Textarea(attrs={"rows": 3}),
+            "ocmw_commitments": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class TrajectoryEvaluationForm(RecordForm):

@@ -14,6 +14,27 @@ urlpatterns = [
         {"kind": "client"},
         name="client_edit",
     ),
+    # Before the record URLs: "documents" and "gpmi" are no kinds of record.
+    path(
+        "clients/<int:pk>/documents/new/",
+        views.DocumentUploadView.as_view(),
+        name="document_add",
+    ),
+    path(
+        "clients/<int:pk>/documents/<int:document_pk>/",
+        views.DocumentDownloadView.as_view(),
+        name="document_download",
+    ),
+    path(
+        "clients/<int:pk>/documents/<int:document_pk>/delete/",
+        views.DocumentDeleteView.as_view(),
+        name="document_delete",
+    ),
+    path(
+        "clients/<int:pk>/gpmi/<int:record_pk>/contract/",
+        views.GpmiContractView.as_view(),
+        name="gpmi_contract",
+    ),
     path(
         "clients/<int:pk>/<slug:kind>/new/",
         views.RecordFormView.as_view(),

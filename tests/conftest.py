@@ -11,6 +11,16 @@ def tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_document_storage(settings):
+    """Every test starts with an empty document storage (in memory: config.settings_test);
+    changing STORAGES makes Django build the storages anew."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language (Dutch): a request made in English
     (cookie, Accept-Language) leaves English active in the thread otherwise."""

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from answers import models as an
 from casework import models as cw
+from documents import models as dm
 from partners import models as pa
 
 
@@ -321,3 +322,20 @@ class PublishedAnswerFactory(factory.django.DjangoModelFactory):
     )
     sha256 = "0" * 64
     app_version = "0.1.0"
+
+
+class DocumentFactory(ClientRecordFactory):
+    """A small PDF in the document storage (in memory in the tests)."""
+
+    class Meta:
+        model = dm.Document
+
+    kind = "other"
+    date = datetime.date(2024, 3, 1)
+    title = factory.Sequence(lambda n: f"Document {n}")
+    file = factory.django.FileField(data=b"%PDF-1.4\n%test\n", filename="opaque-1f2e.pdf")
+    file_name = "document.pdf"
+    content_type = "application/pdf"
+    size = 15
+    sha256 = "0" * 64
+    health_data = False

@@ -109,6 +109,10 @@ class Trajectory(ClientRecord):
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     goal = models.TextField(_("doel"), blank=True)
+    # What the GPMI contract says each side commits to (printed on the contract; not
+    # part of the record bundle, cleared with the other free texts by retention).
+    client_commitments = models.TextField(_("engagementen van de cliënt"), blank=True)
+    ocmw_commitments = models.TextField(_("engagementen van het OCMW"), blank=True)
 
     objects = PeriodQuerySet.as_manager()
 

@@ -21,6 +21,10 @@ class TimelineEntry:
     details: list[str] = field(default_factory=list)
     running: bool = False
     edit_url: str = ""
+    # Buttons beside the record (add a document to it, print a GPMI contract) and the
+    # documents that belong to it: filled in by the client file (`file_documents`).
+    actions: list[tuple[str, str]] = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)
 
 
 def timeline(

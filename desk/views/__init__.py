@@ -9,6 +9,12 @@ from desk.views.agenda import (
 from desk.views.caseload import CaseloadView
 from desk.views.client_file import ClientFileView, RecordFormView
 from desk.views.data_quality import DataQualityView
+from desk.views.documents import (
+    DocumentDeleteView,
+    DocumentDownloadView,
+    DocumentUploadView,
+    GpmiContractView,
+)
 from desk.views.home import HomeView, WorkQueueView
 from desk.views.team import TeamView, TransferDoneView, TransferView
 
@@ -19,6 +25,10 @@ __all__ = [
     "CaseloadView",
     "ClientFileView",
     "DataQualityView",
+    "DocumentDeleteView",
+    "DocumentDownloadView",
+    "DocumentUploadView",
+    "GpmiContractView",
     "HomeView",
     "RecordFormView",
     "TeamView",

@@ -42,6 +42,7 @@ from desk.record_kinds import CLIENT_KIND, RECORD_KINDS, RecordKind, record_url,
 from desk.selectors.timeline import timeline
 from desk.stale_edits import StaleEdit, stale_edit
 from desk.views.base import RoleRequiredMixin, today
+from desk.views.documents import file_documents
 from partners.plausibility import record_warnings
 
 
@@ -56,6 +57,7 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         return user.has_perm(kind.permission("change"))
 
     entries = timeline(client, kinds, day, can_change)
+    documents = file_documents(user, client, entries)
     this_client = Client.objects.filter(pk=client.pk)
     items = workqueue.work_queue(
         clients=this_client, today=day, health_clients=this_client if health else None
@@ -98,6 +100,13 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         "can_edit_client": user.has_perm("casework.change_client"),
         "client_edit_url": record_url(client, CLIENT_KIND),
         "break_glass": break_glass_grant(user, client),
+        "documents": documents,
+        "can_view_documents": user.has_perm("documents.view_document"),
+        "document_add_url": (
+            reverse("desk:document_add", kwargs={"pk": client.pk})
+            if user.has_perm("documents.add_document")
+            else ""
+        ),
     }
 
 

@@ -19,6 +19,7 @@ handlers and style attributes.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -227,6 +228,62 @@ def _foreign_expect(role: str, model: type) -> Any:
     return 404 if expected == 200 else expected
 
 
+def document_cases(world: World, route: Route) -> list[Case]:
+    """A document and a health-data document (a medical certificate) of each client, and
+    a document of another client under the own client's URL (never found)."""
+    cases = []
+    documents = {}
+    for relation in RELATIONS:
+        client = world.clients[relation]
+        documents[relation] = factories.DocumentFactory(client=client)
+        medical = factories.DocumentFactory(
+            client=client, kind="medical_certificate", health_data=True
+        )
+        for label, document, expect in (
+            ("document", documents[relation], lambda role, r=relation: client_file(role, r)),
+            ("medical", medical, lambda role, r=relation: health_aware(role, r)),
+        ):
+            kwargs = {"pk": client.pk, "document_pk": document.pk}
+            cases.append(Case(f"{label}/{relation}", kwargs=kwargs, expect=expect))
+    foreign = {"pk": world.clients["own"].pk, "document_pk": documents["other"].pk}
+    cases.append(
+        Case(
+            "foreign-document",
+            kwargs=foreign,
+            expect=lambda role: (
+                404 if client_file(role, "own") == 200 else client_file(role, "own")
+            ),
+        )
+    )
+    return cases
+
+
+def gpmi_contract_cases(world: World, route: Route) -> list[Case]:
+    """The contract of each client's GPMI; a trajectory that is no GPMI is never found."""
+    cases = []
+    for relation in RELATIONS:
+        client = world.clients[relation]
+        gpmi = factories.TrajectoryFactory(client=client)
+        kwargs = {"pk": client.pk, "record_pk": gpmi.pk}
+        cases.append(
+            Case(relation, kwargs=kwargs, expect=lambda role, r=relation: client_file(role, r))
+        )
+    client = world.clients["own"]
+    training = factories.TrajectoryFactory(
+        client=client, kind="training", start_date=datetime.date(2020, 1, 1)
+    )
+    cases.append(
+        Case(
+            "not-a-gpmi",
+            kwargs={"pk": client.pk, "record_pk": training.pk},
+            expect=lambda role: (
+                404 if client_file(role, "own") == 200 else client_file(role, "own")
+            ),
+        )
+    )
+    return cases
+
+
 def programme_cases(world: World, route: Route) -> list[Case]:
     programme = factories.ProgrammeFactory(organisation=world.organisation)
     return [Case("programme", kwargs={"pk": programme.pk})]
@@ -354,6 +411,9 @@ KINDS: dict[str, Kind] = {
     "client_page": Kind(client_file, per_client),
     "record_add": Kind(client_file, record_add_cases),
     "record_edit": Kind(client_file, record_edit_cases),
+    # Documents: the file's rule; a health-data document the health-data rule.
+    "document": Kind(client_file, document_cases),
+    "gpmi_contract": Kind(client_file, gpmi_contract_cases),
     "team_figures": Kind(by_roles(FIGURES), once),
     "transfer": Kind(by_roles({"lead", "superuser"}), once),
     "programmes": Kind(by_roles(CASEWORK | FIGURES), once),
@@ -437,6 +497,10 @@ URL_KINDS: dict[str, str] = {
     "desk:client_edit": "client_page",
     "desk:record_add": "record_add",
     "desk:record_edit": "record_edit",
+    "desk:document_add": "client_page",
+    "desk:document_download": "document",
+    "desk:document_delete": "document",
+    "desk:gpmi_contract": "gpmi_contract",
     "desk:team": "team_figures",
     "desk:data_quality": "team_figures",
     "desk:transfer": "transfer",
@@ -506,6 +570,8 @@ READ_ONLY_MODELS = {
     # The background worker's task results: read-only, for superusers only.
     "django_tasks_database.dbtaskresult": {"add", "change", "delete"},
     "answers.publishedanswer": {"add", "change", "delete"},
+    # Documents are uploaded in the client file (type and size checks), never in the admin.
+    "documents.document": {"add"},
 }
 STAFF_ROLES = {"administrator", "superuser"}
 # Admin views only a superuser reaches, whatever a role's permissions say: a new

@@ -44,3 +44,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(n)s records met vrije tekst gewist.") % {"n": result.texts_cleared}
             )
+            self.stdout.write(
+                _("%(n)s documenten met hun bestand verwijderd.") % {"n": result.documents_removed}
+            )
