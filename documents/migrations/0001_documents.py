@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('casework', '0008_trajectory_commitments'),
+        ('casework', '0010_trajectory_commitments'),
         ('partners', '0004_vdab_referral_exclusion'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

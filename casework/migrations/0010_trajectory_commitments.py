@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0007_regions'),
+        ('casework', '0009_client_contact_and_household_members'),
     ]
 
     operations = [
