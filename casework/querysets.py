@@ -137,6 +137,8 @@ class AppointmentQuerySet(models.QuerySet):
 def _day_start(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of `day` in the current time zone (Europe/Brussels)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 class HouseholdMemberQuerySet(PeriodQuerySet):
     """Members of clients' households."""
 

@@ -175,6 +175,8 @@ class AppointmentFactory(ClientRecordFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=1))
     place = "Bureau 2"
     status = "planned"
+
+
 class HouseholdMemberFactory(ClientRecordFactory):
     class Meta:
         model = cw.HouseholdMember

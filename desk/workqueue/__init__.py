@@ -77,7 +77,7 @@ from desk.workqueue.queues import (
 from desk.workqueue.rules import (
     CLIENT_RULES,
     HEALTH_RULES,
-    appointments,
+    appointment,
     article60_ending,
     gpmi_evaluation,
     gpmi_evaluation_interval,
@@ -95,7 +95,7 @@ __all__ = [
     "OverdueSummary",
     "RULE_LABELS",
     "WorkItem",
-    "appointments",
+    "appointment",
     "article60_ending",
     "client_ids",
     "count_by_rule",
