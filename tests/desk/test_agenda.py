@@ -114,7 +114,10 @@ def test_a_stale_edit_of_an_appointment_is_refused(sa, staff, person, today):
     assert sa.post(url, data).status_code == 302
     response = sa.post(url, {**data, "place": "Nog elders"})  # the same, old version
     assert response.status_code == 200
-    assert "Iemand anders heeft dit record intussen gewijzigd" in response.content.decode()
+    # The same user in another tab (desk.stale_edits): said so, with both versions.
+    assert "Je hebt dit record intussen in een ander venster/tabblad gewijzigd" in (
+        response.content.decode()
+    )
     planned.refresh_from_db()
     assert planned.place == "Elders"
 
