@@ -82,7 +82,7 @@ def generate(clients: int, seed: int = 2025, changed: bool = False) -> dict[str,
     """
     rng = random.Random(seed)
     files: dict[str, list[list[str]]] = {name: [] for name in columns()}
-    files["organisation.csv"].append(["bench", "OCMW Bench", "12025"])
+    files["organisation.csv"].append(["bench", "OCMW Bench", "12025", ""])
     files["population.csv"] = [[str(y), str(86000 + 700 * (y - 2015))] for y in range(2015, 2026)]
     workers = max(5, clients // 60)
     for w in range(workers):
