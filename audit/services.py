@@ -310,30 +310,28 @@ def _created_in_bulk(
     "client": [null, [client ids]]}). What each record held when it was created is
     the record itself; a later change of it gets its own entry with old and new values.
     An import of 100,000 rows writes some 30 entries instead of 100,000."""
-    groups: dict[tuple[str, int | None], tuple[list[int], set[int]]] = {}
+    groups: dict[tuple[Any, int | None], tuple[list[int], set[int]]] = {}
     for instance, _changes in items:
-        key = (instance._meta.label_lower, _record_organisation(instance, writer_organisation))
+        key = (type(instance), _record_organisation(instance, writer_organisation))
         ids, owners = groups.setdefault(key, ([], set()))
         ids.append(instance.pk)
-        owner = clients.get(id(instance))
-        if owner is not None:
-            owners.add(owner)
+        owners.add(clients.get(id(instance)))  # type: ignore[arg-type]
     return [
         base
         | {
-            "object_type": object_type,
+            "object_type": model._meta.label_lower,
             "object_id": "",
             "client_id": None,
             "organisation_id": organisation_id,
             "changes": CanonicalJson(
                 json.dumps(
-                    {"client": [None, sorted(owners)], "id": [None, ids]},
+                    {"client": [None, sorted(owners - {None})], "id": [None, ids]},
                     sort_keys=True,
                     separators=(",", ":"),
                 )
             ),
         }
-        for (object_type, organisation_id), (ids, owners) in groups.items()
+        for (model, organisation_id), (ids, owners) in groups.items()
     ]
 
 

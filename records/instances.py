@@ -31,7 +31,7 @@ def bare(
     but without its per-field loop: the importer makes hundreds of thousands. Models
     with post_init receivers go through __init__ as usual. `stored`: as if read from
     the database (`_state.adding` is False)."""
-    if signals.post_init.has_listeners(model):
+    if signals.post_init.receivers and signals.post_init.has_listeners(model):
         fields = model._meta.concrete_fields
         instance = model(*[values.get(f.attname, DEFERRED) for f in fields])
     else:
@@ -87,7 +87,7 @@ class Shape:
         for model_field in meta.concrete_fields:
             if model_field.primary_key or model_field.name in present:
                 self._template[model_field.attname] = None
-            elif callable(model_field.default):
+            elif model_field.has_default() and callable(model_field.default):
                 self._template[model_field.attname] = None
                 self._per_row.append(model_field)
             else:

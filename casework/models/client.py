@@ -1,6 +1,7 @@
 """The client, and what every record of a client shares (`ClientRecord`)."""
 
 import datetime
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -183,6 +184,7 @@ class ClientRecord(OrganisationRecord):
                 )
 
     @classmethod
+    @functools.cache
     def period_fields(cls) -> tuple[str, str]:
         """The start and end fields of the record's period (as its queryset knows them)."""
         queryset: Any = cls._default_manager.all()
