@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-
 _pinned_today: ContextVar[datetime.date | None] = ContextVar("pinned_today", default=None)
 
 
