@@ -9,6 +9,7 @@ start), cached per key.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import signals
 from django.db.models.base import DEFERRED, ModelState
+from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext as _
 
 from records.checks import check_constraints
@@ -29,7 +31,7 @@ def bare(
     but without its per-field loop: the importer makes hundreds of thousands. Models
     with post_init receivers go through __init__ as usual. `stored`: as if read from
     the database (`_state.adding` is False)."""
-    if signals.post_init.has_listeners(model):
+    if signals.post_init.receivers and signals.post_init.has_listeners(model):
         fields = model._meta.concrete_fields
         instance = model(*[values.get(f.attname, DEFERRED) for f in fields])
     else:
@@ -85,7 +87,7 @@ class Shape:
         for model_field in meta.concrete_fields:
             if model_field.primary_key or model_field.name in present:
                 self._template[model_field.attname] = None
-            elif callable(model_field.default):
+            elif model_field.has_default() and callable(model_field.default):
                 self._template[model_field.attname] = None
                 self._per_row.append(model_field)
             else:
@@ -102,22 +104,123 @@ class Shape:
         return {name: getattr(instance, name) for name in self.attnames}
 
 
+class FieldChecks:
+    """A model's per-field validation (`Model.clean_fields()`), derived once per file from
+    the fields themselves: their type, null/blank, choices and validators (max_length is
+    one of them).
+
+    A value that plainly passes (already of the field's type, not empty, one of the
+    choices, accepted by every validator) is not cleaned again; any other value goes
+    through the field's own `clean()`, so a refusal has exactly the form's message.
+    Fields whose class or model changes that validation are always cleaned by Django.
+    """
+
+    def __init__(self, model: type[models.Model], exclude: frozenset[str]) -> None:
+        self.checks: list[tuple[models.Field, str, type | None, frozenset | None, tuple]] = []
+        for field in model._meta.fields:
+            if field.name in exclude or field.generated:
+                continue
+            self.checks.append(
+                (
+                    field,
+                    field.attname,
+                    _plain_type(field),
+                    _choice_values(field),
+                    tuple(field.validators),
+                )
+            )
+
+    def clean_fields(
+        self, instance: models.Model, failed: set[str]
+    ) -> dict[str, list[ValidationError]]:
+        """As `instance.clean_fields(exclude | failed)`: errors by field name."""
+        errors: dict[str, list[ValidationError]] = {}
+        values = instance.__dict__
+        for field, attname, plain_type, choices, validators in self.checks:
+            if failed and field.name in failed:
+                continue
+            value = values[attname]
+            if type(value) is plain_type and value not in field.empty_values:
+                if choices is None or value in choices:
+                    try:
+                        for validator in validators:
+                            validator(value)
+                        continue
+                    except ValidationError:
+                        pass  # Django's own clean() below says it in the field's words
+            elif (field.blank and value in field.empty_values) or isinstance(
+                value, DatabaseDefault
+            ):
+                continue
+            try:
+                values[attname] = field.clean(value, instance)
+            except ValidationError as exc:
+                errors[field.name] = exc.error_list
+        return errors
+
+
+_PLAIN_TYPES: tuple[tuple[type[models.Field], type], ...] = (
+    # Field classes whose to_python() returns a value of exactly this type unchanged
+    # (not decimals: to_python() also refuses NaN and infinity).
+    (models.DateTimeField, datetime.datetime),
+    (models.DateField, datetime.date),
+    (models.CharField, str),
+    (models.TextField, str),
+    (models.BooleanField, bool),
+    (models.IntegerField, int),
+)
+
+
+def _plain_type(field: models.Field) -> type | None:
+    """The type in which a value of this field needs no conversion, or None: always
+    cleaned by Django (its class has its own validation, or converts)."""
+    cls = type(field)
+    if (
+        cls.clean is not models.Field.clean
+        or cls.validate is not models.Field.validate
+        or cls.run_validators is not models.Field.run_validators
+    ):
+        return None
+    return next((plain for base, plain in _PLAIN_TYPES if isinstance(field, base)), None)
+
+
+def _choice_values(field: models.Field) -> frozenset | None:
+    if field.choices is None or not field.editable:
+        return None
+    return frozenset(value for value, _label in field.flatchoices)
+
+
+@functools.cache
+def field_checks(model: type[models.Model], exclude: frozenset[str]) -> FieldChecks:
+    return FieldChecks(model, exclude)
+
+
 def clean(
     instance: models.Model, exclude: frozenset[str], failed: set[str]
 ) -> dict[str, list[ValidationError]]:
     """The model's full_clean() without the parts that query the database per record:
     references (the importer looks them up in its index), uniqueness (checked
-    set-based) and check constraints (evaluated in memory).
+    set-based) and check constraints (evaluated in memory). The fields are checked
+    by `FieldChecks`, then the model's own clean() (its rules across fields) runs.
 
     `exclude`: fields the row does not set; `failed`: fields whose cell could not be read.
     """
-    errors: dict[str, list[ValidationError]] = {}
+    model = type(instance)
+    if model.clean_fields is not models.Model.clean_fields:
+        # The model prepares values before its fields are checked (a client's
+        # national number is normalised): its own clean_fields().
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            instance.clean_fields(exclude=exclude | failed)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    else:
+        errors = field_checks(model, exclude).clean_fields(instance, failed)
+    # As full_clean(): the model's clean() runs even when a field failed.
     try:
-        instance.full_clean(
-            exclude=exclude | failed, validate_unique=False, validate_constraints=False
-        )
+        instance.clean()
     except ValidationError as exc:
-        errors = exc.update_error_dict({})
+        errors = exc.update_error_dict(errors)
     for field_name, error in check_constraints(instance, set(errors) | failed):
         errors.setdefault(field_name or NON_FIELD_ERRORS, []).append(error)
     return errors

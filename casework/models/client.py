@@ -1,13 +1,14 @@
 """The client, and what every record of a client shares (`ClientRecord`)."""
 
 import datetime
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from casework.models.base import (
@@ -21,7 +22,7 @@ from casework.national_number import (
     validate_national_number,
 )
 from casework.querysets import ClientQuerySet
-from core.periods import day_text
+from core.periods import day_text, today
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -138,7 +139,7 @@ class Client(OrganisationRecord):
 
     def clean(self) -> None:
         super().clean()
-        if self.birth_date and self.birth_date > timezone.localdate():
+        if self.birth_date and self.birth_date > today():
             raise ValidationError({"birth_date": _("De geboortedatum ligt in de toekomst.")})
         self.check_records_not_before_birth()
         if self.national_number:
@@ -234,6 +235,7 @@ class ClientRecord(OrganisationRecord):
                 )
 
     @classmethod
+    @functools.cache
     def period_fields(cls) -> tuple[str, str]:
         """The start and end fields of the record's period (as its queryset knows them)."""
         queryset: Any = cls._default_manager.all()
@@ -269,10 +271,12 @@ class ClientRecord(OrganisationRecord):
 def not_after_today(record: models.Model, fields: tuple[str, ...]) -> None:
     """Refuse the date of something that happened when it lies after today (a typo such as
     2062 for 2026 would count in a figure of a month still to come)."""
-    today = timezone.localdate()
+    if not fields:
+        return
+    last_day = today()
     for field in fields:
         day = getattr(record, field)
-        if day and day > today:
+        if day and day > last_day:
             raise ValidationError(
                 {
                     field: _(

@@ -5,7 +5,11 @@ that every file can refer to the ones before it:
 
 1. *Validate.* Each row becomes the model instance it describes (the
    existing record with that key, or a new one) and goes through the model's
-   own validation, `full_clean()`. The parts of that validation that would
+   own validation: its fields' checks (type, null/blank, choices, validators,
+   derived once per file from the fields: records.instances.FieldChecks, with
+   Django's own messages) and its `clean()` (the rules across fields), as
+   `full_clean()` would, checked against one "today" for the whole import
+   (core.periods.same_day). The parts of that validation that would
    query the database once per row are done set-based instead, over the
    bundle and the organisation's records together: references are looked up
    in an index of keys, check constraints are evaluated in memory
@@ -21,7 +25,8 @@ that every file can refer to the ones before it:
    core.bulk (COPY on PostgreSQL, executemany on SQLite), changes with
    one UPDATE per record that checks its version, so that a record somebody
    edited since it was read is not overwritten. Observers of writes (the
-   audit trail) are told per batch.
+   audit trail) are told per batch (the audit trail writes one entry per
+   batch of created records, one per changed record).
 
 Rows are read lazily and handled in batches, so memory does not grow with
 the number of rows beyond small indexes (key -> stand-in of the record, and

@@ -22,6 +22,7 @@ from access.rules import acts_in, is_health_data
 from audit.services import audit_import
 from casework.models import Client, Organisation
 from core import writes
+from core.periods import same_day
 from records import instances
 from records.bundle import NO_COLUMN, Bundle, BundleError, CsvFile, Problem, Problems, Row
 from records.instances import Shape
@@ -66,6 +67,7 @@ def import_bundle(
         with (
             Bundle(path) as bundle,
             writes.writes_by(user=user, source=source, address=address),
+            same_day(),  # every row is checked against the same "today"
         ):
             importer = Importer(bundle, progress, keep_writes=not dry_run, user=user)
             try:

@@ -1,7 +1,8 @@
 """One row of the validation pass: parsed, made into its model instance, validated,
 counted, and (if all is well) kept for the write pass.
 
-The model's own validation (`full_clean()`) decides what is valid; the parts
+The model's own validation (what `full_clean()` checks: records.instances.clean)
+decides what is valid; the parts
 of it that would query the database per row are replaced: references by the
 index of keys (.references), the rules that compare a record with others by
 recorders that the set-based checks answer later (records.setchecks).

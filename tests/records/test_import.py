@@ -432,6 +432,24 @@ def test_the_audit_trail_gets_the_changes_of_an_update(tmp_path, monkeypatch):
     assert changes == {"household": ("single", "married"), "version": (1, 2)}
 
 
+def test_records_created_by_an_import_are_audited_per_batch_with_their_ids_and_clients(tmp_path):
+    from audit.chain import verify_chain
+    from audit.models import AuditEntry
+
+    import_ok(write_bundle(tmp_path / "b", base_files()))
+    created = AuditEntry.objects.filter(action="create", source="command:import_records")
+    [clients] = created.filter(object_type="casework.client")
+    ids = sorted(Client.objects.values_list("pk", flat=True))
+    assert clients.changes == {"client": [None, ids], "id": [None, ids]}
+    assert clients.client_id is None
+    rights = IncomeRight.objects.order_by("pk")
+    [entry] = created.filter(object_type="casework.incomeright")
+    assert entry.changes["id"] == [None, [right.pk for right in rights]]
+    assert entry.changes["client"] == [None, sorted({right.client_id for right in rights})]
+    assert entry.organisation_id == Organisation.objects.get().pk
+    assert list(verify_chain(AuditEntry)) == []
+
+
 def test_large_bundles_are_written_in_batches(tmp_path, monkeypatch):
     monkeypatch.setattr("records.importer.core.BATCH_SIZE", 7)
     monkeypatch.setattr("records.importer.spool.WRITE_BATCH_SIZE", 7)
