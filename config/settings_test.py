@@ -8,3 +8,7 @@ import os
 os.environ["DEBUG"] = "1"
 
 from config.settings import *  # noqa: E402,F403
+
+# Factories write records without the write services, so nothing would tell the report
+# cache; the tests of the cache switch it on (tests/reporting/test_report_cache.py).
+TRAJECT_REPORT_CACHE_SECONDS = 0

@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reporting.access import PERMISSION, report_organisation, report_region
+from reporting.cache import cached_report
 from reporting.exports import CONTENT_TYPES
 from reporting.exports import render as render_export
 from reporting.forms import ReportForm
-from reporting.statistics import build_report
 from reporting.tables import sections_with_tables
 
 
@@ -42,7 +42,7 @@ def council_report(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if not form.is_valid() or form.parameters is None:
         return render(request, "reporting/council_report.html", {"form": form}, status=400)
-    report = build_report(form.parameters)
+    report = cached_report(form.parameters, today=timezone.localdate())
     if fmt in ("csv", "xlsx", "json"):
         response = HttpResponse(render_export(report, fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{_filename(form, fmt)}"'
@@ -68,5 +68,6 @@ def council_report_api(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or form.parameters is None:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return HttpResponse(
-        render_export(build_report(form.parameters), "json"), content_type=CONTENT_TYPES["json"]
+        render_export(cached_report(form.parameters, today=timezone.localdate()), "json"),
+        content_type=CONTENT_TYPES["json"],
     )
