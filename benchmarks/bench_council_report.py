@@ -32,9 +32,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/traject_bench_report"
 FIRST_YEAR, LAST_YEAR = 2015, 2024
@@ -188,16 +190,29 @@ def populate(clients: int, seed: int = 4) -> dict[str, int]:
                 end_date=None if day > AS_OF else max(day, trajectory_start),
             )
             day = day + rng.randrange(60, 700) * DAY
+        registrations = []
         for _n in range(rng.choice([0, 1, 1, 2, 3])):
             registered = day_between(rng, history_start, datetime.date(2025, 5, 31))
-            add(
-                VdabRegistration,
-                client_id=cid,
-                registered_on=registered,
-                category=rng.choices(["ocmw", "benefits", "other"], weights=(6, 3, 1))[0],
-                ended_on=rng.choice([None, registered + rng.randrange(30, 900) * DAY]),
-                warm_handover=rng.random() < 0.1,
+            registrations.append(
+                {
+                    "registered_on": registered,
+                    "category": rng.choices(["ocmw", "benefits", "other"], weights=(6, 3, 1))[0],
+                    "ended_on": rng.choice([None, registered + rng.randrange(30, 900) * DAY]),
+                    "warm_handover": rng.random() < 0.1,
+                }
             )
+        # A client's registrations do not overlap (the exclusion constraint): one per
+        # day (the first drawn), each ending at the latest the day before the next.
+        by_day = {}
+        for registration in registrations:
+            by_day.setdefault(registration["registered_on"], registration)
+        registrations = [by_day[day] for day in sorted(by_day)]
+        for this, following in zip(registrations, registrations[1:], strict=False):
+            last = following["registered_on"] - DAY
+            if this["ended_on"] is None or this["ended_on"] > last:
+                this["ended_on"] = last
+        for registration in registrations:
+            add(VdabRegistration, client_id=cid, **registration)
         if rng.random() < 0.4:
             start = day_between(rng, history_start, datetime.date(2025, 5, 31))
             add(
@@ -309,9 +324,57 @@ def worker(database_url: str, clients: int, repeat: int) -> None:
                 "rows": counts,
                 "populate_seconds": populate_seconds,
                 "results": results,
+                "statistics": time_statistics(organisation, repeat),
             }
         )
     )
+
+
+def time_statistics(organisation: Any, repeat: int) -> list[dict[str, Any]]:
+    """Each statistic alone (best of `repeat`, in the report's snapshot transaction) for one
+    and ten years; on PostgreSQL also its hand-written SQL (benchmarks/yardsticks.py),
+    asserting that both give the same figures."""
+    from django.db import connection
+    from yardsticks import YARDSTICKS, comparable
+
+    from reporting.statistics import Month, ReportParameters, in_report_order
+    from reporting.statistics.report import report_snapshot
+
+    def best(function: Any) -> tuple[float, Any]:
+        timings, value = [], None
+        for _run in range(repeat):
+            with report_snapshot():
+                start = time.perf_counter()
+                value = function()
+                timings.append(time.perf_counter() - start)
+        return min(timings), value
+
+    rows = []
+    for label, first, last, reference in (PARAMETER_SETS[0], PARAMETER_SETS[-1]):
+        params = ReportParameters(
+            organisation=organisation,
+            period_from=Month.parse(first),
+            period_to=Month.parse(last),
+            reference_month=Month.parse(reference),
+            as_of=AS_OF,
+        )
+        for stat in in_report_order():
+            seconds, figures = best(lambda stat=stat, params=params: stat(params))
+            row = {"label": label, "key": stat.key, "seconds": seconds, "sql": None}
+            yardstick = YARDSTICKS.get(stat.key)
+            if yardstick is not None and connection.vendor == "postgresql":
+
+                def by_hand(yardstick: Any = yardstick, params: Any = params) -> Any:
+                    with connection.cursor() as cursor:
+                        return yardstick(cursor, params)
+
+                sql_seconds, sql_figures = best(by_hand)
+                expected = comparable(stat.key, figures)
+                if json.loads(json.dumps(sql_figures)) != json.loads(json.dumps(expected)):
+                    raise AssertionError(f"{stat.key} ({label}): the SQL gives other figures")
+                row["sql"] = sql_seconds
+            rows.append(row)
+    return rows
 
 
 def run_database(url: str, clients: int, repeat: int) -> dict:
@@ -378,6 +441,15 @@ def main() -> None:
             runs.append(
                 run_database(f"sqlite:///{folder}/bench.sqlite3", args.clients, args.repeat)
             )
+    for run in runs:
+        print(f"\n{run['vendor']}: each statistic alone (best of {args.repeat}), against the")
+        print("  hand-written SQL of benchmarks/yardsticks.py (same figures, asserted)")
+        print(f"  {'statistic':<24} {'period':<8} {'ORM':>8} {'SQL':>8} {'ratio':>6}")
+        for row in run["statistics"]:
+            sql = f"{row['sql'] * 1000:>6.0f}ms" if row["sql"] else f"{'-':>8}"
+            ratio = f"{row['seconds'] / row['sql']:>5.2f}x" if row["sql"] else f"{'-':>6}"
+            orm = f"{row['seconds'] * 1000:>6.0f}ms"
+            print(f"  {row['key']:<24} {row['label']:<8} {orm} {sql} {ratio}")
     for run in runs:
         rows = sum(run["rows"].values())
         print(
