@@ -56,15 +56,36 @@ def _period(params: ReportParameters) -> dict[str, Any]:
 def article60(cursor: Any, params: ReportParameters) -> dict[str, Any]:
     values = _period(params)
     reference = params.reference_month
+    # Each placement adds the months from its start (or after the latest end of the
+    # client's earlier placements) to its end: disjoint per client; +1/-1 and a running sum.
     cursor.execute(
         f"""
-        SELECT m, count(*)
-        FROM ({_covered_months("partners_article60placement", "start_date", "end_date")}) AS x
-        GROUP BY m
+        WITH added AS (
+            SELECT GREATEST({_mi("start_date")},
+                            COALESCE(max(COALESCE({_mi("end_date")}, 999999)) OVER (
+                                PARTITION BY client_id ORDER BY start_date, id
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1, 0))
+                       AS first,
+                   COALESCE({_mi("end_date")}, 999999) AS last
+            FROM partners_article60placement
+            WHERE organisation_id = %(organisation)s AND start_date <= %(known_last)s
+              AND (end_date IS NULL OR end_date >= %(first_day)s)
+        ),
+        events AS (
+            SELECT GREATEST(first, %(first_index)s) AS m, 1 AS delta FROM added
+            WHERE first <= last AND first <= %(last_index)s
+            UNION ALL
+            SELECT last + 1, -1 FROM added WHERE first <= last AND last < %(last_index)s
+        )
+        SELECT m, sum(sum(delta)) OVER (ORDER BY m) FROM events GROUP BY m
         """,
         values,
     )
-    by_index = dict(cursor.fetchall())
+    running = cursor.fetchall()
+    by_index: dict[int, int] = {}
+    for index in range(_index(params.period_from), _index(params.period_to) + 1):
+        before = [n for m, n in running if m <= index]
+        by_index[index] = int(before[-1]) if before else 0
     employed = {str(month): by_index.get(_index(month), 0) for month in params.months}
     cursor.execute(
         """
