@@ -268,7 +268,81 @@ def populate(clients: int, seed: int = 4) -> dict[str, int]:
     return counts
 
 
-def worker(database_url: str, clients: int, repeat: int) -> None:
+def clone_organisation(code: str, copies: int) -> None:
+    """`copies` more organisations shaped exactly like `code` (every record copied with
+    INSERT ... SELECT, ids shifted): one organisation's report alone against beside
+    others of the same size. PostgreSQL."""
+    from django.db import connection
+
+    from casework.models import (
+        Assignment,
+        Client,
+        IncomeRight,
+        Organisation,
+        Population,
+        SocialWorker,
+        Trajectory,
+    )
+    from partners.models import (
+        Article60Placement,
+        Employment,
+        MmppScreening,
+        Programme,
+        ProgrammeFunding,
+        ProgrammeSession,
+        Referral,
+        VdabRegistration,
+    )
+
+    models = [
+        Client,
+        SocialWorker,
+        Programme,
+        ProgrammeFunding,
+        ProgrammeSession,
+        Population,
+        IncomeRight,
+        Assignment,
+        Trajectory,
+        VdabRegistration,
+        Employment,
+        Article60Placement,
+        MmppScreening,
+        Referral,
+    ]
+    source = Organisation.objects.get(code=code)
+    shift = 10_000_000
+    with connection.cursor() as cursor:
+        for copy in range(1, copies + 1):
+            target = Organisation.objects.create(code=f"{code}{copy}", name=f"OCMW {code} {copy}")
+            for model in models:
+                columns, values = [], []
+                for field in model._meta.concrete_fields:
+                    column = field.column
+                    columns.append(f'"{column}"')
+                    if field.primary_key:
+                        values.append(f'"{column}" + {copy * shift}')
+                    elif column == "organisation_id":
+                        values.append(str(target.pk))
+                    elif field.is_relation and field.related_model in models:
+                        values.append(f'"{column}" + {copy * shift}')
+                    else:
+                        values.append(f'"{column}"')
+                table = model._meta.db_table
+                where = (
+                    f"programme_id IN (SELECT id FROM partners_programme"
+                    f" WHERE organisation_id = {source.pk})"
+                    if model is ProgrammeFunding
+                    else f"organisation_id = {source.pk}"
+                )
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(values)} FROM {table} WHERE {where}"
+                )
+        cursor.execute("ANALYZE")
+
+
+def worker(database_url: str, clients: int, repeat: int, beside: int = 0) -> None:
     """Runs in its own process with DATABASE_URL set: migrate, populate, time, print JSON."""
     import django
 
@@ -324,13 +398,30 @@ def worker(database_url: str, clients: int, repeat: int) -> None:
                 "rows": counts,
                 "populate_seconds": populate_seconds,
                 "results": results,
-                "statistics": time_statistics(organisation, repeat),
+                # Each statistic alone: on PostgreSQL, where the targets of issue 15 hold.
+                "statistics": time_statistics(organisation, repeat)
+                if connection.vendor == "postgresql"
+                else [],
+                "beside": beside_others(organisation, repeat, beside),
             }
         )
     )
 
 
-def time_statistics(organisation: Any, repeat: int) -> list[dict[str, Any]]:
+def beside_others(organisation: Any, repeat: int, others: int) -> list[dict[str, Any]]:
+    """Each statistic of `organisation` again after `others` organisations of the same size
+    were added beside it (PostgreSQL only): the time should not depend on them."""
+    from django.db import connection
+
+    if not others or connection.vendor != "postgresql":
+        return []
+    clone_organisation(organisation.code, others)
+    return time_statistics(organisation, repeat, yardsticks=False)
+
+
+def time_statistics(
+    organisation: Any, repeat: int, *, yardsticks: bool = True
+) -> list[dict[str, Any]]:
     """Each statistic alone (best of `repeat`, in the report's snapshot transaction) for one
     and ten years; on PostgreSQL also its hand-written SQL (benchmarks/yardsticks.py),
     asserting that both give the same figures."""
@@ -362,7 +453,7 @@ def time_statistics(organisation: Any, repeat: int) -> list[dict[str, Any]]:
             seconds, figures = best(lambda stat=stat, params=params: stat(params))
             row = {"label": label, "key": stat.key, "seconds": seconds, "sql": None}
             yardstick = YARDSTICKS.get(stat.key)
-            if yardstick is not None and connection.vendor == "postgresql":
+            if yardsticks and yardstick is not None and connection.vendor == "postgresql":
 
                 def by_hand(yardstick: Any = yardstick, params: Any = params) -> Any:
                     with connection.cursor() as cursor:
@@ -377,7 +468,7 @@ def time_statistics(organisation: Any, repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
-def run_database(url: str, clients: int, repeat: int) -> dict:
+def run_database(url: str, clients: int, repeat: int, beside: int = 0) -> dict:
     completed = subprocess.run(
         [
             sys.executable,
@@ -388,6 +479,8 @@ def run_database(url: str, clients: int, repeat: int) -> dict:
             str(clients),
             "--repeat",
             str(repeat),
+            "--beside",
+            str(beside),
         ],
         capture_output=True,
         text=True,
@@ -419,13 +512,19 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--beside",
+        type=int,
+        default=19,
+        help="PostgreSQL: then as many organisations of the same size beside it (0: none)",
+    )
     parser.add_argument("--postgres", default=DEFAULT_PG)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.clients, args.repeat)
+        worker(args.worker, args.clients, args.repeat, args.beside)
         return
 
     runs = []
@@ -435,7 +534,7 @@ def main() -> None:
         except Exception as exc:  # no server: say so and go on with SQLite
             print(f"PostgreSQL not reachable ({exc.__class__.__name__}): skipped.")
         else:
-            runs.append(run_database(args.postgres, args.clients, args.repeat))
+            runs.append(run_database(args.postgres, args.clients, args.repeat, args.beside))
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as folder:
             runs.append(
@@ -450,6 +549,18 @@ def main() -> None:
             ratio = f"{row['seconds'] / row['sql']:>5.2f}x" if row["sql"] else f"{'-':>6}"
             orm = f"{row['seconds'] * 1000:>6.0f}ms"
             print(f"  {row['key']:<24} {row['label']:<8} {orm} {sql} {ratio}")
+        if run.get("beside"):
+            print(
+                f"\n{run['vendor']}: the same organisation beside {args.beside} others of its size"
+            )
+            print(f"  {'statistic':<24} {'period':<8} {'alone':>8} {'beside':>8} {'ratio':>6}")
+            alone = {(row["key"], row["label"]): row["seconds"] for row in run["statistics"]}
+            for row in run["beside"]:
+                first = alone[(row["key"], row["label"])]
+                print(
+                    f"  {row['key']:<24} {row['label']:<8} {first * 1000:>6.0f}ms"
+                    f" {row['seconds'] * 1000:>6.0f}ms {row['seconds'] / first:>5.2f}x"
+                )
     for run in runs:
         rows = sum(run["rows"].values())
         print(
