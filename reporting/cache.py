@@ -71,7 +71,16 @@ def on_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
     unreachable (a new token, in the write's own transaction)."""
     ids = _organisation_ids(items)
     if ids:
-        DataVersion.objects.filter(organisation_id__in=ids).update(token=_new_token())
+        # An upsert, not an update: a report that gives the organisation its first token
+        # meanwhile then waits for this write to commit (the same row), and reads the
+        # token this write leaves.
+        token = _new_token()
+        DataVersion.objects.bulk_create(
+            [DataVersion(organisation_id=pk, token=token) for pk in sorted(ids)],
+            update_conflicts=True,
+            update_fields=["token"],
+            unique_fields=["organisation"],
+        )
 
 
 def _ensure_versions(organisation_ids: list[int]) -> None:
@@ -82,6 +91,14 @@ def _ensure_versions(organisation_ids: list[int]) -> None:
             [DataVersion(organisation_id=pk, token=_new_token()) for pk in organisation_ids],
             ignore_conflicts=True,
         )
+
+
+def _tokens(organisation_ids: list[int]) -> dict[int, str]:
+    return dict(
+        DataVersion.objects.filter(organisation_id__in=organisation_ids).values_list(
+            "organisation_id", "token"
+        )
+    )
 
 
 def _key(params: ReportParameters, tokens: dict[int, str]) -> str:
@@ -107,15 +124,13 @@ def cached_report(params: ReportParameters, *, today: datetime.date) -> dict[str
     if not _enabled() or params.as_of >= today:
         with report_snapshot():
             return compute_report(params)
-    _ensure_versions(params.organisation_ids)
     # The tokens are read before the report's snapshot opens: the figures then include
     # at least every write the tokens have seen, and any write after it replaced a token,
     # so nobody reads this key once that write has committed.
-    tokens = dict(
-        DataVersion.objects.filter(organisation_id__in=params.organisation_ids).values_list(
-            "organisation_id", "token"
-        )
-    )
+    tokens = _tokens(params.organisation_ids)
+    if len(tokens) < len(params.organisation_ids):
+        _ensure_versions(params.organisation_ids)
+        tokens = _tokens(params.organisation_ids)
     key = _key(params, tokens)
     cache = caches[CACHE_ALIAS]
     report = cache.get(key)
