@@ -197,7 +197,12 @@ def inflow_by_month(
     """
     result = {str(month): empty_inflow() for month in params.months}
     rows = (
-        registrations.filter(registered_on__range=(params.first_day, params.known(params.last_day)))
+        registrations.filter(
+            registered_on__range=(params.first_day, params.known(params.last_day)),
+            # The join to the clients reads only the report's organisations (without it,
+            # PostgreSQL hashes the registrations and scans every organisation's clients).
+            client__organisation_id__in=params.organisation_ids,
+        )
         .annotate(
             month=month_number("registered_on"),
             gender=F("client__gender"),
