@@ -15,6 +15,12 @@ the median run, the number of queries (which does not depend on the number of
 records, see tests/reporting/test_query_count.py) and the machine's load
 average (the figures are wall times: other processes on the machine count).
 
+On PostgreSQL it then times each statistic alone for one and ten years, beside the
+hand-written SQL of `benchmarks/yardsticks.py` where there is one (asserting the same
+figures; the ratio is what issue 15 asks within 1.5x), and, with `--beside N` (19 by
+default), copies the organisation N times and times each statistic again: one
+organisation's report alone against beside others of its size.
+
 Target (issue 4): the whole report under 2 s on PostgreSQL for 20,000 clients
 with 10 years of history on a 2-core machine. Figures: docs/benchmarks.md.
 """
