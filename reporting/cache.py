@@ -47,22 +47,28 @@ def _new_token() -> str:
 
 def _organisation_ids(items: Iterable[tuple[models.Model, Change]]) -> set[int]:
     """The organisations whose records `items` are (a programme's funding: the
-    programme's; an organisation itself: its own)."""
+    programme's; an organisation itself: its own). Only what the instances hold is read
+    (the importer's stand-ins hold only some fields): what is missing is looked up with
+    one query per model, never one per record."""
     ids: set[int] = set()
-    programme_ids: set[int] = set()
+    missing: dict[type[models.Model], set[Any]] = {}
     for instance, _changes in items:
+        loaded = instance.__dict__
         if isinstance(instance, Organisation):
             ids.add(instance.pk)
         elif isinstance(instance, ProgrammeFunding):
-            programme_ids.add(instance.programme_id)
-        else:
-            organisation_id = getattr(instance, "organisation_id", None)
-            if organisation_id is not None:
-                ids.add(organisation_id)
-    if programme_ids:
+            missing.setdefault(Programme, set()).add(loaded.get("programme_id"))
+        elif loaded.get("organisation_id") is not None:
+            ids.add(loaded["organisation_id"])
+        elif any(f.attname == "organisation_id" for f in instance._meta.concrete_fields):
+            missing.setdefault(type(instance), set()).add(instance.pk)
+    for model, pks in missing.items():
         ids.update(
-            Programme.objects.filter(pk__in=programme_ids).values_list("organisation_id", flat=True)
+            model._default_manager.filter(pk__in=pks - {None}).values_list(
+                "organisation_id", flat=True
+            )
         )
+    ids.discard(None)  # type: ignore[arg-type]
     return ids
 
 
