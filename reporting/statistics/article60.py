@@ -76,11 +76,10 @@ def article60(params: ReportParameters) -> dict[str, Any]:
         "average_per_month_by_year": average_per_month_by_year,
         "employed_in_reference_month": employed[reference],
         "flow_through_by_year": {
-            span.key: {
-                "ended": flow.get(span.year, (0, 0))[0],
-                "to_work_or_training": flow.get(span.year, (0, 0))[1],
-                "percent": percent(flow.get(span.year, (0, 0))[1], flow.get(span.year, (0, 0))[0]),
-            }
-            for span in years
+            span.key: _flow_through(*flow.get(span.year, (0, 0))) for span in years
         },
     }
+
+
+def _flow_through(ended: int, to_work: int) -> dict[str, Any]:
+    return {"ended": ended, "to_work_or_training": to_work, "percent": percent(to_work, ended)}
