@@ -89,7 +89,7 @@ messages: install
 
 bench: install
 	$(DEV) $(PY) benchmarks/bench_records.py
-	$(DEV) $(PY) benchmarks/bench_council_report.py
+	$(DEV) $(PY) benchmarks/bench_council_report.py --repeat 3
 	$(DEV) $(PY) benchmarks/bench_seed_demo.py
 	$(DEV) $(PY) benchmarks/bench_audit.py
 	$(PY) benchmarks/bench_pages.py

@@ -15,6 +15,12 @@ the median run, the number of queries (which does not depend on the number of
 records, see tests/reporting/test_query_count.py) and the machine's load
 average (the figures are wall times: other processes on the machine count).
 
+On PostgreSQL it then times each statistic alone for one and ten years, beside the
+hand-written SQL of `benchmarks/yardsticks.py` where there is one (asserting the same
+figures; the ratio is what issue 15 asks within 1.5x), and, with `--beside N` (19 by
+default), copies the organisation N times and times each statistic again: one
+organisation's report alone against beside others of its size.
+
 Target (issue 4): the whole report under 2 s on PostgreSQL for 20,000 clients
 with 10 years of history on a 2-core machine. Figures: docs/benchmarks.md.
 """
@@ -32,9 +38,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/traject_bench_report"
 FIRST_YEAR, LAST_YEAR = 2015, 2024
@@ -188,16 +196,29 @@ def populate(clients: int, seed: int = 4) -> dict[str, int]:
                 end_date=None if day > AS_OF else max(day, trajectory_start),
             )
             day = day + rng.randrange(60, 700) * DAY
+        registrations = []
         for _n in range(rng.choice([0, 1, 1, 2, 3])):
             registered = day_between(rng, history_start, datetime.date(2025, 5, 31))
-            add(
-                VdabRegistration,
-                client_id=cid,
-                registered_on=registered,
-                category=rng.choices(["ocmw", "benefits", "other"], weights=(6, 3, 1))[0],
-                ended_on=rng.choice([None, registered + rng.randrange(30, 900) * DAY]),
-                warm_handover=rng.random() < 0.1,
+            registrations.append(
+                {
+                    "registered_on": registered,
+                    "category": rng.choices(["ocmw", "benefits", "other"], weights=(6, 3, 1))[0],
+                    "ended_on": rng.choice([None, registered + rng.randrange(30, 900) * DAY]),
+                    "warm_handover": rng.random() < 0.1,
+                }
             )
+        # A client's registrations do not overlap (the exclusion constraint): one per
+        # day (the first drawn), each ending at the latest the day before the next.
+        by_day = {}
+        for registration in registrations:
+            by_day.setdefault(registration["registered_on"], registration)
+        registrations = [by_day[day] for day in sorted(by_day)]
+        for this, following in zip(registrations, registrations[1:], strict=False):
+            last = following["registered_on"] - DAY
+            if this["ended_on"] is None or this["ended_on"] > last:
+                this["ended_on"] = last
+        for registration in registrations:
+            add(VdabRegistration, client_id=cid, **registration)
         if rng.random() < 0.4:
             start = day_between(rng, history_start, datetime.date(2025, 5, 31))
             add(
@@ -253,7 +274,81 @@ def populate(clients: int, seed: int = 4) -> dict[str, int]:
     return counts
 
 
-def worker(database_url: str, clients: int, repeat: int) -> None:
+def clone_organisation(code: str, copies: int) -> None:
+    """`copies` more organisations shaped exactly like `code` (every record copied with
+    INSERT ... SELECT, ids shifted): one organisation's report alone against beside
+    others of the same size. PostgreSQL."""
+    from django.db import connection
+
+    from casework.models import (
+        Assignment,
+        Client,
+        IncomeRight,
+        Organisation,
+        Population,
+        SocialWorker,
+        Trajectory,
+    )
+    from partners.models import (
+        Article60Placement,
+        Employment,
+        MmppScreening,
+        Programme,
+        ProgrammeFunding,
+        ProgrammeSession,
+        Referral,
+        VdabRegistration,
+    )
+
+    models = [
+        Client,
+        SocialWorker,
+        Programme,
+        ProgrammeFunding,
+        ProgrammeSession,
+        Population,
+        IncomeRight,
+        Assignment,
+        Trajectory,
+        VdabRegistration,
+        Employment,
+        Article60Placement,
+        MmppScreening,
+        Referral,
+    ]
+    source = Organisation.objects.get(code=code)
+    shift = 10_000_000
+    with connection.cursor() as cursor:
+        for copy in range(1, copies + 1):
+            target = Organisation.objects.create(code=f"{code}{copy}", name=f"OCMW {code} {copy}")
+            for model in models:
+                columns, values = [], []
+                for field in model._meta.concrete_fields:
+                    column = field.column
+                    columns.append(f'"{column}"')
+                    if field.primary_key:
+                        values.append(f'"{column}" + {copy * shift}')
+                    elif column == "organisation_id":
+                        values.append(str(target.pk))
+                    elif field.is_relation and field.related_model in models:
+                        values.append(f'"{column}" + {copy * shift}')
+                    else:
+                        values.append(f'"{column}"')
+                table = model._meta.db_table
+                where = (
+                    f"programme_id IN (SELECT id FROM partners_programme"
+                    f" WHERE organisation_id = {source.pk})"
+                    if model is ProgrammeFunding
+                    else f"organisation_id = {source.pk}"
+                )
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(values)} FROM {table} WHERE {where}"
+                )
+        cursor.execute("ANALYZE")
+
+
+def worker(database_url: str, clients: int, repeat: int, beside: int = 0) -> None:
     """Runs in its own process with DATABASE_URL set: migrate, populate, time, print JSON."""
     import django
 
@@ -309,12 +404,77 @@ def worker(database_url: str, clients: int, repeat: int) -> None:
                 "rows": counts,
                 "populate_seconds": populate_seconds,
                 "results": results,
+                # Each statistic alone: on PostgreSQL, where the targets of issue 15 hold.
+                "statistics": time_statistics(organisation, repeat)
+                if connection.vendor == "postgresql"
+                else [],
+                "beside": beside_others(organisation, repeat, beside),
             }
         )
     )
 
 
-def run_database(url: str, clients: int, repeat: int) -> dict:
+def beside_others(organisation: Any, repeat: int, others: int) -> list[dict[str, Any]]:
+    """Each statistic of `organisation` again after `others` organisations of the same size
+    were added beside it (PostgreSQL only): the time should not depend on them."""
+    from django.db import connection
+
+    if not others or connection.vendor != "postgresql":
+        return []
+    clone_organisation(organisation.code, others)
+    return time_statistics(organisation, repeat, yardsticks=False)
+
+
+def time_statistics(
+    organisation: Any, repeat: int, *, yardsticks: bool = True
+) -> list[dict[str, Any]]:
+    """Each statistic alone (best of `repeat`, in the report's snapshot transaction) for one
+    and ten years; on PostgreSQL also its hand-written SQL (benchmarks/yardsticks.py),
+    asserting that both give the same figures."""
+    from django.db import connection
+    from yardsticks import YARDSTICKS, comparable
+
+    from reporting.statistics import Month, ReportParameters, in_report_order
+    from reporting.statistics.report import report_snapshot
+
+    def best(function: Any) -> tuple[float, Any]:
+        timings, value = [], None
+        for _run in range(repeat):
+            with report_snapshot():
+                start = time.perf_counter()
+                value = function()
+                timings.append(time.perf_counter() - start)
+        return min(timings), value
+
+    rows = []
+    for label, first, last, reference in (PARAMETER_SETS[0], PARAMETER_SETS[-1]):
+        params = ReportParameters(
+            organisation=organisation,
+            period_from=Month.parse(first),
+            period_to=Month.parse(last),
+            reference_month=Month.parse(reference),
+            as_of=AS_OF,
+        )
+        for stat in in_report_order():
+            seconds, figures = best(lambda stat=stat, params=params: stat(params))
+            row = {"label": label, "key": stat.key, "seconds": seconds, "sql": None}
+            yardstick = YARDSTICKS.get(stat.key)
+            if yardsticks and yardstick is not None and connection.vendor == "postgresql":
+
+                def by_hand(yardstick: Any = yardstick, params: Any = params) -> Any:
+                    with connection.cursor() as cursor:
+                        return yardstick(cursor, params)
+
+                sql_seconds, sql_figures = best(by_hand)
+                expected = comparable(stat.key, figures)
+                if json.loads(json.dumps(sql_figures)) != json.loads(json.dumps(expected)):
+                    raise AssertionError(f"{stat.key} ({label}): the SQL gives other figures")
+                row["sql"] = sql_seconds
+            rows.append(row)
+    return rows
+
+
+def run_database(url: str, clients: int, repeat: int, beside: int = 0) -> dict:
     completed = subprocess.run(
         [
             sys.executable,
@@ -325,6 +485,8 @@ def run_database(url: str, clients: int, repeat: int) -> dict:
             str(clients),
             "--repeat",
             str(repeat),
+            "--beside",
+            str(beside),
         ],
         capture_output=True,
         text=True,
@@ -356,13 +518,19 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--beside",
+        type=int,
+        default=19,
+        help="PostgreSQL: then as many organisations of the same size beside it (0: none)",
+    )
     parser.add_argument("--postgres", default=DEFAULT_PG)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.clients, args.repeat)
+        worker(args.worker, args.clients, args.repeat, args.beside)
         return
 
     runs = []
@@ -372,12 +540,33 @@ def main() -> None:
         except Exception as exc:  # no server: say so and go on with SQLite
             print(f"PostgreSQL not reachable ({exc.__class__.__name__}): skipped.")
         else:
-            runs.append(run_database(args.postgres, args.clients, args.repeat))
+            runs.append(run_database(args.postgres, args.clients, args.repeat, args.beside))
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as folder:
             runs.append(
                 run_database(f"sqlite:///{folder}/bench.sqlite3", args.clients, args.repeat)
             )
+    for run in runs:
+        print(f"\n{run['vendor']}: each statistic alone (best of {args.repeat}), against the")
+        print("  hand-written SQL of benchmarks/yardsticks.py (same figures, asserted)")
+        print(f"  {'statistic':<24} {'period':<8} {'ORM':>8} {'SQL':>8} {'ratio':>6}")
+        for row in run["statistics"]:
+            sql = f"{row['sql'] * 1000:>6.0f}ms" if row["sql"] else f"{'-':>8}"
+            ratio = f"{row['seconds'] / row['sql']:>5.2f}x" if row["sql"] else f"{'-':>6}"
+            orm = f"{row['seconds'] * 1000:>6.0f}ms"
+            print(f"  {row['key']:<24} {row['label']:<8} {orm} {sql} {ratio}")
+        if run.get("beside"):
+            print(
+                f"\n{run['vendor']}: the same organisation beside {args.beside} others of its size"
+            )
+            print(f"  {'statistic':<24} {'period':<8} {'alone':>8} {'beside':>8} {'ratio':>6}")
+            alone = {(row["key"], row["label"]): row["seconds"] for row in run["statistics"]}
+            for row in run["beside"]:
+                first = alone[(row["key"], row["label"])]
+                print(
+                    f"  {row['key']:<24} {row['label']:<8} {first * 1000:>6.0f}ms"
+                    f" {row['seconds'] * 1000:>6.0f}ms {row['seconds'] / first:>5.2f}x"
+                )
     for run in runs:
         rows = sum(run["rows"].values())
         print(

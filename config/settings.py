@@ -221,6 +221,22 @@ TRAJECT_BREAK_GLASS_HOURS = int(os.environ.get("TRAJECT_BREAK_GLASS_HOURS", "8")
 # pseudonymised by `manage.py apply_retention`.
 TRAJECT_RETENTION_YEARS = int(os.environ.get("TRAJECT_RETENTION_YEARS", "10"))
 
+# The council report for an as-of day before today is deterministic: it is kept in a
+# cache shared by every worker process (a database table, `reporting_cache`, made by
+# reporting's migrations) until a record of one of its organisations is written
+# (`reporting/cache.py`). 0 switches it off (the test settings do: factories write
+# records without the write services, so nothing would invalidate the cache).
+TRAJECT_REPORT_CACHE_SECONDS = int(os.environ.get("TRAJECT_REPORT_CACHE_SECONDS", "2592000"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "reporting_cache",
+        "TIMEOUT": TRAJECT_REPORT_CACHE_SECONDS or None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # Mail (the links to set a password): printed on the console in development,
 # sent through EMAIL_HOST:EMAIL_PORT otherwise.
 MAILERS = {

@@ -14,3 +14,6 @@ from config.settings import *  # noqa: E402,F403
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Document files live in memory during the tests (nothing written to the private folder).
 STORAGES = {**STORAGES, "documents": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}  # noqa: F405
+# Factories write records without the write services, so nothing would tell the report
+# cache; the tests of the cache switch it on (tests/reporting/test_report_cache.py).
+TRAJECT_REPORT_CACHE_SECONDS = 0

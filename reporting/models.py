@@ -20,3 +20,28 @@ class CouncilReport(models.Model):
 
     def __str__(self) -> str:
         return str(_("Raadsrapport"))
+
+
+class DataVersion(models.Model):
+    """The version of an organisation's records as the report cache sees it: a random
+    token, replaced in the transaction of every write of a record of the organisation
+    (`reporting.cache.on_writes`). A cached report is keyed by the tokens of its
+    organisations, so a write makes it unreachable; a token is random (not a counter)
+    so that an organisation deleted and created again never meets an old report."""
+
+    organisation = models.OneToOneField(
+        "casework.Organisation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    token = models.CharField(_("versie"), max_length=32)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("gegevensversie")
+        verbose_name_plural = _("gegevensversies")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.token}"

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from core.spreadsheets import csv_dialect
 from reporting.access import PERMISSION, report_organisation, report_region
+from reporting.cache import cached_report
 from reporting.exports import CONTENT_TYPES
 from reporting.exports import render as render_export
 from reporting.forms import ReportForm
-from reporting.statistics import build_report
 from reporting.tables import sections_with_tables
 
 
@@ -43,7 +43,7 @@ def council_report(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if not form.is_valid() or form.parameters is None:
         return render(request, "reporting/council_report.html", {"form": form}, status=400)
-    report = build_report(form.parameters)
+    report = cached_report(form.parameters, today=timezone.localdate())
     if fmt in ("csv", "xlsx", "json"):
         content = render_export(report, fmt, csv_dialect(request.GET))
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
@@ -70,5 +70,6 @@ def council_report_api(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or form.parameters is None:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return HttpResponse(
-        render_export(build_report(form.parameters), "json"), content_type=CONTENT_TYPES["json"]
+        render_export(cached_report(form.parameters, today=timezone.localdate()), "json"),
+        content_type=CONTENT_TYPES["json"],
     )

@@ -139,11 +139,13 @@ def _organisation_rows(params: ReportParameters) -> QuerySet[Any]:
         .annotate(
             income=FilteredRelation(
                 "client__income_rights",
-                condition=known_overlap_q(params, first, last, prefix="client__income_rights__"),
+                condition=Q(client__income_rights__organisation_id__in=params.organisation_ids)
+                & known_overlap_q(params, first, last, prefix="client__income_rights__"),
             ),
             registration=FilteredRelation(
                 "client__vdab_registrations",
-                condition=known_overlap_q(
+                condition=Q(client__vdab_registrations__organisation_id__in=params.organisation_ids)
+                & known_overlap_q(
                     params,
                     first,
                     last,

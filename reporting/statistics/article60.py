@@ -5,13 +5,16 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from core.rounding import percent, ratio
 from partners.models import Article60Placement, PlacementOutcome
-from reporting.statistics.common import known_overlap_q, month_alias
+from reporting.statistics.common import (
+    DateNumber,
+    known_overlap_q,
+    persons_by_month,
+)
 from reporting.statistics.params import ReportParameters
-from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
 
 TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED_TRAINING.value)
@@ -40,37 +43,30 @@ TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED
 )
 def article60(params: ReportParameters) -> dict[str, Any]:
     reference = params.reference_month
-    person = person_key(params)
-    aggregates: dict[str, Any] = {
-        month_alias(month): Count(
-            person, distinct=True, filter=known_overlap_q(params, month.first, month.last)
-        )
-        for month in params.months
-    }
-    aggregates["reference"] = Count(
-        person, distinct=True, filter=known_overlap_q(params, reference.first, reference.last)
-    )
-    for span in params.calendar_years:
-        ended = Q(
-            start_date__lte=params.as_of,
-            end_date__gte=span.first,
-            end_date__lte=params.known(span.last),
-        )
-        aggregates[f"ended_{span.key}"] = Count("pk", filter=ended)
-        aggregates[f"to_work_{span.key}"] = Count(
-            "pk", filter=ended & Q(outcome__in=TO_WORK_OR_TRAINING)
-        )
     # Only placements that can count somewhere: overlapping the years or the reference month
     # (a placement ending in a year overlaps that year).
     first = min(params.calendar_years[0].first, reference.first)
     last = max(params.calendar_years[-1].last, reference.last)
-    counts = (
-        Article60Placement.objects.filter(organisation_id__in=params.organisation_ids)
-        .filter(known_overlap_q(params, first, last))
-        .aggregate(**aggregates)
+    placements = Article60Placement.objects.filter(
+        organisation_id__in=params.organisation_ids
+    ).filter(known_overlap_q(params, first, last))
+    # Flow-through: placements ending in the years (and known by as_of), per year.
+    years = params.calendar_years
+    ended = (
+        Article60Placement.objects.filter(
+            organisation_id__in=params.organisation_ids,
+            start_date__lte=params.as_of,
+            end_date__range=(years[0].first, params.known(years[-1].last)),
+        )
+        .annotate(year=DateNumber("end_date") / Value(10000))
+        .order_by()
+        .values("year")
+        .annotate(ended=Count("pk"), to_work=Count("pk", filter=Q(outcome__in=TO_WORK_OR_TRAINING)))
     )
+    flow = {row["year"]: (row["ended"], row["to_work"]) for row in ended}
+    employed = persons_by_month(params, placements, [*params.months, reference])
 
-    employed_by_month = {str(month): counts[month_alias(month)] for month in params.months}
+    employed_by_month = {str(month): employed[month] for month in params.months}
     average_per_month_by_year: dict[str, float | None] = {}
     for span in params.years:
         figures = [employed_by_month[str(m)] for m in params.months if m.year == span.year]
@@ -78,13 +74,12 @@ def article60(params: ReportParameters) -> dict[str, Any]:
     return {
         "employed_by_month": employed_by_month,
         "average_per_month_by_year": average_per_month_by_year,
-        "employed_in_reference_month": counts["reference"],
+        "employed_in_reference_month": employed[reference],
         "flow_through_by_year": {
-            span.key: {
-                "ended": counts[f"ended_{span.key}"],
-                "to_work_or_training": counts[f"to_work_{span.key}"],
-                "percent": percent(counts[f"to_work_{span.key}"], counts[f"ended_{span.key}"]),
-            }
-            for span in params.calendar_years
+            span.key: _flow_through(*flow.get(span.year, (0, 0))) for span in years
         },
     }
+
+
+def _flow_through(ended: int, to_work: int) -> dict[str, Any]:
+    return {"ended": ended, "to_work_or_training": to_work, "percent": percent(to_work, ended)}

@@ -9,6 +9,8 @@ record that starts after the as-of day is not yet known, so it does not count.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
@@ -17,19 +19,23 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
 )
-from django.db.models.lookups import LessThan
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThan, LessThanOrEqual
 
 from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
 from reporting.statistics.params import Month, ReportParameters
-from reporting.statistics.persons import person_exists
+from reporting.statistics.persons import person_exists, person_key
 
 GENDERS = ("m", "f", "x")
 AGE_BANDS = ("under_25", "25_to_49", "50_plus")
@@ -112,6 +118,66 @@ def month_number(day: str) -> Any:
     return DateNumber(day) / Value(100)
 
 
+# A month number after every real month: the end of a record that has not ended.
+OPEN_END = 999912
+
+
+def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySet[Any]:
+    """`records` (with start_date and end_date) annotated with the months (YYYYMM) each adds
+    to the months its person already had covered: `new_from` up to `new_to`.
+
+    Taken in order of start, a record adds the months from its start, or from the month
+    after the latest end of the person's earlier records if that is later, up to its
+    end: the record that ends latest among the earlier ones started no later than this
+    one, so it covers every month in between. The months added are disjoint per person
+    and together exactly the months the person has a record in, so counting the
+    records that add a month counts distinct persons without a `COUNT(DISTINCT ...)`
+    (one sort per month): `persons_by_month`. Records starting after as_of must be
+    filtered out by the caller (they are not yet known)."""
+    end = Coalesce(month_number("end_date"), Value(OPEN_END))
+    return records.alias(
+        covered_before=Window(
+            Max(end),
+            partition_by=[person_key(params)],
+            order_by=[F("start_date").asc(), F("pk").asc()],
+            frame=RowRange(start=None, end=-1),
+        ),
+    ).annotate(
+        new_to=end,
+        new_from=Greatest(
+            month_number("start_date"),
+            Coalesce(F("covered_before") + Value(1), Value(0)),
+        ),
+    )
+
+
+def persons_by_month(
+    params: ReportParameters, records: QuerySet[Any], months: Iterable[Month]
+) -> dict[Month, int]:
+    """Per month of `months`: the distinct persons with one of `records` in that month.
+
+    The database merges each person's records (`with_new_months`) and returns one row
+    per record that adds months (its first and last month added); this tallies them:
+    a person is counted in month m when a row has first <= m <= last, i.e. the rows
+    that start on or before m minus those that ended before m (rows are disjoint per
+    person). Django cannot group by a window function's result, and 120 filtered
+    counts over the windowed subquery cost more to build than to run, hence the
+    tally here over the rows' bounds (two integers per record)."""
+    bounds = list(
+        with_new_months(params, records)
+        .filter(new_from__lte=F("new_to"))
+        .order_by()
+        .values_list("new_from", "new_to")
+    )
+    starts = sorted(first for first, _last in bounds)
+    ends = sorted(last for _first, last in bounds)
+    result = {}
+    for month in months:
+        number = month.year * 100 + month.month
+        result[month] = bisect_right(starts, number) - bisect_left(ends, number)
+    return result
+
+
 def month_of_number(number: int) -> Month:
     return Month(number // 100, number % 100)
 
@@ -131,7 +197,12 @@ def inflow_by_month(
     """
     result = {str(month): empty_inflow() for month in params.months}
     rows = (
-        registrations.filter(registered_on__range=(params.first_day, params.known(params.last_day)))
+        registrations.filter(
+            registered_on__range=(params.first_day, params.known(params.last_day)),
+            # The join to the clients reads only the report's organisations (without it,
+            # PostgreSQL hashes the registrations and scans every organisation's clients).
+            client__organisation_id__in=params.organisation_ids,
+        )
         .annotate(
             month=month_number("registered_on"),
             gender=F("client__gender"),
@@ -169,15 +240,39 @@ def window_end_number(registered_on: str) -> Any:
     return month_number(registered_on) * Value(100) + Value(10031)
 
 
-def followed_by_work(params: ReportParameters, window_end_field: str) -> Q:
+def followed_by_work(
+    params: ReportParameters, window_end_field: str, registrations: QuerySet[VdabRegistration]
+) -> Q:
     """An employment or article-60 placement of the registration's client (in a region: of
     any client record of the same person) starting on or after `registered_on` and on or
-    before the registration's window end (a YYYYMMDD number, see `window_end_number`)."""
+    before the registration's window end (a YYYYMMDD number, see `window_end_number`).
+
+    In an organisation: the registrations (of `registrations`) followed by work, one
+    uncorrelated subquery per kind of work that the database evaluates once (a hash
+    semi-join) instead of a lookup per registration; both sides carry the
+    organisation's predicate."""
+    if not params.is_region:
+        followed = Q()
+        for path in ("client__employments", "client__article60_placements"):
+            # One filter() call: its conditions share the one join to the work records.
+            work = registrations.filter(
+                LessThanOrEqual(
+                    DateNumber(f"{path}__start_date"), window_end_number("registered_on")
+                ),
+                **{
+                    f"{path}__organisation_id__in": params.organisation_ids,
+                    f"{path}__start_date__gte": F("registered_on"),
+                },
+            )
+            followed |= Q(pk__in=work.values("pk"))
+        return followed
 
     def in_window(model: Any) -> Q:
         return person_exists(
             params,
-            model.objects.annotate(start_number=DateNumber("start_date")).filter(
+            model.objects.filter(organisation_id__in=params.organisation_ids)
+            .annotate(start_number=DateNumber("start_date"))
+            .filter(
                 start_date__gte=OuterRef("registered_on"),
                 start_number__lte=OuterRef(window_end_field),
             ),
@@ -198,16 +293,16 @@ def outflow_by_month(
     result: dict[str, Any] = {
         str(month): {count_key: 0, "to_work": 0, "percent": None} for month in months
     }
+    registrations = registrations.filter(registered_on__range=(months[0].first, months[-1].last))
     rows = (
-        registrations.filter(registered_on__range=(months[0].first, months[-1].last))
-        .annotate(
+        registrations.annotate(
             window_end=window_end_number("registered_on"), month=month_number("registered_on")
         )
         .order_by()
         .values("month")
         .annotate(
             registrations=Count("pk"),
-            to_work=Count("pk", filter=followed_by_work(params, "window_end")),
+            to_work=Count("pk", filter=followed_by_work(params, "window_end", registrations)),
         )
     )
     for row in rows:

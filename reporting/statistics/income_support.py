@@ -23,7 +23,9 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
     rights = IncomeRight.objects.filter(
         organisation_id__in=params.organisation_ids, kind=kind
     ).filter(known_overlap_q(params, month.first, month.last))
-    return Client.objects.filter(pk__in=rights.values("client_id"))
+    return Client.objects.filter(
+        organisation_id__in=params.organisation_ids, pk__in=rights.values("client_id")
+    )
 
 
 def _inhabitants(params: ReportParameters, year: int) -> int | None:

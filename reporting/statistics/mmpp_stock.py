@@ -83,7 +83,13 @@ def candidates(params: ReportParameters, day: datetime.date) -> QuerySet[Client]
     of their own on or before it (a person is in the stock through the record that holds
     their latest advice, so counting persons over these misses nobody)."""
     return Client.objects.filter(organisation_id__in=params.organisation_ids).filter(
-        Exists(MmppScreening.objects.filter(client=OuterRef("pk"), advised_on__lte=day))
+        Exists(
+            MmppScreening.objects.filter(
+                organisation_id__in=params.organisation_ids,
+                client=OuterRef("pk"),
+                advised_on__lte=day,
+            )
+        )
     )
 
 

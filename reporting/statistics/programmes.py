@@ -109,7 +109,9 @@ def programmes(params: ReportParameters) -> dict[str, Any]:
             if row[f"participants_{span.key}"]:
                 with_participants.setdefault((code, span.year), set()).add(row["organisation_id"])
     participants = (
-        Referral.objects.filter(session=OuterRef("pk"), start_date__lte=as_of)
+        Referral.objects.filter(
+            organisation_id__in=organisations, session=OuterRef("pk"), start_date__lte=as_of
+        )
         .order_by()
         .values("session")
         .annotate(n=Count("pk"))

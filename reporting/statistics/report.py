@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -34,15 +36,28 @@ def _subject(params: ReportParameters) -> dict[str, Any]:
     return {"organisation": params.code}
 
 
-def build_report(params: ReportParameters) -> dict[str, Any]:
-    """The report as plain, JSON-able data (the shape of council-report.md)."""
-    ordered = in_report_order()
-    if params.is_region:
-        ordered.append(BY_ORGANISATION)
+@contextmanager
+def report_snapshot() -> Iterator[None]:
+    """A transaction in which every read sees one snapshot (see `_prepare`); read-only on
+    PostgreSQL when it is the outermost one."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         _prepare(outermost)
-        statistics = {stat.key: stat(params) for stat in ordered}
+        yield
+
+
+def build_report(params: ReportParameters) -> dict[str, Any]:
+    """The report as plain, JSON-able data (the shape of council-report.md)."""
+    with report_snapshot():
+        return compute_report(params)
+
+
+def compute_report(params: ReportParameters) -> dict[str, Any]:
+    """`build_report` inside a transaction the caller opened with `report_snapshot`."""
+    ordered = in_report_order()
+    if params.is_region:
+        ordered.append(BY_ORGANISATION)
+    statistics = {stat.key: stat(params) for stat in ordered}
     return {
         **_subject(params),
         "period": {"from": str(params.period_from), "to": str(params.period_to)},

@@ -1,0 +1,272 @@
+"""Hand-written PostgreSQL for the slowest statistics: the yardstick of their speed.
+
+Each function computes, for one organisation, the same figures as the registered
+statistic of the same name (`bench_council_report.py --statistics` asserts that they
+are equal) with the fastest SQL we could write for it: months as integer indexes
+(year * 12 + month - 1) expanded with `generate_series`, `DISTINCT` and `INTERSECT`
+instead of a `COUNT(DISTINCT ...) FILTER` per month, hash joins instead of
+correlated `EXISTS`. They are PostgreSQL only and not part of the application: the
+statistics themselves must stay portable (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from reporting.statistics.common import closed_months, empty_inflow
+from reporting.statistics.params import Month, ReportParameters
+
+
+def _index(month: Month) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _month_of_index(index: int) -> str:
+    return str(Month(index // 12, index % 12 + 1))
+
+
+# The month index of a date column (PostgreSQL).
+def _mi(column: str) -> str:
+    return f"(date_part('year', {column})::int * 12 + date_part('month', {column})::int - 1)"
+
+
+def _covered_months(table: str, start: str, end: str, where: str = "") -> str:
+    """(client_id, m) for every month m of the period a record of `table` overlaps."""
+    return f"""
+        SELECT DISTINCT client_id, m
+        FROM {table},
+             generate_series(GREATEST({_mi(start)}, %(first_index)s),
+                             LEAST(COALESCE({_mi(end)}, %(last_index)s), %(last_index)s)) AS m
+        WHERE organisation_id = %(organisation)s AND {start} <= %(known_last)s
+          AND ({end} IS NULL OR {end} >= %(first_day)s) {where}
+    """
+
+
+def _period(params: ReportParameters) -> dict[str, Any]:
+    return {
+        "organisation": params.organisation_ids[0],
+        "first_index": _index(params.period_from),
+        "last_index": _index(params.period_to),
+        "first_day": params.first_day,
+        "known_last": params.known(params.last_day),
+    }
+
+
+def article60(cursor: Any, params: ReportParameters) -> dict[str, Any]:
+    values = _period(params)
+    reference = params.reference_month
+    # Each placement adds the months from its start (or after the latest end of the
+    # client's earlier placements) to its end: disjoint per client; +1/-1 and a running sum.
+    cursor.execute(
+        f"""
+        WITH added AS (
+            SELECT GREATEST({_mi("start_date")},
+                            COALESCE(max(COALESCE({_mi("end_date")}, 999999)) OVER (
+                                PARTITION BY client_id ORDER BY start_date, id
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1, 0))
+                       AS first,
+                   COALESCE({_mi("end_date")}, 999999) AS last
+            FROM partners_article60placement
+            WHERE organisation_id = %(organisation)s AND start_date <= %(known_last)s
+              AND (end_date IS NULL OR end_date >= %(first_day)s)
+        ),
+        events AS (
+            SELECT GREATEST(first, %(first_index)s) AS m, 1 AS delta FROM added
+            WHERE first <= last AND first <= %(last_index)s
+            UNION ALL
+            SELECT last + 1, -1 FROM added WHERE first <= last AND last < %(last_index)s
+        )
+        SELECT m, sum(sum(delta)) OVER (ORDER BY m) FROM events GROUP BY m
+        """,
+        values,
+    )
+    running = cursor.fetchall()
+    by_index: dict[int, int] = {}
+    for index in range(_index(params.period_from), _index(params.period_to) + 1):
+        before = [n for m, n in running if m <= index]
+        by_index[index] = int(before[-1]) if before else 0
+    employed = {str(month): by_index.get(_index(month), 0) for month in params.months}
+    cursor.execute(
+        """
+        SELECT count(DISTINCT client_id) FROM partners_article60placement
+        WHERE organisation_id = %(organisation)s AND start_date <= %(ref_known)s
+          AND (end_date IS NULL OR end_date >= %(ref_first)s)
+        """,
+        {**values, "ref_known": params.known(reference.last), "ref_first": reference.first},
+    )
+    (reference_count,) = cursor.fetchone()
+    cursor.execute(
+        """
+        SELECT date_part('year', end_date)::int, count(*),
+               count(*) FILTER (WHERE outcome IN ('work', 'work_linked_training'))
+        FROM partners_article60placement
+        WHERE organisation_id = %(organisation)s AND start_date <= %(as_of)s
+          AND end_date BETWEEN %(years_first)s AND %(years_known)s
+        GROUP BY 1
+        """,
+        {
+            **values,
+            "years_first": params.calendar_years[0].first,
+            "years_known": params.known(params.calendar_years[-1].last),
+            "as_of": params.as_of,
+        },
+    )
+    ended = {year: (n_ended, n_to_work) for year, n_ended, n_to_work in cursor.fetchall()}
+    return {
+        "employed_by_month": employed,
+        "employed_in_reference_month": reference_count,
+        "flow_through_by_year": {
+            span.key: ended.get(span.year, (0, 0)) for span in params.calendar_years
+        },
+    }
+
+
+def activation_registered(cursor: Any, params: ReportParameters) -> dict[str, Any]:
+    cursor.execute(
+        f"""
+        SELECT COALESCE(NULLIF(c.household, ''), 'unknown'), x.m, count(*)
+        FROM ({
+            _covered_months(
+                "casework_trajectory",
+                "start_date",
+                "end_date",
+                "AND kind IN ('gpmi', 'activation')",
+            )
+        }
+              INTERSECT {_covered_months("casework_incomeright", "start_date", "end_date")}
+              INTERSECT {_covered_months("partners_vdabregistration", "registered_on", "ended_on")}
+             ) AS x
+        JOIN casework_client c ON c.id = x.client_id
+        GROUP BY 1, 2
+        """,
+        _period(params),
+    )
+    result: dict[str, Any] = {
+        str(month): dict.fromkeys(("single", "cohabiting", "married", "unknown", "total"), 0)
+        for month in params.months
+    }
+    for household, index, n in cursor.fetchall():
+        month = result[_month_of_index(index)]
+        month[household if household in month else "unknown"] += n
+        month["total"] += n
+    return result
+
+
+def vdab_outflow_12m(cursor: Any, params: ReportParameters) -> dict[str, Any]:
+    months = closed_months(params)
+    if not months:
+        return {}
+    cursor.execute(
+        """
+        WITH r AS (
+            SELECT id, client_id, registered_on, to_char(registered_on, 'YYYY-MM') AS month,
+                   (date_trunc('month', registered_on) + interval '13 months'
+                    - interval '1 day')::date AS window_end
+            FROM partners_vdabregistration
+            WHERE organisation_id = %(organisation)s AND category = 'ocmw'
+              AND registered_on BETWEEN %(first)s AND %(last)s
+        ),
+        work AS (
+            SELECT client_id, start_date FROM partners_employment
+            WHERE organisation_id = %(organisation)s
+            UNION ALL
+            SELECT client_id, start_date FROM partners_article60placement
+            WHERE organisation_id = %(organisation)s
+        ),
+        followed AS (
+            SELECT DISTINCT r.id FROM r JOIN work w ON w.client_id = r.client_id
+            AND w.start_date BETWEEN r.registered_on AND r.window_end
+        )
+        SELECT r.month, count(*), count(followed.id)
+        FROM r LEFT JOIN followed ON followed.id = r.id
+        GROUP BY r.month
+        """,
+        {
+            "organisation": params.organisation_ids[0],
+            "first": months[0].first,
+            "last": months[-1].last,
+        },
+    )
+    rows = {month: (inflow, to_work) for month, inflow, to_work in cursor.fetchall()}
+    return {str(month): rows.get(str(month), (0, 0)) for month in months}
+
+
+def mmpp_stock(cursor: Any, params: ReportParameters) -> dict[str, Any]:
+    days = [
+        datetime.date(span.year, 12, 31)
+        for span in params.years
+        if datetime.date(span.year, 12, 31) <= params.as_of
+    ]
+    if not days:
+        return {}
+    cursor.execute(
+        """
+        WITH d AS (SELECT unnest(%(days)s::date[]) AS day),
+        a AS (
+            SELECT client_id, category, advised_on, ended_on,
+                   lead(advised_on) OVER (PARTITION BY client_id
+                                          ORDER BY advised_on, external_id COLLATE "C", id)
+                       AS next_on
+            FROM partners_mmppscreening WHERE organisation_id = %(organisation)s
+        ),
+        current AS (
+            SELECT d.day, a.client_id, a.category FROM d JOIN a
+              ON a.advised_on <= d.day AND (a.next_on IS NULL OR a.next_on > d.day)
+             AND (a.ended_on IS NULL OR a.ended_on > d.day)
+        ),
+        registered AS (
+            SELECT DISTINCT d.day, r.client_id FROM d JOIN partners_vdabregistration r
+              ON r.registered_on <= d.day AND (r.ended_on IS NULL OR r.ended_on >= d.day)
+            WHERE r.organisation_id = %(organisation)s
+        ),
+        working AS (
+            SELECT d.day, w.client_id FROM d JOIN (
+                SELECT client_id, start_date, end_date FROM partners_employment
+                WHERE organisation_id = %(organisation)s
+                UNION ALL
+                SELECT client_id, start_date, end_date FROM partners_article60placement
+                WHERE organisation_id = %(organisation)s
+            ) w ON w.start_date <= d.day AND (w.end_date IS NULL OR w.end_date >= d.day)
+        )
+        SELECT c.day, c.category, count(*) FROM current c
+        JOIN registered r ON r.day = c.day AND r.client_id = c.client_id
+        WHERE NOT EXISTS (SELECT 1 FROM working w WHERE w.day = c.day AND w.client_id = c.client_id)
+        GROUP BY c.day, c.category
+        """,
+        {"days": days, "organisation": params.organisation_ids[0]},
+    )
+    result: dict[str, Any] = {
+        str(day.year): {"total": 0, "by_category": dict.fromkeys("12345", 0)} for day in days
+    }
+    for day, category, n in cursor.fetchall():
+        entry = result[str(day.year)]
+        entry["by_category"][str(category)] += n
+        entry["total"] += n
+    return result
+
+
+def comparable(key: str, figures: dict[str, Any]) -> Any:
+    """The part of a statistic's figures that its yardstick computes (in its shape)."""
+    if key == "article60":
+        return {
+            "employed_by_month": figures["employed_by_month"],
+            "employed_in_reference_month": figures["employed_in_reference_month"],
+            "flow_through_by_year": {
+                year: (entry["ended"], entry["to_work_or_training"])
+                for year, entry in figures["flow_through_by_year"].items()
+            },
+        }
+    if key == "vdab_outflow_12m":
+        return {month: (entry["inflow"], entry["to_work"]) for month, entry in figures.items()}
+    return figures
+
+
+YARDSTICKS = {
+    "vdab_outflow_12m": vdab_outflow_12m,
+    "article60": article60,
+    "activation_registered": activation_registered,
+    "mmpp_stock": mmpp_stock,
+}
+
+__all__ = ["YARDSTICKS", "comparable", "empty_inflow"]
