@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
+from core.replica import read_connection, replica_reads
 from reporting.statistics.by_organisation import BY_ORGANISATION
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import in_report_order
 
 
-def _prepare(outermost: bool) -> None:
+def _prepare(connection: BaseDatabaseWrapper, outermost: bool) -> None:
     """On PostgreSQL: read every statistic from one snapshot when the report opens the
     transaction itself (an import running meanwhile cannot make two figures of one report
     disagree; inside an outer transaction, the outer one decides), and switch JIT
@@ -39,10 +41,14 @@ def build_report(params: ReportParameters) -> dict[str, Any]:
     ordered = in_report_order()
     if params.is_region:
         ordered.append(BY_ORGANISATION)
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        _prepare(outermost)
-        statistics = {stat.key: stat(params) for stat in ordered}
+    # On the replica when one is configured and fresh enough for the as-of day
+    # (core/replica.py); the access rules were applied by the caller, on the primary.
+    with replica_reads(as_of=params.as_of) as alias:
+        connection = read_connection()
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=alias):
+            _prepare(connection, outermost)
+            statistics = {stat.key: stat(params) for stat in ordered}
     return {
         **_subject(params),
         "period": {"from": str(params.period_from), "to": str(params.period_to)},
