@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from casework.models import Client
@@ -85,8 +86,8 @@ def test_the_replica_is_never_migrated():
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "casework") is True
 
 
-def test_without_a_replica_reports_read_from_the_primary(settings):
-    settings.DATABASES = {k: v for k, v in settings.DATABASES.items() if k != REPLICA}
+def test_without_a_replica_reports_read_from_the_primary(monkeypatch):
+    monkeypatch.setattr("core.replica.replica_configured", lambda: False)
     with replica_reads(as_of=datetime.date(2025, 6, 30)) as alias:
         assert alias == DEFAULT_DB_ALIAS
         assert ReplicaRouter().db_for_read(Client) == DEFAULT_DB_ALIAS
@@ -98,3 +99,17 @@ def test_inside_a_transaction_on_the_primary_reports_read_from_the_primary():
     # a test transaction) must read its own writes.
     with replica_reads(as_of=datetime.date(2025, 6, 30)) as alias:
         assert alias == DEFAULT_DB_ALIAS
+
+
+@pytest.mark.django_db
+def test_the_audit_chain_reads_its_head_on_the_primary_even_inside_a_replica_block():
+    from audit.chain import chain_head
+    from audit.models import AuditEntry
+
+    token = _read_alias.set(REPLICA)  # as if a report read from the replica
+    try:
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
+            chain_head(AuditEntry)
+    finally:
+        _read_alias.reset(token)
+    assert any("audit_auditentry" in q["sql"] for q in on_primary.captured_queries)
