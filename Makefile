@@ -19,13 +19,14 @@ DEV := DEBUG=1
 TEST_MANAGE := DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/traject
 
-.PHONY: help install demo serve migrate test lint typecheck layers pytest test-postgres messages bench clean
+.PHONY: help install demo serve migrate test lint typecheck layers pytest test-postgres messages bench bench-regions clean
 
 help:
 	@echo "make demo   set up, load the demo organisation and serve http://127.0.0.1:8000"
 	@echo "make test   set up, lint, type-check, layer contracts, makemigrations --check and the whole test suite"
 	@echo "make test-postgres   the test suite on PostgreSQL ($(PG_URL))"
 	@echo "make bench  the import/export, council-report, seed_demo, audit and page (gunicorn, 50 users) benchmarks"
+	@echo "make bench-regions   regional reports on a Flemish-scale installation (PostgreSQL; BENCH_ARGS=--small: a quick run)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -93,6 +94,10 @@ bench: install
 	$(DEV) $(PY) benchmarks/bench_seed_demo.py
 	$(DEV) $(PY) benchmarks/bench_audit.py
 	$(PY) benchmarks/bench_pages.py
+
+# Long (it builds ~5 million records first); BENCH_ARGS="--keep" reuses them, "--small" is quick.
+bench-regions: install
+	$(PY) benchmarks/bench_regions.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts

@@ -115,7 +115,14 @@ def chain_head(model: Any) -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-    last = model._base_manager.order_by("-pk").values_list("entry_hash", flat=True).first()
+    # On the connection that writes: never a read replica (core/replica.py), whose copy
+    # may lag behind the chain's head.
+    last = (
+        model._base_manager.using(connection.alias)
+        .order_by("-pk")
+        .values_list("entry_hash", flat=True)
+        .first()
+    )
     return last or GENESIS
 
 

@@ -135,6 +135,19 @@ DATABASE_MIGRATE = (
     if os.environ.get("DATABASE_MIGRATE_URL")
     else None
 )
+# A PostgreSQL streaming replica (README, "Scaling"): reports, their exports and the
+# answers' figures read from it when it is fresh enough for the report's as-of day
+# (core/replica.py); everything else stays on the primary. In tests it stands for the
+# primary's test database (the replica copies the whole cluster).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# How old the replica's last replayed commit may be for a report as of today.
+TRAJECT_REPLICA_MAX_LAG_SECONDS = int(os.environ.get("TRAJECT_REPLICA_MAX_LAG_SECONDS", "300"))
 TRAJECT_RUNTIME_DB_ROLE = DATABASES["default"].get("USER", "") if DATABASE_MIGRATE else ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -128,7 +128,7 @@ def cached_report(params: ReportParameters, *, today: datetime.date) -> dict[str
     """The report of `params` (`build_report`), from the cache when the as-of day is before
     `today` and no record of its organisations was written since it was computed."""
     if not _enabled() or params.as_of >= today:
-        with report_snapshot():
+        with report_snapshot(params.as_of):
             return compute_report(params)
     # The tokens are read before the report's snapshot opens: the figures then include
     # at least every write the tokens have seen, and any write after it replaced a token,
@@ -141,7 +141,7 @@ def cached_report(params: ReportParameters, *, today: datetime.date) -> dict[str
     cache = caches[CACHE_ALIAS]
     report = cache.get(key)
     if report is None:
-        with report_snapshot():
+        with report_snapshot(params.as_of):
             report = compute_report(params)
         cache.set(key, report, timeout=settings.TRAJECT_REPORT_CACHE_SECONDS)
     return report  # type: ignore[no-any-return]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
+from core.replica import read_connection, replica_reads
 from reporting.statistics.by_organisation import BY_ORGANISATION
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import in_report_order
 
 
-def _prepare(outermost: bool) -> None:
+def _prepare(connection: BaseDatabaseWrapper, outermost: bool) -> None:
     """On PostgreSQL: read every statistic from one snapshot when the report opens the
     transaction itself (an import running meanwhile cannot make two figures of one report
     disagree; inside an outer transaction, the outer one decides), and switch JIT
@@ -37,18 +40,30 @@ def _subject(params: ReportParameters) -> dict[str, Any]:
 
 
 @contextmanager
-def report_snapshot() -> Iterator[None]:
+def report_snapshot(as_of: datetime.date | None = None) -> Iterator[None]:
     """A transaction in which every read sees one snapshot (see `_prepare`); read-only on
-    PostgreSQL when it is the outermost one."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        _prepare(outermost)
-        yield
+    PostgreSQL when it is the outermost one. With `as_of`, on the replica when one is
+    configured and fresh enough for that day (core/replica.py); the access rules were
+    applied by the caller, on the primary."""
+    if as_of is None:
+        alias = DEFAULT_DB_ALIAS
+        connection = connections[alias]
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=alias):
+            _prepare(connection, outermost)
+            yield
+        return
+    with replica_reads(as_of=as_of) as alias:
+        connection = read_connection()
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=alias):
+            _prepare(connection, outermost)
+            yield
 
 
 def build_report(params: ReportParameters) -> dict[str, Any]:
     """The report as plain, JSON-able data (the shape of council-report.md)."""
-    with report_snapshot():
+    with report_snapshot(params.as_of):
         return compute_report(params)
 
 
