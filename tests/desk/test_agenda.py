@@ -251,6 +251,7 @@ def test_the_calendar_feed_has_initials_and_links_but_no_names(client, staff, pe
     response = client.get(reverse("desk:calendar_feed", kwargs={"token": token}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+    assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     assert "Peeters" not in body and "Kerkstraat" not in body
     calendar = Calendar.from_ical(response.content)
