@@ -103,7 +103,7 @@ def _item_initials(item: WorkItem) -> str:
     return initials(first, last) if item.client_name else ""
 
 
-def digest_lines(digest: Digest) -> dict[str, list[DigestLine]]:
+def digest_lines(digest: Digest) -> dict[str, list[Any]]:
     """The digest as the mail shows it: appointments, own items, the team's items."""
     appointments = [
         DigestLine(
