@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,7 @@ def _item_initials(item: WorkItem) -> str:
     return initials(first, last) if item.client_name else ""
 
 
-def digest_lines(digest: Digest) -> dict[str, list[DigestLine]]:
+def digest_lines(digest: Digest) -> dict[str, list[Any]]:
     """The digest as the mail shows it: appointments, own items, the team's items."""
     appointments = [
         DigestLine(
@@ -126,8 +127,31 @@ def digest_lines(digest: Digest) -> dict[str, list[DigestLine]]:
     return {
         "appointments": appointments,
         "items": [item_line(item) for item in digest.items],
-        "team_items": [item_line(item) for item in digest.team_items],
+        "team": team_summary(digest.team_items),
     }
+
+
+@dataclass
+class TeamLine:
+    """The items of one social assistant of a team lead's team: how many, how late."""
+
+    social_worker: str
+    items: int
+    overdue: int
+    oldest: datetime.date
+
+
+def team_summary(items: list[WorkItem]) -> list[TeamLine]:
+    """Per social assistant (staff, not clients: names may go by mail), the number of items
+    due today or overdue, and the due date of the oldest; the most overdue first."""
+    lines: dict[str, TeamLine] = {}
+    for item in items:
+        name = item.social_worker_name or "—"
+        line = lines.setdefault(name, TeamLine(name, 0, 0, item.due_date))
+        line.items += 1
+        line.overdue += item.overdue
+        line.oldest = min(line.oldest, item.due_date)
+    return sorted(lines.values(), key=lambda line: (line.oldest, line.social_worker))
 
 
 def digest_recipients(day: datetime.date) -> QuerySet[Any]:
@@ -163,7 +187,11 @@ def digest_send(*, user: Any, day: datetime.date) -> bool:
                 items=len(digest.items) + len(digest.team_items),
             )
             with translation.override("nl-be"):
-                context = {"digest": digest, "lines": digest_lines(digest), "user": user}
+                context = {
+                    "digest": digest,
+                    "lines": digest_lines(digest),
+                    "queue_url": absolute_url(reverse("desk:workqueue") + "?scope=team"),
+                }
                 subject = _("Traject: je dag van %(day)s") % {"day": f"{day:%d/%m/%Y}"}
                 body = render_to_string("desk/digest_mail.txt", context)
                 home = absolute_url("/")

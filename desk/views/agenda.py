@@ -181,4 +181,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(calendar_for(user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="traject.ics"'
+    # Personal data behind a secret address: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
     return response

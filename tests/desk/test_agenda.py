@@ -254,6 +254,7 @@ def test_the_calendar_feed_has_initials_and_links_but_no_names(client, staff, pe
     response = client.get(reverse("desk:calendar_feed", kwargs={"token": token}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+    assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     assert "Peeters" not in body and "Kerkstraat" not in body
     calendar = Calendar.from_ical(response.content)
@@ -321,6 +322,8 @@ def test_the_daily_digest_is_mailed_once_without_names(staff, person, today, mai
     assert "/clients/" in body
     lead_body = by_recipient["lead@example.be"].body
     assert "Werkbak van het team" in lead_body and "Peeters" not in lead_body
+    # The team's items per social assistant: the social assistant's appointment item.
+    assert f"{staff.workers['sa'].full_name}: 1 taken, waarvan 0 te laat" in lead_body
     assert DailyDigest.objects.filter(day=today).count() == 2
     # Again the same day: nothing more is sent.
     assert send_daily_digests.enqueue(today.isoformat()).return_value == 0

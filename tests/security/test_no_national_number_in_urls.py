@@ -77,6 +77,9 @@ PAGES = [
     ("sa", "desk:client_detail", "own"),
     ("sa", "desk:client_edit", "own"),
     ("sa", "audit:break_glass", None),
+    # The agenda is a social worker's own (a superuser has none: 404).
+    ("sa", "desk:agenda", None),
+    ("sa", "desk:calendar_feed_settings", None),
     ("lead", "desk:team", None),
     ("lead", "desk:transfer", None),
     ("dpo", "audit:log", None),
