@@ -127,9 +127,7 @@ def test_programme_participants_are_named(world, client):
         {"search": "1", "client_search": team.last_name},
         headers={"HX-Request": "true"},
     )
-    found = AuditEntry.objects.filter(
-        action=AuditAction.LISTED, changes__list="session_candidates"
-    )
+    found = AuditEntry.objects.filter(action=AuditAction.LISTED, changes__list="session_candidates")
     assert team.pk in {entry.client_id for entry in found}
 
 
