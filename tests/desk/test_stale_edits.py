@@ -99,3 +99,13 @@ def test_values_read_as_a_person_reads_them(placement):
     assert display_value(placement, "start_date") == placement.start_date.strftime("%d/%m/%Y")
     assert display_value(placement, "end_date") == "—"
     assert display_value(placement, "employer_kind") == placement.get_employer_kind_display()
+
+
+def test_record_forms_warn_before_typed_text_is_lost(sa, placement):
+    html = sa.get(edit_url(placement)).content.decode()
+    # The form is watched (keep-typed.js, served by the app itself) and the warning is Dutch.
+    assert "data-keep-typed" in html
+    assert 'src="/static/traject/keep-typed.js"' in html
+    assert "Je hebt tekst getypt die nog niet is opgeslagen." in html
+    # A fresh form is not "dirty"; one sent back unsaved is.
+    assert "data-dirty" not in html
