@@ -52,11 +52,11 @@ def test_print_the_gpmi_contract_and_attach_the_signed_scan(
 
     expect(page.get_by_text("Document „GPMI ondertekend” toegevoegd.")).to_be_visible()
     documents = page.locator("#documents")
-    expect(documents.get_by_role("link", name="GPMI ondertekend")).to_be_visible()
+    expect(documents.get_by_role("link", name="GPMI ondertekend", exact=True)).to_be_visible()
     assert Document.objects.get().trajectory == gpmi
 
     with page.expect_download() as fetched:
-        documents.get_by_role("link", name="GPMI ondertekend").click()
+        documents.get_by_role("link", name="GPMI ondertekend", exact=True).click()
     assert fetched.value.suggested_filename == "gpmi-getekend.pdf"
     with open(fetched.value.path(), "rb") as handle:
         assert handle.read() == PDF
