@@ -114,10 +114,12 @@ class ContractData:
 
 
 def client_address_lines(client: Client) -> list[str]:
-    """The client's address as printed under the name. The client has no address fields
-    yet (contact details come with issue 16, part A); until then the contract leaves a
+    """The client's address as printed under the name: street and number, then postcode
+    and municipality (the client's contact details); none known: the contract leaves a
     line to fill in by hand."""
-    return []
+    street = " ".join(part for part in (client.street, client.house_number) if part)
+    place = " ".join(part for part in (client.postcode, client.municipality) if part)
+    return [line for line in (street, place) if line]
 
 
 def _social_worker(trajectory: Trajectory, day: datetime.date) -> SocialWorker | None:

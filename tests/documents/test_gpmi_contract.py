@@ -32,6 +32,10 @@ def gpmi(staff):
         last_name="Aydın",
         birth_date=datetime.date(1985, 7, 30),
         national_number=VALID_NN,
+        street="Bruul",
+        house_number="12 bus 3",
+        postcode="2800",
+        municipality="Mechelen",
     )
     return TrajectoryFactory(
         client=client,
@@ -55,6 +59,7 @@ def test_the_contract_names_both_parties_the_goals_the_commitments_and_the_legal
     assert "Ayşe Aydın" in text  # printed as written, not with boxes or question marks
     assert "85.07.30-033.28" in text
     assert "30/07/1985" in text
+    assert "Bruul 12 bus 3" in text and "2800 Mechelen" in text  # the contact details
     assert "Sa" in text and "maatschappelijk assistent" in text  # the assigned social worker
     assert "Het project start op 03/02/2025" in text
     assert "Een opleiding heftruckchauffeur volgen" in text
@@ -146,3 +151,12 @@ def test_the_gpmi_row_prints_the_contract_and_takes_the_signed_scan(staff, gpmi,
     )
     page = http.get(reverse("desk:client_detail", kwargs={"pk": gpmi.client_id})).content.decode()
     assert "GPMI ondertekend" in page
+
+
+def test_without_an_address_the_contract_leaves_a_line_to_fill_in(staff):
+    from documents.gpmi_contract import client_address_lines
+
+    trajectory = TrajectoryFactory(client=staff.client_of("sa"))
+    assert client_address_lines(trajectory.client) == []
+    trajectory.client.postcode, trajectory.client.municipality = "2800", "Mechelen"
+    assert client_address_lines(trajectory.client) == ["2800 Mechelen"]
