@@ -9,8 +9,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.views.generic import TemplateView
 
-from access.roles import ADMINISTRATOR, DPO, MANAGER, ROLE_LABELS, TEAM_LEAD, user_roles
-from access.rules import organisations_of, social_worker_profile, visible_clients
+from access.roles import ADMINISTRATOR, DPO, MANAGER, ROLE_LABELS, TEAM_LEAD
+from access.rules import organisations_of, roles_of, social_worker_profile, visible_clients
 from audit.presentation import dpo_overview
 from audit.services import audit_list_read
 from casework.models import SocialWorker
@@ -34,7 +34,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         day = today()
-        roles = user_roles(user)
+        roles = roles_of(user)  # the access rules' per-request lookup, not a second one
         social_worker = social_worker_profile(user)
         context.update(today=day, role_labels=[ROLE_LABELS[r] for r in sorted(roles)])
         if social_worker is not None and user.has_perm("casework.view_client"):

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 # profile (2), and 7 on the audit trail of what it showed and on saving the session.
 MAX_QUERIES = {
     "client list": 19,
-    # + the planned appointments, the household (members, a dependant), the documents.
-    "client file": 38,
+    # + the planned appointments, the household (members, a dependant), the documents;
+    # one more on PostgreSQL, which locks the audit chain for the read.
+    "client file": 39,
     "work queue": 19,
     # + today's appointments and the day's digest ("Vandaag").
     "home": 23,
@@ -78,3 +79,24 @@ def test_a_daily_page_asks_a_fixed_number_of_queries(client, staff, page):
     many = count_queries(client, staff, who, url)
     assert many == few
     assert many <= MAX_QUERIES[page]
+
+
+@pytest.mark.parametrize("page", ["client list", "work queue", "home (team lead)"])
+def test_roles_and_profile_are_looked_up_once_a_request(client, staff, page):
+    person = busy_client(staff, "sa")
+    who, url = pages(staff, person)[page]
+    client.force_login(staff.users[who])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    roles = [s for s in sql if s.startswith('SELECT "auth_group"."name"')]
+    # The profile (user.social_worker) and the profile employed today: one query each.
+    profiles = [
+        s
+        for s in sql
+        if s.startswith('SELECT "casework_socialworker"."id"')
+        and '"casework_socialworker"."user_id" =' in s
+    ]
+    assert len(roles) == 1
+    assert len(profiles) == 2
