@@ -127,7 +127,14 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     # RegionAssignment, access.rules.regions_of); counts only, never a client file.
     ANALYST: (
         "Regionaal analist",
-        ["reporting.view_council_report"],
+        [
+            "reporting.view_council_report",
+            # Written questions about their regions (answers.querysets): register them,
+            # draft and publish their answers. Counts only, like the report.
+            *_crud("answers.question", "answers.answer"),
+            "answers.view_publishedanswer",
+            "answers.add_publishedanswer",
+        ],
     ),
     DPO: (
         "Functionaris voor gegevensbescherming",

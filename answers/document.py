@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
-from answers.figures import NO_FIGURE, fill, format_figure
+from answers.figures import fill
 from reporting.presentation import build_sections
+from reporting.tables import cell_text
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,19 @@ class AnswerDocument:
     corrects: str = ""  # "Antwoord 12 van 01/07/2025"
 
 
-def _cell(key: str, value: Any) -> str:
-    if value is None:
-        return NO_FIGURE
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return format_figure(key, value)
-    return str(value)
-
-
 def parameters_line(report: dict[str, Any]) -> str:
+    if "region" in report:
+        scope = _("Regio %(region)s (%(organisations)s)") % {
+            "region": report["region"],
+            "organisations": ", ".join(report.get("organisations", [])),
+        }
+    else:
+        scope = _("Organisatie %(organisation)s") % {"organisation": report.get("organisation", "")}
     return _(
-        "Organisatie %(organisation)s · periode %(start)s tot en met %(end)s · "
+        "%(scope)s · periode %(start)s tot en met %(end)s · "
         "referentiemaand %(month)s · opgemaakt op %(as_of)s"
     ) % {
-        "organisation": report.get("organisation", ""),
+        "scope": scope,
         "start": report["period"]["from"],
         "end": report["period"]["to"],
         "month": report["reference_month"],
@@ -110,7 +110,7 @@ def build_docx(doc: AnswerDocument) -> bytes:
             for row in grid.rows:
                 cells = table.add_row().cells
                 for cell, (column, _header) in zip(cells, grid.columns, strict=True):
-                    cell.text = _cell(column, row.get(column))
+                    cell.text = cell_text(row.get(column))
 
     document.add_heading(_("Bijlage: definities"), level=1)
     for key in doc.statistics:

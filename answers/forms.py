@@ -12,31 +12,50 @@ from answers.models import Answer, Question
 from reporting.forms import DateInput, MonthField, default_values
 from reporting.presentation import section_titles
 from reporting.statistics import in_report_order
+from reporting.statistics.by_organisation import BY_ORGANISATION
 
 
 class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = ["organisation", "reference", "asked_on", "asked_by", "text", "due_on"]
+        fields = ["organisation", "region", "reference", "asked_on", "asked_by", "text", "due_on"]
         widgets = {
             "asked_on": DateInput(),
             "due_on": DateInput(),
             "text": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
+            "region": _("de cijfers van alle OCMW's van de regio samen"),
             "reference": _("bv. 2025/113"),
             "asked_by": _("naam en partij van het raadslid"),
         }
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: Any, regions: Any, **kwargs: Any) -> None:
+        """`organisations`, `regions`: the scopes the user may ask about (answers.querysets).
+        With one organisation and no region the scope is implied (a hidden field); a
+        scope nobody may pick is left out."""
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["organisation"])
-        field.queryset = organisations
-        if organisations.count() == 1:
-            field.initial = organisations.first()
-            field.widget = forms.HiddenInput()
-        if self.instance.pk:  # the scope of a registered question does not change
-            field.disabled = True
+        choices = {"organisation": organisations, "region": regions}
+        only_one = organisations.count() + regions.count() == 1
+        for name, queryset in choices.items():
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            if not queryset.exists():
+                del self.fields[name]
+                continue
+            field.queryset = queryset
+            if only_one:
+                field.initial = queryset.first()
+                field.widget = forms.HiddenInput()
+            if self.instance.pk:  # the scope of a registered question does not change
+                field.disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (cleaned.get("organisation") is None) == (cleaned.get("region") is None):
+            raise forms.ValidationError(
+                _("Kies een organisatie of een regio (precies een van beide).")
+            )
+        return cleaned
 
 
 class DraftForm(forms.Form):
@@ -59,11 +78,14 @@ class DraftForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: bool = False, **kwargs: Any) -> None:
+        """`region`: the answer is about a region, so the comparison per OCMW
+        (`by_organisation`) can be picked too."""
         super().__init__(*args, **kwargs)
         titles = section_titles()
+        statistics = in_report_order() + ([BY_ORGANISATION] if region else [])
         cast(forms.MultipleChoiceField, self.fields["statistics"]).choices = [
-            (stat.key, titles.get(stat.key, stat.key)) for stat in in_report_order()
+            (stat.key, titles.get(stat.key, stat.key)) for stat in statistics
         ]
 
     @classmethod

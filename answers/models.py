@@ -6,10 +6,12 @@ model and its queryset refuse it; on PostgreSQL a trigger refuses it too
 (migration 0002). A correction is a new published answer naming the one it
 corrects.
 
-Scope: a question is about one organisation today. A region scope will be a
-second, nullable field (`region`) beside `organisation`, with a check that
-exactly one of the two is set; everything that reads the scope goes through
-`Question.scope_organisations` and `Question.objects.visible_to`.
+Scope (answers.md: "organisation or region"): a question, and each answer
+published for it, is about one organisation or one region (every organisation
+of the region and its sub-regions, read as one population as the regional
+report does). Exactly one of `organisation` and `region` is set (a check
+constraint); `scope` gives it, and `Question.objects.visible_to` says who sees
+which (`answers.querysets`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from answers.querysets import QuestionQuerySet
-from casework.models import Organisation
+from casework.models import Organisation, Region
 
 
 class QuestionStatus(models.TextChoices):
@@ -33,15 +35,53 @@ class QuestionStatus(models.TextChoices):
     PUBLISHED = "published", _("beantwoord")
 
 
-class Question(models.Model):
-    """A written question of a councillor (or a member of parliament)."""
+class Scoped(models.Model):
+    """Whose figures: one organisation or one region, never both, never neither."""
 
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
-        related_name="questions",
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("organisatie"),
     )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regio"),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=False, region__isnull=True)
+                    | models.Q(organisation__isnull=True, region__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_one_scope",
+            ),
+        ]
+
+    @property
+    def scope(self) -> Organisation | Region:
+        """The organisation or the region the figures are about."""
+        scope = self.organisation if self.organisation_id is not None else self.region
+        assert scope is not None  # the check constraint
+        return scope
+
+    def clean_scope(self) -> None:
+        if (self.organisation_id is None) == (self.region_id is None):
+            raise ValidationError(_("Kies een organisatie of een regio (precies een van beide)."))
+
+
+class Question(Scoped):
+    """A written question of a councillor (or a member of parliament)."""
+
     reference = models.CharField(_("referentie"), max_length=50)
     asked_on = models.DateField(_("gesteld op"))
     asked_by = models.CharField(_("gesteld door"), max_length=200)
@@ -59,8 +99,12 @@ class Question(models.Model):
         verbose_name_plural = _("schriftelijke vragen")
         ordering = ["due_on", "reference"]
         constraints = [
+            *Scoped.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organisation", "reference"], name="answers_question_unique_reference"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "reference"], name="answers_question_unique_region_reference"
             ),
             models.CheckConstraint(
                 condition=models.Q(due_on__gte=models.F("asked_on")),
@@ -75,6 +119,7 @@ class Question(models.Model):
         return reverse("answers:question_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        self.clean_scope()
         if self.asked_on and self.due_on and self.due_on < self.asked_on:
             raise ValidationError(
                 {"due_on": _("De datum van het antwoord ligt vóór de datum van de vraag.")}
@@ -132,15 +177,12 @@ class PublishedAnswerQuerySet(models.QuerySet):
         raise AppendOnlyError(_("Een gepubliceerd antwoord kan niet gewist worden."))
 
     def visible_to(self, user: Any) -> PublishedAnswerQuerySet:
-        return self.filter(organisation__in=Question.objects.scope_of(user))
+        return self.filter(Question.objects.scope_filter(user))
 
 
-class PublishedAnswer(AnswerParameters):
+class PublishedAnswer(Scoped, AnswerParameters):
     """A published answer: frozen, with the report it quotes and its SHA-256."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
-    )
     # None: published with `manage.py answers publish` without a registered question.
     question = models.ForeignKey(
         Question,
@@ -182,6 +224,7 @@ class PublishedAnswer(AnswerParameters):
         verbose_name_plural = _("gepubliceerde antwoorden")
         ordering = ["-published_at", "-pk"]
         default_permissions = ("view", "add")
+        constraints = [*Scoped.Meta.constraints]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.published_at:%d/%m/%Y})"

@@ -17,9 +17,10 @@ from answers.figures import quotes
 from answers.models import Answer, AnswerParameters, PublishedAnswer, Question, QuestionStatus
 from audit.models import AuditAction
 from audit.services import audit_log
-from casework.models import Organisation
+from casework.models import Organisation, Region
 from reporting.exports import report_json
 from reporting.statistics import REGISTRY, Month, ReportParameters, build_report
+from reporting.statistics.by_organisation import BY_ORGANISATION
 
 
 def canonical_sha256(report: dict[str, Any]) -> str:
@@ -38,15 +39,16 @@ def app_version() -> str:
 
 def report_parameters(
     *,
-    organisation: Organisation,
+    scope: Organisation | Region,
     period_from: str,
     period_to: str,
     reference_month: str,
     as_of: datetime.date,
 ) -> ReportParameters:
-    """The report parameters of an answer (ValidationError with a Dutch message)."""
-    return ReportParameters(
-        organisation=organisation,
+    """The report parameters of an answer about an organisation or a region
+    (ValidationError with a Dutch message)."""
+    return ReportParameters.for_scope(
+        scope,
         period_from=Month.parse(period_from),
         period_to=Month.parse(period_to),
         reference_month=Month.parse(reference_month),
@@ -54,9 +56,9 @@ def report_parameters(
     )
 
 
-def parameters_of(answer: AnswerParameters, organisation: Organisation) -> ReportParameters:
+def parameters_of(answer: AnswerParameters, scope: Organisation | Region) -> ReportParameters:
     return report_parameters(
-        organisation=organisation,
+        scope=scope,
         period_from=answer.period_from,
         period_to=answer.period_to,
         reference_month=answer.reference_month,
@@ -64,8 +66,11 @@ def parameters_of(answer: AnswerParameters, organisation: Organisation) -> Repor
     )
 
 
-def check_statistics(keys: list[str]) -> list[str]:
-    unknown = [key for key in keys if key not in REGISTRY]
+def check_statistics(keys: list[str], params: ReportParameters) -> list[str]:
+    """`keys` without repeats; each a statistic of the report of `params` (a region's
+    report also has the comparison per organisation)."""
+    known = set(REGISTRY) | ({BY_ORGANISATION.key} if params.is_region else set())
+    unknown = [key for key in keys if key not in known]
     if unknown:
         raise ValidationError(
             {"statistics": _("Onbekende statistiek: %(keys)s.") % {"keys": ", ".join(unknown)}}
@@ -78,7 +83,8 @@ def check_statistics(keys: list[str]) -> list[str]:
 
 def question_create(
     *,
-    organisation: Organisation,
+    organisation: Organisation | None = None,
+    region: Region | None = None,
     reference: str,
     asked_on: datetime.date,
     asked_by: str,
@@ -87,6 +93,7 @@ def question_create(
 ) -> Question:
     question = Question(
         organisation=organisation,
+        region=region,
         reference=reference.strip(),
         asked_on=asked_on,
         asked_by=asked_by.strip(),
@@ -127,13 +134,13 @@ def answer_draft_save(
     """Save the draft of `question` after checking its parameters, statistics and every
     figure its text quotes; returns the draft and the report it was checked against."""
     params = report_parameters(
-        organisation=question.organisation,
+        scope=question.scope,
         period_from=period_from,
         period_to=period_to,
         reference_month=reference_month,
         as_of=as_of,
     )
-    statistics = check_statistics(statistics)
+    statistics = check_statistics(statistics, params)
     report = build_report(params)
     try:
         quotes(text, report)
@@ -179,7 +186,6 @@ def answer_correction_start(*, published: PublishedAnswer) -> Answer:
 @transaction.atomic
 def answer_publish(
     *,
-    organisation: Organisation,
     params: ReportParameters,
     statistics: list[str],
     text: str,
@@ -188,9 +194,10 @@ def answer_publish(
     question: Question | None = None,
     corrects: PublishedAnswer | None = None,
 ) -> PublishedAnswer:
-    """Freeze an answer: the report as `council_report` gives it, its SHA-256, the text,
-    who, when and the version. Audited."""
-    statistics = check_statistics(statistics)
+    """Freeze an answer: the report as `council_report` gives it for `params` (an
+    organisation or a region), its SHA-256, the text, who, when and the version.
+    Audited."""
+    statistics = check_statistics(statistics, params)
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError({"title": _("Geef een titel.")})
@@ -201,7 +208,8 @@ def answer_publish(
         raise ValidationError({"text": exc.messages}) from exc
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     published = PublishedAnswer(
-        organisation=organisation,
+        organisation=params.organisation,
+        region=params.region,
         question=question,
         title=title[:300],
         corrects=corrects,
@@ -237,8 +245,7 @@ def answer_publish(
 def draft_publish(*, answer: Answer, user: Any) -> PublishedAnswer:
     question = answer.question
     return answer_publish(
-        organisation=question.organisation,
-        params=parameters_of(answer, question.organisation),
+        params=parameters_of(answer, question.scope),
         statistics=list(answer.statistics),
         text=answer.text,
         title=_("Antwoord op schriftelijke vraag %(reference)s")

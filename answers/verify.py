@@ -79,19 +79,20 @@ def compare(published: dict[str, Any], today: dict[str, Any]) -> list[Difference
     ]
 
 
-def _of_organisation(kind: str, organisation: Organisation) -> Q:
-    """Audit entries about records of `kind` of `organisation` (live records by their id;
+def _of_organisations(kind: str, organisations: list[Organisation]) -> Q:
+    """Audit entries about records of `kind` of `organisations` (live records by their id;
     client records also by their client; deleted ones by the organisation they had)."""
     model = apps.get_model(kind)
-    condition = Q(client_id__in=Client.objects.filter(organisation=organisation).values("pk"))
+    pks = [organisation.pk for organisation in organisations]
+    condition = Q(client_id__in=Client.objects.filter(organisation__in=pks).values("pk"))
     if any(f.name == "organisation" for f in model._meta.get_fields()):
-        live = model._default_manager.filter(organisation=organisation).annotate(
+        live = model._default_manager.filter(organisation__in=pks).annotate(
             key=Cast("pk", CharField())
         )
         condition |= Q(object_id__in=live.values("key"))
-        condition |= Q(action=AuditAction.DELETE, changes__organisation__0=organisation.pk)
+        condition |= Q(action=AuditAction.DELETE, changes__organisation__0__in=pks)
     elif model is Organisation:
-        condition |= Q(object_id=str(organisation.pk))
+        condition |= Q(object_id__in=[str(pk) for pk in pks])
     return Q(object_type=kind) & condition
 
 
@@ -126,14 +127,15 @@ def _external_ids(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
 
 
 def record_changes(
-    kinds: tuple[str, ...], organisation: Organisation, since: datetime.datetime
+    kinds: tuple[str, ...], organisations: list[Organisation], since: datetime.datetime
 ) -> list[RecordChange]:
-    """What was written to records of `kinds` of `organisation` after `since`, oldest first."""
+    """What was written to records of `kinds` of `organisations` after `since`, oldest
+    first."""
     if not kinds:
         return []
     condition = Q()
     for kind in kinds:
-        condition |= _of_organisation(kind, organisation)
+        condition |= _of_organisations(kind, organisations)
     entries: QuerySet[AuditEntry] = AuditEntry.objects.filter(
         condition, at__gt=since, action__in=WRITE_ACTIONS
     ).order_by("at", "pk")
@@ -158,11 +160,18 @@ def record_changes(
 def verify(answer: PublishedAnswer) -> Verification:
     """Recompute the report of `answer` with its stored parameters on today's records."""
     published = published_report(answer)
-    today = build_report(parameters_of(answer, answer.organisation))
+    params = parameters_of(answer, answer.scope)
+    today = build_report(params)
     result = Verification(answer, compare(published, today))
+    # A region's organisations then and now (an OCMW may have joined or left it since).
+    organisations = {organisation.pk: organisation for organisation in params.organisations}
+    for organisation in Organisation.objects.filter(code__in=published.get("organisations", [])):
+        organisations.setdefault(organisation.pk, organisation)
     moved = dict.fromkeys(d.path.split(".", 1)[0] for d in result.differences)
     for key in moved:
         registered = REGISTRY.get(key)
         reads = registered.reads if registered is not None else ()
-        result.explanations[key] = record_changes(reads, answer.organisation, answer.published_at)
+        result.explanations[key] = record_changes(
+            reads, list(organisations.values()), answer.published_at
+        )
     return result

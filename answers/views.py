@@ -47,14 +47,14 @@ def _docx_response(content: bytes, filename: str) -> HttpResponse:
 
 def _question(request: HttpRequest, pk: int) -> Question:
     return get_object_or_404(
-        Question.objects.visible_to(request.user).select_related("organisation"), pk=pk
+        Question.objects.visible_to(request.user).select_related("organisation", "region"), pk=pk
     )
 
 
 def _published(request: HttpRequest, pk: int) -> PublishedAnswer:
     return get_object_or_404(
         PublishedAnswer.objects.visible_to(request.user).select_related(
-            "question", "organisation", "corrects"
+            "question", "organisation", "region", "corrects"
         ),
         pk=pk,
     )
@@ -63,10 +63,10 @@ def _published(request: HttpRequest, pk: int) -> PublishedAnswer:
 @login_required
 @permission_required("answers.view_question", raise_exception=True)
 def question_list(request: HttpRequest) -> HttpResponse:
-    questions = Question.objects.visible_to(request.user).select_related("organisation")
+    questions = Question.objects.visible_to(request.user).select_related("organisation", "region")
     answers = (
         PublishedAnswer.objects.visible_to(request.user)
-        .select_related("question", "organisation")
+        .select_related("question", "organisation", "region")
         .defer("report_json")
     )
     return render(
@@ -77,13 +77,22 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 def _question_form(request: HttpRequest, question: Question | None) -> HttpResponse:
-    organisations = Question.objects.scope_of(request.user)
-    form = QuestionForm(request.POST or None, instance=question, organisations=organisations)
+    form = QuestionForm(
+        request.POST or None,
+        instance=question,
+        organisations=Question.objects.organisations_for(request.user),
+        regions=Question.objects.regions_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+        scope = {"organisation", "region"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in scope}
         try:
             if question is None:
-                question = question_create(organisation=form.cleaned_data["organisation"], **data)
+                question = question_create(
+                    organisation=form.cleaned_data.get("organisation"),
+                    region=form.cleaned_data.get("region"),
+                    **data,
+                )
             else:
                 question = question_update(question=question, **data)
         except ValidationError as exc:
@@ -130,7 +139,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_draft:
             return HttpResponse(status=403)
-        form = DraftForm(request.POST)
+        form = DraftForm(request.POST, region=question.region_id is not None)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -148,10 +157,13 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.errors:
             status = 400
     else:
-        form = DraftForm(initial=DraftForm.initial_for(answer, timezone.localdate()))
+        form = DraftForm(
+            initial=DraftForm.initial_for(answer, timezone.localdate()),
+            region=question.region_id is not None,
+        )
         if answer is not None:
             try:
-                report = build_report(parameters_of(answer, question.organisation))
+                report = build_report(parameters_of(answer, question.scope))
                 fill(answer.text, report)
             except ValidationError as exc:  # a statistic renamed since: say so, never a 500
                 form.add_error(None, exc)
@@ -177,7 +189,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     answer = get_object_or_404(Answer, question=question)
-    report = build_report(parameters_of(answer, question.organisation))
+    report = build_report(parameters_of(answer, question.scope))
     try:
         content = build_docx(draft_document(answer, report))
     except ValidationError as exc:

@@ -11,12 +11,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils import formats
 
 from reporting.presentation import Grid, Section, build_sections
 
-# An empty figure (a percent of nothing, an unknown population) shows as a dash.
+# An empty figure (a percent of nothing, an unknown population, a total's percent)
+# shows as a dash.
 EMPTY = "–"
+
+
+def cell_text(value: Any) -> str:
+    """A figure in a report table, written as the active language writes numbers (nl-BE:
+    89.640 and 16,73; en: 89,640 and 16.73); an empty figure a dash. The page and the
+    answer's document (DOCX) draw their tables with it, so they agree."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -26,16 +40,6 @@ class ReportTable:
     caption: str
     headers: list[str]
     rows: list[list[Any]]
-
-
-def cell_text(value: Any) -> Any:
-    """A figure as the page's language writes it, thousands grouped (89.640 in Dutch,
-    89,640 in English), as the answer's DOCX does; texts (a month, a year) as they are."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number_format(value, force_grouping=True)
-    return value
 
 
 def table_for(grid: Grid) -> ReportTable:

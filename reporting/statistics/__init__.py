@@ -21,7 +21,7 @@ from reporting.statistics import (  # noqa: F401  (importing registers)
     vdab_inflow,
     vdab_outflow_12m,
 )
-from reporting.statistics.params import Month, ReportParameters, parse_day
+from reporting.statistics.params import Month, ReportParameters, parse_day, scope_by_code
 from reporting.statistics.registry import REGISTRY, Statistic, in_report_order, statistic
 from reporting.statistics.report import build_report
 
@@ -33,5 +33,6 @@ __all__ = [
     "build_report",
     "in_report_order",
     "parse_day",
+    "scope_by_code",
     "statistic",
 ]

@@ -118,6 +118,13 @@ class YearSpan:
         return f"{self.year:04d}"
 
 
+def scope_by_code(code: str) -> Organisation | Region | None:
+    """The organisation with `code`, else the region with `code` (a report's CODE)."""
+    return (
+        Organisation.objects.filter(code=code).first() or Region.objects.filter(code=code).first()
+    )
+
+
 @dataclass(frozen=True)
 class ReportParameters:
     """What a council report is computed for: one organisation, or a region (every
@@ -166,6 +173,33 @@ class ReportParameters:
             as_of=as_of,
             region=region,
             organisations=organisations,
+        )
+
+    @classmethod
+    def for_scope(
+        cls,
+        scope: Organisation | Region,
+        *,
+        period_from: Month,
+        period_to: Month,
+        reference_month: Month,
+        as_of: datetime.date,
+    ) -> ReportParameters:
+        """The parameters of the report of an organisation or of a region."""
+        if isinstance(scope, Region):
+            return cls.for_region(
+                scope,
+                period_from=period_from,
+                period_to=period_to,
+                reference_month=reference_month,
+                as_of=as_of,
+            )
+        return cls(
+            organisation=scope,
+            period_from=period_from,
+            period_to=period_to,
+            reference_month=reference_month,
+            as_of=as_of,
         )
 
     def __post_init__(self) -> None:

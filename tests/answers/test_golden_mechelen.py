@@ -107,7 +107,6 @@ def mechelen_answer(django_user_model):
     build_programmes(records, YEAR, SEED)
     records.save()
     return answer_publish(
-        organisation=organisation,
         params=params(organisation, *PERIOD, SEED.reference_month, AS_OF),
         statistics=STATISTICS,
         text=TEXT,

@@ -20,9 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def publish(organisation, statistics=("income_support", "leefloon_duration")):
     return answer_publish(
-        organisation=organisation,
         params=report_parameters(
-            organisation=organisation,
+            scope=organisation,
             period_from="2024-01",
             period_to="2024-12",
             reference_month="2025-01",

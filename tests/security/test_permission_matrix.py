@@ -298,6 +298,18 @@ def password_link_cases(world: World, route: Route) -> list[Case]:
 
 
 FIGURES = {"lead", "manager", "superuser"}
+ANSWER_WRITERS = {"manager", "analyst", "superuser"}
+
+
+def analyst_not_found(rule: Callable[[str, str], Any]) -> Callable[[str, str], Any]:
+    """`rule`, but 404 for the regional analyst: an organisation's question is not theirs."""
+
+    def expect(role: str, relation: str) -> Any:
+        return 404 if role == "analyst" else rule(role, relation)
+
+    return expect
+
+
 KINDS: dict[str, Kind] = {
     "public": Kind(lambda role, relation: 200, once),
     "post_only_public": Kind(lambda role, relation: 405, once),
@@ -338,14 +350,16 @@ KINDS: dict[str, Kind] = {
     "break_glass": Kind(by_roles(CASEWORK), once),
     "otp_setup": Kind(otp_setup_expect, once),
     "otp_verify": Kind(otp_verify_expect, once),
-    # Written questions: the team lead and the manager read, the manager writes.
-    "questions": Kind(by_roles(FIGURES), once),
-    "question_new": Kind(by_roles({"manager", "superuser"}), once),
-    "question": Kind(by_roles(FIGURES), question_cases),
-    "question_edit": Kind(by_roles({"manager", "superuser"}), question_cases),
+    # Written questions: the team lead and the manager read, the manager writes. A
+    # regional analyst has the pages (for their regions' questions) but an organisation's
+    # question or answer is not found for them.
+    "questions": Kind(by_roles(FIGURES | {"analyst"}), once),
+    "question_new": Kind(by_roles(ANSWER_WRITERS), once),
+    "question": Kind(analyst_not_found(by_roles(FIGURES)), question_cases),
+    "question_edit": Kind(analyst_not_found(by_roles(ANSWER_WRITERS)), question_cases),
     # POST only: with the permission a GET is refused as such (405).
     "question_publish": Kind(by_roles(set(), others=403), question_cases),
-    "published_answer": Kind(by_roles(FIGURES), published_answer_cases),
+    "published_answer": Kind(analyst_not_found(by_roles(FIGURES)), published_answer_cases),
     "published_answer_post": Kind(by_roles(set(), others=403), published_answer_cases),
     "password_link": Kind(lambda role, relation: 200, password_link_cases),
 }
@@ -357,14 +371,16 @@ SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "records:import_cancel": lambda role, relation: (
         LOGIN if role == "anonymous" else 405 if role in {"administrator", "superuser"} else 403
     ),
+    # A regional analyst writes answers too (about their regions: a question of an
+    # organisation is not found for them, see "question_analyst").
     "answers:publish": lambda role, relation: (
-        LOGIN if role == "anonymous" else 405 if role in {"manager", "superuser"} else 403
+        LOGIN if role == "anonymous" else 405 if role in ANSWER_WRITERS else 403
     ),
     "answers:answer_correct": lambda role, relation: (
-        LOGIN if role == "anonymous" else 405 if role in {"manager", "superuser"} else 403
+        LOGIN if role == "anonymous" else 405 if role in ANSWER_WRITERS else 403
     ),
     "answers:answer_verify": lambda role, relation: (
-        LOGIN if role == "anonymous" else 405 if role in FIGURES else 403
+        LOGIN if role == "anonymous" else 405 if role in FIGURES | {"analyst"} else 403
     ),
 }
 

@@ -24,10 +24,9 @@ from answers.services import answer_publish, published_report, report_parameters
 from answers.verify import Verification, verify
 from audit.models import AuditAction
 from audit.services import audit_log
-from casework.models import Organisation
 from core.writes import writes_by
 from reporting.management.commands.council_report import write_atomically
-from reporting.statistics import REGISTRY, parse_day
+from reporting.statistics import REGISTRY, parse_day, scope_by_code
 
 
 def _messages(exc: ValidationError) -> str:
@@ -40,7 +39,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", metavar="publish|document|verify")
         publish = sub.add_parser("publish", help="een antwoord publiceren")
-        publish.add_argument("organisation", metavar="CODE")
+        publish.add_argument(
+            "scope", metavar="CODE", help="een organisatie, of een regio (al haar OCMW's)"
+        )
         publish.add_argument("--from", dest="period_from", metavar="YYYY-MM")
         publish.add_argument("--to", dest="period_to", metavar="YYYY-MM")
         publish.add_argument("--reference-month", metavar="YYYY-MM")
@@ -95,10 +96,10 @@ class Command(BaseCommand):
         ]
         if missing:
             raise CommandError(_("Geef ook %(options)s op.") % {"options": ", ".join(missing)})
-        organisation = Organisation.objects.filter(code=options["organisation"]).first()
-        if organisation is None:
+        scope = scope_by_code(options["scope"])
+        if scope is None:
             raise CommandError(
-                _("Onbekende organisatie: %(code)s.") % {"code": repr(options["organisation"])}
+                _("Onbekende organisatie of regio: %(code)s.") % {"code": repr(options["scope"])}
             )
         keys = [key.strip() for key in options["statistics"].split(",") if key.strip()]
         text = ""
@@ -112,14 +113,13 @@ class Command(BaseCommand):
                 ) from exc
         try:
             params = report_parameters(
-                organisation=organisation,
+                scope=scope,
                 period_from=options["period_from"],
                 period_to=options["period_to"],
                 reference_month=options["reference_month"],
                 as_of=parse_day(options["as_of"]),
             )
             published = answer_publish(
-                organisation=organisation,
                 params=params,
                 statistics=keys,
                 text=text,

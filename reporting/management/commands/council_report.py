@@ -16,9 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.models import Organisation, Region
 from reporting.exports import FORMATS, render
-from reporting.statistics import Month, ReportParameters, build_report, parse_day
+from reporting.statistics import Month, ReportParameters, build_report, parse_day, scope_by_code
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
@@ -82,9 +81,8 @@ class Command(BaseCommand):
                 % {"format": repr(options["format"])}
             )
         code = options["organisation"]
-        organisation = Organisation.objects.filter(code=code).first()
-        region = Region.objects.filter(code=code).first() if organisation is None else None
-        if organisation is None and region is None:
+        scope = scope_by_code(code)
+        if scope is None:
             raise CommandError(
                 _("Onbekende organisatie of regio: %(code)s.") % {"code": repr(code)}
             )
@@ -93,16 +91,8 @@ class Command(BaseCommand):
             period_from = Month.parse(options["period_from"])
             period_to = Month.parse(options["period_to"])
             reference_month = Month.parse(options["reference_month"])
-            if region is not None:
-                return ReportParameters.for_region(
-                    region,
-                    period_from=period_from,
-                    period_to=period_to,
-                    reference_month=reference_month,
-                    as_of=as_of,
-                )
-            return ReportParameters(
-                organisation=organisation,
+            return ReportParameters.for_scope(
+                scope,
                 period_from=period_from,
                 period_to=period_to,
                 reference_month=reference_month,
