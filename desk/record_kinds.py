@@ -217,6 +217,9 @@ class RecordKind:
     series_details: Callable[[list[Any]], dict[Any, list[str]]] | None = None
     # What the form for a new record says first (a new MMPP advice: which one it replaces).
     add_notice: Callable[[Client, datetime.date], str] | None = None
+    # Whether a running record is listed under "Loopt nu" (a household member is shown
+    # with the household instead: it is no measure that runs).
+    in_running: bool = True
 
     @property
     def health(self) -> bool:
@@ -352,6 +355,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             HouseholdMemberForm,
             gettext_lazy("Gezinslid"),
             _household_member,
+            in_running=False,
         ),
         RecordKind(
             "note",

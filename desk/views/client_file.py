@@ -83,7 +83,7 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         "age": client.age_on(day),
         "can_see_health_data": health,
         "current_assignments": assignments.order_by("-start_date"),
-        "running": [entry for entry in entries if entry.running],
+        "running": [entry for entry in entries if entry.running and entry.kind.in_running],
         "entries": entries,
         "work_items": items,
         "upcoming_appointments": upcoming,

@@ -176,3 +176,11 @@ def test_the_same_national_number_twice_in_one_household_is_refused(sa, person):
     assert response.status_code == 200
     assert "al een gezinslid met dit rijksregisternummer" in response.content.decode()
     assert HouseholdMember.objects.count() == 1
+
+
+def test_a_household_member_is_shown_with_the_household_not_under_what_runs_now(sa, person):
+    HouseholdMemberFactory(client=person, birth_date=CHILD_BIRTH, start_date=CHILD_BIRTH)
+    response = sa.get(file_url(person))
+    assert response.context["household_members"].count() == 1
+    assert [entry.kind.slug for entry in response.context["running"]] == []
+    assert [entry.kind.slug for entry in response.context["entries"]] == ["household-member"]
