@@ -67,7 +67,7 @@ def test_resolve_three_queue_items_in_a_row_in_place(
             "document.activeElement && document.activeElement.closest('.record-panel')"
         )
         panel.get_by_label("Datum").fill(today.isoformat())
-        panel.get_by_label("Face-to-face").select_option("true")
+        panel.get_by_label(re.compile("^in persoon", re.IGNORECASE)).select_option("true")
         panel.get_by_label("Notities").fill(f"Evaluatie met {name}.")
         if done == 1:
             screenshot(page, "queue-01-form-in-place")
