@@ -131,9 +131,7 @@ def test_a_social_assistants_day(page, live_server, staff, fast_passwords, scree
         expect(page.locator("#queue-body .messages")).to_contain_text("Evaluatie GPMI toegevoegd.")
         if done < 3:
             expect(items).to_have_count(3 - done)
-            page.wait_for_function(
-                "document.activeElement && document.activeElement.matches('[data-queue-open]')"
-            )
+            expect(page.locator("[data-queue-open]:focus")).to_have_count(1)
             page.keyboard.press("Enter")
     expect(page.get_by_text("Niets te doen: alles is in orde.")).to_be_visible()
     check("work queue, all done")

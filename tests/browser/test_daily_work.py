@@ -127,10 +127,7 @@ def test_social_assistant_logs_an_evaluation_and_an_article60_and_the_queue_chan
     ).to_be_visible()
     # Keyboard users land in the form (focus moves when htmx has settled the swap, a
     # moment after the form is visible; times out, failing, if it never does).
-    page.wait_for_function(
-        "document.getElementById('record-panel').contains(document.activeElement)",
-        timeout=5000,
-    )
+    expect(page.locator("#record-panel :focus")).to_have_count(1, timeout=5000)
     panel.get_by_label("Datum").fill(today.isoformat())
     panel.get_by_label("In persoon").select_option("true")  # Ja
     panel.get_by_label("Notities").fill("Gesprek over de opleiding zorgkundige.")

@@ -23,7 +23,9 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FOCUS_ON_AN_ITEM = "document.activeElement && document.activeElement.matches('[data-queue-open]')"
+# Where the focus is, asked through locators (Playwright's injected script): a
+# wait_for_function string would be evaluated in the page, which its CSP forbids.
+FOCUS_ON_AN_ITEM = "[data-queue-open]:focus"
 
 
 def days(n):
@@ -63,9 +65,7 @@ def test_resolve_three_queue_items_in_a_row_in_place(
         panel = page.locator("#queue-items .record-panel form")
         expect(panel).to_have_count(1)
         expect(panel.locator("xpath=..")).to_contain_text(f"Jo {name}")
-        page.wait_for_function(
-            "document.activeElement && document.activeElement.closest('.record-panel')"
-        )
+        expect(page.locator(".record-panel :focus")).to_have_count(1)
         panel.get_by_label("Datum").fill(today.isoformat())
         panel.get_by_label(re.compile("^in persoon", re.IGNORECASE)).select_option("true")
         panel.get_by_label("Notities").fill(f"Evaluatie met {name}.")
@@ -75,7 +75,7 @@ def test_resolve_three_queue_items_in_a_row_in_place(
         expect(page.locator("#queue-body .messages")).to_contain_text("Evaluatie GPMI toegevoegd.")
         if done < 3:
             expect(items).to_have_count(3 - done)
-            page.wait_for_function(FOCUS_ON_AN_ITEM)
+            expect(page.locator(FOCUS_ON_AN_ITEM)).to_have_count(1)
             expect(page.locator("#queue-announcer")).to_contain_text("Volgend item:")
             page.keyboard.press("Enter")
     expect(page.get_by_text("Niets te doen: alles is in orde.")).to_be_visible()
