@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_regions.py                 # 300 OCMWs, ~0.5M clients
     .venv/bin/python benchmarks/bench_regions.py --keep          # reuse the generated database
-    .venv/bin/python benchmarks/bench_regions.py --small         # 20 OCMWs, about a minute
+    .venv/bin/python benchmarks/bench_regions.py --small         # 20 OCMWs, 3,000 a month
 
 It builds an installation of `--organisations` OCMWs in 5 provinces of 4 regio's
 each (Flanders > province > regio), of together `--monthly` leefloon recipients a
