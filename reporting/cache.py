@@ -130,18 +130,21 @@ def cached_report(params: ReportParameters, *, today: datetime.date) -> dict[str
     if not _enabled() or params.as_of >= today:
         with report_snapshot(params.as_of):
             return compute_report(params)
-    # The tokens are read before the report's snapshot opens: the figures then include
-    # at least every write the tokens have seen, and any write after it replaced a token,
-    # so nobody reads this key once that write has committed.
-    tokens = _tokens(params.organisation_ids)
-    if len(tokens) < len(params.organisation_ids):
-        _ensure_versions(params.organisation_ids)
-        tokens = _tokens(params.organisation_ids)
-    key = _key(params, tokens)
+    ids = params.organisation_ids
+    if len(_tokens(ids)) < len(ids):
+        _ensure_versions(ids)
     cache = caches[CACHE_ALIAS]
-    report = cache.get(key)
-    if report is None:
-        with report_snapshot(params.as_of):
+    # The tokens are read in the report's own snapshot, from the database its figures
+    # come from (the replica when it serves the report, core/replica.py): the key then
+    # names exactly the writes the figures include. A write committed after the snapshot
+    # replaced a token, so nobody reads this key once that write is visible.
+    with report_snapshot(params.as_of):
+        tokens = _tokens(ids)
+        if len(tokens) < len(ids):  # a replica that has not replayed the first tokens yet
+            return compute_report(params)
+        key = _key(params, tokens)
+        report = cache.get(key)
+        if report is None:
             report = compute_report(params)
-        cache.set(key, report, timeout=settings.TRAJECT_REPORT_CACHE_SECONDS)
+            cache.set(key, report, timeout=settings.TRAJECT_REPORT_CACHE_SECONDS)
     return report  # type: ignore[no-any-return]
