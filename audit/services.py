@@ -269,8 +269,7 @@ WRITE_COLUMNS = (
 
 
 def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
-    """The write observer: one entry per written record, inserted in bulk; records
-    created in bulk (an import's batch) get one entry per batch and kind of record.
+    """The write observer: one entry per written record, inserted in bulk.
 
     Runs inside the write's transaction, so a write that is rolled back leaves
     no entry and an entry that cannot be written stops the write. The entries
@@ -283,70 +282,32 @@ def audit_writes(action: str, items: list[tuple[models.Model, Change]]) -> None:
     at = timezone.now()
     clients = _client_ids(instance for instance, _changes in items)
     writer_organisation = _organisation_of(written_by.user)
-    base = {
-        "at": at,
-        "user_id": user["user_id"],
-        "username": user["username"],
-        "action": action,
-        "reason": "",
-        "source": source,
-        "address": address,
-    }
-    if action == "create" and len(items) > 1:
-        entries: Iterable[dict[str, Any]] = _created_in_bulk(
-            base, items, clients, writer_organisation
-        )
-    else:
-        entries = (
-            base
-            | {
-                "object_type": instance._meta.label_lower,
-                "object_id": str(instance.pk),
-                "client_id": clients.get(id(instance)),
-                "organisation_id": _record_organisation(instance, writer_organisation),
-                "changes": changes_json(changes),
-            }
-            for instance, changes in items
-        )
     with transaction.atomic():
         head = chain_head(AuditEntry)
-        bulk.insert(AuditEntry, WRITE_COLUMNS, _chained(head, entries))
-
-
-def _created_in_bulk(
-    base: dict[str, Any],
-    items: list[tuple[models.Model, Change]],
-    clients: dict[int, int | None],
-    writer_organisation: int | None,
-) -> list[dict[str, Any]]:
-    """One entry per kind of record and organisation for records created together: the
-    ids it created and the clients they belong to (`changes`: {"id": [null, [ids]],
-    "client": [null, [client ids]]}). What each record held when it was created is
-    the record itself; a later change of it gets its own entry with old and new values.
-    An import of 100,000 rows writes some 30 entries instead of 100,000."""
-    groups: dict[tuple[Any, int | None], tuple[list[int], set[int]]] = {}
-    for instance, _changes in items:
-        key = (type(instance), _record_organisation(instance, writer_organisation))
-        ids, owners = groups.setdefault(key, ([], set()))
-        ids.append(instance.pk)
-        owners.add(clients.get(id(instance)))  # type: ignore[arg-type]
-    return [
-        base
-        | {
-            "object_type": model._meta.label_lower,
-            "object_id": "",
-            "client_id": None,
-            "organisation_id": organisation_id,
-            "changes": CanonicalJson(
-                json.dumps(
-                    {"client": [None, sorted(owners - {None})], "id": [None, ids]},
-                    sort_keys=True,
-                    separators=(",", ":"),
-                )
+        bulk.insert(
+            AuditEntry,
+            WRITE_COLUMNS,
+            _chained(
+                head,
+                (
+                    {
+                        "at": at,
+                        "user_id": user["user_id"],
+                        "username": user["username"],
+                        "action": action,
+                        "object_type": instance._meta.label_lower,
+                        "object_id": str(instance.pk),
+                        "client_id": clients.get(id(instance)),
+                        "organisation_id": _record_organisation(instance, writer_organisation),
+                        "changes": changes_json(changes),
+                        "reason": "",
+                        "source": source,
+                        "address": address,
+                    }
+                    for instance, changes in items
+                ),
             ),
-        }
-        for (model, organisation_id), (ids, owners) in groups.items()
-    ]
+        )
 
 
 def _record_organisation(instance: models.Model, default: int | None) -> int | None:
