@@ -432,21 +432,25 @@ def test_the_audit_trail_gets_the_changes_of_an_update(tmp_path, monkeypatch):
     assert changes == {"household": ("single", "married"), "version": (1, 2)}
 
 
-def test_records_created_by_an_import_are_audited_per_batch_with_their_ids_and_clients(tmp_path):
+def test_every_record_an_import_creates_has_its_own_audit_entry_with_its_values(tmp_path):
+    """One entry per created record, with its client and values: the DPO's per-client log
+    and `answers verify` (which records changed since a publication) read them."""
     from audit.chain import verify_chain
     from audit.models import AuditEntry
 
     import_ok(write_bundle(tmp_path / "b", base_files()))
     created = AuditEntry.objects.filter(action="create", source="command:import_records")
-    [clients] = created.filter(object_type="casework.client")
-    ids = sorted(Client.objects.values_list("pk", flat=True))
-    assert clients.changes == {"client": [None, ids], "id": [None, ids]}
-    assert clients.client_id is None
-    rights = IncomeRight.objects.order_by("pk")
-    [entry] = created.filter(object_type="casework.incomeright")
-    assert entry.changes["id"] == [None, [right.pk for right in rights]]
-    assert entry.changes["client"] == [None, sorted({right.client_id for right in rights})]
-    assert entry.organisation_id == Organisation.objects.get().pk
+    for client in Client.objects.all():
+        entry = created.get(object_type="casework.client", object_id=str(client.pk))
+        assert entry.client_id == client.pk
+        assert entry.changes["last_name"] == [None, client.last_name]
+    rights = IncomeRight.objects.all()
+    entries = created.filter(object_type="casework.incomeright")
+    assert sorted(entries.values_list("object_id", flat=True)) == sorted(
+        str(right.pk) for right in rights
+    )
+    assert {entry.client_id for entry in entries} == {right.client_id for right in rights}
+    assert {entry.organisation_id for entry in entries} == {Organisation.objects.get().pk}
     assert list(verify_chain(AuditEntry)) == []
 
 
