@@ -24,6 +24,7 @@ from django.db.models import IntegerField, QuerySet, Value
 
 from core.periods import PeriodQuerySet
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
+from partners.querysets import ScreeningQuerySet
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
@@ -51,10 +52,12 @@ def _periods(
     days: Sequence[datetime.date],
 ) -> QuerySet[Any]:
     """Rows (kind, person, start, end) of `records` (a PeriodQuerySet) running on one of
-    `days`."""
+    `days`, of the persons with an advice by the last of them (the others cannot be in
+    the stock: a semi-join instead of their rows)."""
     return (
         _of_report(params, records.overlapping(days[0], days[-1]))
         .annotate(person=person_key(params), kind=Value(kind, output_field=IntegerField()))
+        .filter(person__in=_advices(params, days).values("person"))
         .order_by()
         .values_list("kind", "person", records.start_field, records.end_field)
     )
@@ -85,6 +88,13 @@ def _running_days(
     return running
 
 
+def _advices(params: ReportParameters, days: Sequence[datetime.date]) -> ScreeningQuerySet:
+    """The MMPP advices of the report on or before the last of `days`, with their person."""
+    return _of_report(params, MmppScreening.objects.filter(advised_on__lte=days[-1])).annotate(
+        person=person_key(params)
+    )
+
+
 def _latest_categories(
     params: ReportParameters, days: Sequence[datetime.date]
 ) -> dict[Any, bytearray]:
@@ -93,8 +103,8 @@ def _latest_categories(
     when it has lapsed (`not_lapsed_q`: a lapse date on or before the day) or when there
     is none yet."""
     rows = (
-        _of_report(params, MmppScreening.objects.filter(advised_on__lte=days[-1]).latest_first())
-        .annotate(person=person_key(params))
+        _advices(params, days)
+        .latest_first()
         .values_list("person", "advised_on", "ended_on", "category")
     )
     by_person: dict[Any, list[tuple[datetime.date, datetime.date | None, int]]] = {}
