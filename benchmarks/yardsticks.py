@@ -193,11 +193,24 @@ def vdab_outflow_12m(cursor: Any, params: ReportParameters) -> dict[str, Any]:
 
 
 def mmpp_stock(cursor: Any, params: ReportParameters) -> dict[str, Any]:
-    days = [
-        datetime.date(span.year, 12, 31)
+    days = {
+        str(span.year): datetime.date(span.year, 12, 31)
         for span in params.years
         if datetime.date(span.year, 12, 31) <= params.as_of
-    ]
+    }
+    return stock_on_days(cursor, params, days)
+
+
+def mmpp_stock_by_month(cursor: Any, params: ReportParameters) -> dict[str, Any]:
+    days = {str(month): month.last for month in params.months if month.last <= params.as_of}
+    return stock_on_days(cursor, params, days)
+
+
+def stock_on_days(
+    cursor: Any, params: ReportParameters, days: dict[str, datetime.date]
+) -> dict[str, Any]:
+    """The MMPP stock on each day of `days` (key -> day): the current advice per client
+    (lead over latest_first's order), registered, not at work, in one statement."""
     if not days:
         return {}
     cursor.execute(
@@ -234,13 +247,14 @@ def mmpp_stock(cursor: Any, params: ReportParameters) -> dict[str, Any]:
         WHERE NOT EXISTS (SELECT 1 FROM working w WHERE w.day = c.day AND w.client_id = c.client_id)
         GROUP BY c.day, c.category
         """,
-        {"days": days, "organisation": params.organisation_ids[0]},
+        {"days": list(days.values()), "organisation": params.organisation_ids[0]},
     )
     result: dict[str, Any] = {
-        str(day.year): {"total": 0, "by_category": dict.fromkeys("12345", 0)} for day in days
+        key: {"total": 0, "by_category": dict.fromkeys("12345", 0)} for key in days
     }
+    key_of = {day: key for key, day in days.items()}
     for day, category, n in cursor.fetchall():
-        entry = result[str(day.year)]
+        entry = result[key_of[day]]
         entry["by_category"][str(category)] += n
         entry["total"] += n
     return result
@@ -267,6 +281,7 @@ YARDSTICKS = {
     "article60": article60,
     "activation_registered": activation_registered,
     "mmpp_stock": mmpp_stock,
+    "mmpp_stock_by_month": mmpp_stock_by_month,
 }
 
 __all__ = ["YARDSTICKS", "comparable", "empty_inflow"]

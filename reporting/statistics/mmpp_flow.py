@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
-
-from reporting.statistics.mmpp_stock import at_work_q, candidates, in_stock_q, stock_by_key
+from reporting.statistics.mmpp_stock import stock_by_key, stock_states
 from reporting.statistics.params import Month, ReportParameters
-from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
 
 
@@ -39,27 +36,6 @@ def passed_months(params: ReportParameters) -> list[Month]:
 )
 def mmpp_stock_by_month(params: ReportParameters) -> dict[str, Any]:
     return stock_by_key(params, {str(month): month.last for month in passed_months(params)})
-
-
-def _pair_rows(params: ReportParameters, month: Month, index: int) -> QuerySet[Any]:
-    """Row (key, stayed, to_work) of `month`: persons in the stock on the last day of the
-    month before and still in it on the last day of `month`; of those in it on the last
-    day of the month before, those at work on the last day of `month` (at work is out of
-    the stock). Positive conditions only: they cost a fraction of a negated stock."""
-    before, end = month.plus(-1).last, month.last
-    person = person_key(params, "")
-    return (
-        candidates(params, before)
-        .filter(in_stock_q(params, before))
-        .annotate(key=Value(index, output_field=IntegerField()))
-        .order_by()
-        .values("key")
-        .annotate(
-            stayed=Count(Case(When(in_stock_q(params, end), then=person)), distinct=True),
-            to_work=Count(Case(When(at_work_q(params, end), then=person)), distinct=True),
-        )
-        .values("key", "stayed", "to_work")
-    )
 
 
 @statistic(
@@ -94,15 +70,17 @@ def mmpp_flow(params: ReportParameters) -> dict[str, Any]:
     }
     if not months:
         return result
-    # inflow = stock(M) - stayed(M), outflow = stock(M - 1) - stayed(M): two queries.
-    days = {str(months[0].plus(-1)): months[0].plus(-1).last}
-    days.update({str(month): month.last for month in months})
-    stock = {key: entry["total"] for key, entry in stock_by_key(params, days).items()}
-    first, *others = (_pair_rows(params, month, index) for index, month in enumerate(months))
-    for row in first.union(*others, all=True).order_by():
-        month = months[row["key"]]
-        entry = result[str(month)]
-        entry["inflow"] = stock[str(month)] - row["stayed"]
-        entry["outflow"] = stock[str(month.plus(-1))] - row["stayed"]
-        entry["to_work"] = row["to_work"]
+    # The month before the first, then every month: one pass over all their last days.
+    days = [months[0].plus(-1).last, *(month.last for month in months)]
+    entries = [result[str(month)] for month in months]
+    for state, work in stock_states(params, days):
+        for index, entry in enumerate(entries):
+            before, end = state[index], state[index + 1]
+            if before:
+                if not end:
+                    entry["outflow"] += 1
+                    if work[index + 1]:
+                        entry["to_work"] += 1
+            elif end:
+                entry["inflow"] += 1
     return result

@@ -1,135 +1,180 @@
 """MMPP jobseekers not at work on 31 December, by category of their latest advice.
 
-The stock on a day is defined once here (`stock_rows`, `in_stock_q`) and read by
-`mmpp_stock`, `mmpp_stock_by_month` and `mmpp_flow`. Its conditions hold for a
-person (`reporting.statistics.persons`): in a region, over the records of all of
-that person's client records.
+The stock on a day is defined once here (`stock_states`) and read by `mmpp_stock`,
+`mmpp_stock_by_month` and `mmpp_flow`. Its conditions hold for a person
+(`reporting.statistics.persons`): in a region, over the records of all of that
+person's client records.
+
+One pass for all days, however many: four queries (advices, VDAB registrations,
+employment, article-60 placements), each filtered on the report's organisations and
+returning compact tuples (person, dates, category), and a tally in Python that clips
+each record to the indexes of the days it covers. The earlier form (a correlated
+subquery per day and per condition) read every organisation's work records once per
+month (docs/benchmarks.md, "Which statistics are slow over a region, and why").
 """
 
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThan
+from django.db.models import IntegerField, QuerySet, Value
 
-from casework.models import Client
+from core.periods import PeriodQuerySet
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
-from partners.querysets import not_lapsed_q
+from partners.querysets import ScreeningQuerySet
 from reporting.statistics.params import ReportParameters
-from reporting.statistics.persons import person_exists, person_key, person_subquery
+from reporting.statistics.persons import person_key
 from reporting.statistics.registry import statistic
 
 CATEGORIES = ("1", "2", "3", "4", "5")
 
 
-def latest_category(params: ReportParameters, day: datetime.date) -> Coalesce:
-    """The category of the outer client's person's latest MMPP advice on or before `day`
-    (`latest_first`), 0 when it has lapsed that day (`not_lapsed_q`) or there is none."""
-
-    def current(advices: Any) -> Any:
-        return (
-            advices.latest_first()
-            .annotate(
-                current=Case(
-                    When(not_lapsed_q(day), then=F("category")),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-            .values("current")[:1]
-        )
-
-    advices = MmppScreening.objects.filter(advised_on__lte=day)
-    return Coalesce(person_subquery(params, advices, current, IntegerField()), Value(0))
+def _of_report[Records: QuerySet[Any]](params: ReportParameters, records: Records) -> Records:
+    """`records` of the report's organisations. In a region the person key
+    (`person_key`) joins the client: the join carries the organisations' predicate too,
+    so that no other organisation's rows are read."""
+    records = records.filter(organisation_id__in=params.organisation_ids)
+    if params.is_region:
+        records = records.filter(client__organisation_id__in=params.organisation_ids)
+    return records
 
 
-def at_work_q(params: ReportParameters, day: datetime.date) -> Q:
-    """The outer client's person has an employment or an article-60 placement running."""
-    return person_exists(params, Employment.objects.active_on(day)) | person_exists(
-        params, Article60Placement.objects.active_on(day)
-    )
+REGISTERED, AT_WORK = 0, 1
 
 
-def registered_q(params: ReportParameters, day: datetime.date) -> Q:
-    """The outer client's person has a VDAB registration (any category) running."""
-    return person_exists(params, VdabRegistration.objects.active_on(day))
-
-
-def in_stock_q(params: ReportParameters, day: datetime.date) -> Q:
-    """The outer client's person is in the MMPP stock on `day`."""
+def _periods(
+    params: ReportParameters,
+    kind: int,
+    records: PeriodQuerySet[Any],
+    days: Sequence[datetime.date],
+) -> QuerySet[Any]:
+    """Rows (kind, person, start, end) of `records` (a PeriodQuerySet) running on one of
+    `days`; in an organisation only of the clients with an advice by the last of them
+    (the others cannot be in the stock: a semi-join instead of their rows)."""
+    records = _of_report(params, records.overlapping(days[0], days[-1]))
+    if not params.is_region:
+        # Over a region the same semi-join on the person key (an expression) made the
+        # golden region test's report take 150 s instead of a few on PostgreSQL.
+        records = records.filter(client_id__in=_advices(params, days).values("client_id"))
     return (
-        registered_q(params, day)
-        & ~at_work_q(params, day)
-        & Q(GreaterThan(latest_category(params, day), 0))
-    )
-
-
-def candidates(params: ReportParameters, day: datetime.date) -> QuerySet[Client]:
-    """The client records of the report that can be in the stock on `day`: with an advice
-    of their own on or before it (a person is in the stock through the record that holds
-    their latest advice, so counting persons over these misses nobody)."""
-    return Client.objects.filter(organisation_id__in=params.organisation_ids).filter(
-        Exists(
-            MmppScreening.objects.filter(
-                organisation_id__in=params.organisation_ids,
-                client=OuterRef("pk"),
-                advised_on__lte=day,
-            )
-        )
-    )
-
-
-def stock_rows(params: ReportParameters, day: datetime.date, key: int) -> QuerySet[Any]:
-    """Rows (key, latest_category, n) of the MMPP stock on `day`: persons per category of
-    their latest advice (0: lapsed, left out by the caller).
-
-    The category comes from one correlated subquery that the outer query refers to once
-    (GROUP BY): PostgreSQL evaluates a subquery again for every place it appears in."""
-    return (
-        candidates(params, day)
-        .filter(registered_q(params, day))
-        .exclude(at_work_q(params, day))
-        .annotate(latest_category=latest_category(params, day))
+        records.annotate(person=person_key(params), kind=Value(kind, output_field=IntegerField()))
         .order_by()
-        .values("latest_category")
-        .annotate(
-            n=Count(person_key(params, ""), distinct=True),
-            key=Value(key, output_field=IntegerField()),
-        )
-        .values("key", "latest_category", "n")
+        .values_list("kind", "person", records.start_field, records.end_field)
     )
+
+
+def _running_days(
+    params: ReportParameters, days: Sequence[datetime.date]
+) -> tuple[dict[Any, bytearray], dict[Any, bytearray]]:
+    """Per person: 1 for each day of `days` (sorted) on which they have a VDAB
+    registration (any category) running, and, apart, an employment or an article-60
+    placement (`active_on`: started on or before the day, no end or ending on or after
+    it), else 0. One query (UNION ALL)."""
+    rows = _periods(params, REGISTERED, VdabRegistration.objects.all(), days).union(
+        _periods(params, AT_WORK, Employment.objects.all(), days),
+        _periods(params, AT_WORK, Article60Placement.objects.all(), days),
+        all=True,
+    )
+    running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
+    count = len(days)
+    for kind, person, first, last in rows.iterator(chunk_size=10_000):
+        low = bisect_left(days, first)
+        high = count if last is None else bisect_right(days, last)
+        if low < high:
+            flags = running[kind].get(person)
+            if flags is None:
+                flags = running[kind][person] = bytearray(count)
+            flags[low:high] = b"\x01" * (high - low)
+    return running
+
+
+def _advices(params: ReportParameters, days: Sequence[datetime.date]) -> ScreeningQuerySet:
+    """The MMPP advices of the report on or before the last of `days`, with their person."""
+    return _of_report(params, MmppScreening.objects.filter(advised_on__lte=days[-1])).annotate(
+        person=person_key(params)
+    )
+
+
+def _latest_categories(
+    params: ReportParameters, days: Sequence[datetime.date]
+) -> dict[Any, bytearray]:
+    """Per person with an advice on or before the last of `days`: the category of their
+    latest advice on or before each day (`ScreeningQuerySet.latest_first`), 0 on a day
+    when it has lapsed (`not_lapsed_q`: a lapse date on or before the day) or when there
+    is none yet."""
+    rows = (
+        _advices(params, days)
+        .latest_first()
+        .values_list("person", "advised_on", "ended_on", "category")
+    )
+    by_person: dict[Any, list[tuple[datetime.date, datetime.date | None, int]]] = {}
+    for person, advised_on, ended_on, category in rows.iterator(chunk_size=10_000):
+        by_person.setdefault(person, []).append((advised_on, ended_on, category))
+    count = len(days)
+    latest: dict[Any, bytearray] = {}
+    for person, advices in by_person.items():
+        categories = bytearray(count)
+        # Oldest first (the reverse of latest_first): a newer advice overwrites the days
+        # from its own on, so each day keeps the latest advice on or before it.
+        for advised_on, ended_on, category in reversed(advices):
+            low = bisect_left(days, advised_on)
+            if low == count:
+                continue
+            lapsed = count if ended_on is None else max(bisect_left(days, ended_on), low)
+            categories[low:lapsed] = bytes((category,)) * (lapsed - low)
+            categories[lapsed:] = bytes(count - lapsed)
+        latest[person] = categories
+    return latest
+
+
+def stock_states(
+    params: ReportParameters, days: Sequence[datetime.date]
+) -> Iterator[tuple[bytes, bytearray]]:
+    """Per person who can be in the MMPP stock on one of `days` (sorted, ascending): their
+    category in the stock on each day (0: not in it) and whether they are at work that
+    day (1: an employment or article-60 placement running).
+
+    In the stock on a day: a VDAB registration (any category) running, no employment and
+    no article-60 placement running, and a latest advice on or before the day that has
+    not lapsed. The order of persons is not defined."""
+    if not days:
+        return
+    latest = _latest_categories(params, days)
+    registered, at_work = _running_days(params, days)
+    nowhere = bytearray(len(days))
+    for person, categories in latest.items():
+        registration = registered.get(person)
+        if registration is None:
+            continue
+        work = at_work.get(person, nowhere)
+        state = bytes(
+            category if running and not working else 0
+            for category, running, working in zip(categories, registration, work, strict=True)
+        )
+        yield state, work
 
 
 def stock_by_key(params: ReportParameters, days: dict[str, datetime.date]) -> dict[str, Any]:
-    """The stock on each day of `days` (key -> day), with its split by category. One
-    query: the stock of every day, UNION ALL."""
+    """The stock on each day of `days` (key -> day), with its split by category."""
     result: dict[str, Any] = {
         key: {"total": 0, "by_category": dict.fromkeys(CATEGORIES, 0)} for key in days
     }
-    if not days:
-        return result
-    keys = list(days)
-    first, *others = (stock_rows(params, days[key], index) for index, key in enumerate(keys))
-    for row in first.union(*others, all=True).order_by():
-        if not row["latest_category"]:  # the latest advice lapsed
-            continue
-        entry = result[keys[row["key"]]]
-        entry["by_category"][str(row["latest_category"])] += row["n"]
-        entry["total"] += row["n"]
+    ordered = sorted(set(days.values()))
+    position = {day: index for index, day in enumerate(ordered)}
+    counts = [[0] * 6 for _day in ordered]
+    for state, _work in stock_states(params, ordered):
+        for index, category in enumerate(state):
+            if category:
+                counts[index][category] += 1
+    for key, day in days.items():
+        entry = result[key]
+        tally = counts[position[day]]
+        for name in CATEGORIES:
+            entry["by_category"][name] = tally[int(name)]
+        entry["total"] = sum(tally[1:])
     return result
 
 
