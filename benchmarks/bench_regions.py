@@ -106,10 +106,14 @@ class Ids:
         return value
 
 
+NO_CONTACT = ("", "", "", "", "", "", "", False)
 COLUMNS = {
     "client": [
         "id", "organisation_id", "external_id", "version", "created_at", "updated_at",
         "first_name", "last_name", "birth_date", "gender", "national_number", "household",
+        # Contact details: none known (NOT NULL text columns, no database default).
+        "street", "house_number", "postcode", "municipality", "phone", "email", "language",
+        "interpreter_needed",
     ],
     "socialworker": [
         "id", "organisation_id", "external_id", "version", "created_at", "updated_at",
@@ -197,6 +201,7 @@ def organisation_rows(
             rng.choices("mfx", weights=(49, 50, 1))[0],
             number,
             rng.choice(["single", "single", "cohabiting", "married", ""]),
+            *NO_CONTACT,
         )
         day = history_start - 540 * DAY + rng.randrange(4_200) * DAY
         for _spell in range(rng.choice([1, 1, 1, 2])):
