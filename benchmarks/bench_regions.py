@@ -129,7 +129,8 @@ COLUMNS = {
     ],
     "trajectory": [
         "id", "organisation_id", "external_id", "version", "created_at", "updated_at",
-        "client_id", "kind", "start_date", "end_date", "goal",
+        "client_id", "kind", "start_date", "end_date", "goal", "client_commitments",
+        "ocmw_commitments",
     ],
     "vdabregistration": [
         "id", "organisation_id", "external_id", "version", "created_at", "updated_at",
@@ -237,6 +238,8 @@ def organisation_rows(
                 rng.choice(["gpmi", "gpmi", "activation", "training", "social"]),
                 trajectory_start,
                 None if spell_end is None else max(spell_end, trajectory_start),
+                "",
+                "",
                 "",
             )
             day = day + rng.randrange(60, 700) * DAY
