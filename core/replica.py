@@ -141,19 +141,13 @@ def _replica_alias_for(as_of: datetime.date) -> str:
 def replica_reads(*, as_of: datetime.date) -> Iterator[str]:
     """Inside this block the ORM reads from the replica when it may serve a report as of
     `as_of`, else from the primary. Yields the alias read from; raw SQL inside the
-    block must use `connections[alias]` (or `read_connection()`)."""
+    block must use `connections[alias]`."""
     alias = _replica_alias_for(as_of)
     token = _read_alias.set(alias)
     try:
         yield alias
     finally:
         _read_alias.reset(token)
-
-
-def read_connection() -> BaseDatabaseWrapper:
-    """The connection reads go to here: the replica inside `replica_reads` (when
-    fresh), else the primary."""
-    return connections[_read_alias.get() or DEFAULT_DB_ALIAS]
 
 
 class ReplicaRouter:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from core.replica import read_connection, replica_reads
+from core.replica import replica_reads
 from reporting.statistics.by_organisation import BY_ORGANISATION
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import in_report_order
@@ -45,16 +45,9 @@ def report_snapshot(as_of: datetime.date | None = None) -> Iterator[None]:
     PostgreSQL when it is the outermost one. With `as_of`, on the replica when one is
     configured and fresh enough for that day (core/replica.py); the access rules were
     applied by the caller, on the primary."""
-    if as_of is None:
-        alias = DEFAULT_DB_ALIAS
+    reads = replica_reads(as_of=as_of) if as_of is not None else nullcontext(DEFAULT_DB_ALIAS)
+    with reads as alias:
         connection = connections[alias]
-        outermost = not connection.in_atomic_block
-        with transaction.atomic(using=alias):
-            _prepare(connection, outermost)
-            yield
-        return
-    with replica_reads(as_of=as_of) as alias:
-        connection = read_connection()
         outermost = not connection.in_atomic_block
         with transaction.atomic(using=alias):
             _prepare(connection, outermost)
