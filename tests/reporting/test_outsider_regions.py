@@ -224,6 +224,11 @@ e4,Quentin,Vier,1988-01-20,m,88012004744,
 e5,Vijftig,Jaar,1974-10-15,f,,
 e7,Job,Road,1990-01-01,m,,
 e9,Job,Later,1991-01-01,f,,
+e6,Zes,Voor,1980-06-06,m,80060606522,
+e10,Tien,Laatst,1984-04-10,m,84041010133,
+e11,Elf,Genest,1970-11-11,f,70111111139,
+e13,Dertien,Verhuisd,1992-12-12,m,92121213170,
+e15,Vijftien,Later,1994-05-05,f,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,e2,sw1,2023-01-01,
@@ -232,15 +237,21 @@ as2,e3,sw1,2023-06-01,2024-11-30
         "income_rights.csv": """id,client,kind,category,start_date,end_date
 ir1,e2,equivalent,single,2023-01-01,2024-12-31
 ir2,e3,leefloon,single,2023-06-01,2024-11-30
+ir11a,e11,leefloon,single,2022-01-01,2024-12-31
+ir11b,e11,leefloon,single,2025-01-10,
 """,
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v1,e1,2024-09-02,ocmw,,false
 v4,e4,2024-08-01,benefits,,false
 v5,e5,2024-10-15,ocmw,,false
+v6,e6,2024-01-10,ocmw,,false
+v10,e10,2024-01-20,ocmw,,false
+v13,e13,2024-03-01,ocmw,2024-10-31,false
 """,
         "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
 m1,e1,2024-06-03,1,
 m4,e4,2024-08-02,2,
+m13,e13,2024-03-05,3,
 """,
         "programme_funding.csv": """programme,year,amount_eur
 jobroad,2024,1000
@@ -248,10 +259,12 @@ jobroad,2025,500
 """,
         "programme_sessions.csv": """id,programme,date,capacity
 s1,jobroad,2024-03-01,35
+s2,jobroad,2025-02-15,10
 """,
         "referrals.csv": """id,client,programme,start_date,end_date,session,outcome
 r1,e7,jobroad,2024-03-01,2024-09-01,s1,permanent_job
 r2,e9,jobroad,2025-01-05,,,
+r3,e15,jobroad,2025-02-15,,s2,
 """,
     },
     "ox2-f": {
@@ -272,6 +285,11 @@ f4,Quentin,Vier,1988-01-20,m,88012004744,
 f5,Bijna,Vijfentwintig,1999-10-16,m,,
 f7,Tijdelijk,Werk,1992-02-02,f,,
 f8,Geen,Werk,1993-03-03,m,,
+f6,Zes,Voor,1980-06-06,m,80060606522,
+f10,Tien,Laatst,1984-04-10,m,84041010133,
+f11,Elf,Genest,1970-11-11,f,70111111139,
+f13,Dertien,Verhuisd,1992-12-12,m,92121213170,
+f14,Veertien,Na,1986-07-07,m,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,f2,sw1,2025-01-15,
@@ -280,15 +298,22 @@ as2,f3,sw1,2024-12-31,
         "income_rights.csv": """id,client,kind,category,start_date,end_date
 ir1,f2,leefloon,single,2025-01-15,
 ir2,f3,leefloon,single,2024-12-31,
+ir11,f11,leefloon,single,2023-01-01,2023-03-31
 """,
         "article60_placements.csv": """id,client,employer_kind,start_date,end_date,outcome
 p1,f4,own_service,2024-11-30,,
+p10,f10,public,2025-01-31,,
+p14,f14,non_profit,2024-06-01,2025-02-15,work
 """,
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v5,f5,2024-10-15,ocmw,,false
+v13,f13,2024-11-01,benefits,,false
 """,
         "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
 m1,f1,2024-10-01,5,2024-10-20
+""",
+        "employment.csv": """id,client,start_date,end_date,contract
+e6,f6,2024-01-05,,permanent
 """,
         "programme_sessions.csv": """id,programme,date,capacity
 s1,jobroad,2024-04-01,35
@@ -829,33 +854,39 @@ def test_a_lapsed_latest_advice_in_another_organisation_ends_the_stock(reports):
     # in E (2024-06-03, current), registration in E from 2024-09-02; advice cat 5 in F on
     # 2024-10-01 that lapsed on 2024-10-20. Q4: registration and advice (cat 2) in E from
     # August; an article-60 placement in F from 2024-11-30, the stock day itself.
-    # Region: 2024-08 {Q4}, 2024-09 {Q1, Q4}, 2024-10 {Q4}, from 2024-11 nobody.
+    # Q13 moves: registration in E 2024-03-01..2024-10-31 (running on its last day), in F
+    # from 2024-11-01, advice cat 3 in E: in the stock from 2024-03 without a break.
+    # Region: 2024-03..07 {Q13}, 2024-08 {Q13, Q4}, 2024-09 {Q13, Q1, Q4},
+    # 2024-10 {Q13, Q4}, from 2024-11 {Q13}.
     by_month = stats(reports, "ox2-prov", AS_OF_3)["mmpp_stock_by_month"]
     assert {month: row["total"] for month, row in by_month.items()} == {
         "2024-01": 0,
         "2024-02": 0,
-        "2024-03": 0,
-        "2024-04": 0,
-        "2024-05": 0,
-        "2024-06": 0,
-        "2024-07": 0,
-        "2024-08": 1,
-        "2024-09": 2,
-        "2024-10": 1,
-        "2024-11": 0,
-        "2024-12": 0,
-        "2025-01": 0,
+        "2024-03": 1,
+        "2024-04": 1,
+        "2024-05": 1,
+        "2024-06": 1,
+        "2024-07": 1,
+        "2024-08": 2,
+        "2024-09": 3,
+        "2024-10": 2,
+        "2024-11": 1,
+        "2024-12": 1,
+        "2025-01": 1,
     }
-    assert nonzero(by_month["2024-09"]["by_category"]) == {"1": 1, "2": 1}
-    assert nonzero(by_month["2024-10"]["by_category"]) == {"2": 1}
+    assert nonzero(by_month["2024-09"]["by_category"]) == {"1": 1, "2": 1, "3": 1}
+    assert nonzero(by_month["2024-10"]["by_category"]) == {"2": 1, "3": 1}
+    assert nonzero(by_month["2024-11"]["by_category"]) == {"3": 1}
 
 
 def test_mmpp_flow_to_work_with_a_placement_starting_on_the_stock_day(reports):
     # "to_work = those who on the last day of M have an employment record or an article-60
     # placement running" (Q4's placement in F starts 2024-11-30); Q1 leaves in 2024-10
-    # without work.
+    # without work. Q13, whose registration moves from E to F, flows in once (2024-03)
+    # and never out: the stock counts persons.
     flow = stats(reports, "ox2-prov", AS_OF_3)["mmpp_flow"]
     assert {m: v for m, v in flow.items() if any(v.values())} == {
+        "2024-03": {"inflow": 1, "outflow": 0, "to_work": 0},
         "2024-08": {"inflow": 1, "outflow": 0, "to_work": 0},
         "2024-09": {"inflow": 1, "outflow": 0, "to_work": 0},
         "2024-10": {"inflow": 0, "outflow": 1, "to_work": 0},
@@ -866,19 +897,20 @@ def test_mmpp_flow_to_work_with_a_placement_starting_on_the_stock_day(reports):
 
 def test_organisation_e_alone_keeps_its_own_current_advice(reports):
     # Organisation-level: E sees neither F's lapsed advice nor F's placement: Q1 and Q4
-    # stay in E's stock from 2024-09.
+    # stay in E's stock from 2024-09; Q13 is in E's stock only while E's registration runs
+    # (to 2024-10-31).
     e = stats(reports, "ox2-e", AS_OF_3)
     totals = {month: row["total"] for month, row in e["mmpp_stock_by_month"].items()}
     assert [totals[m] for m in ("2024-08", "2024-09", "2024-10", "2024-11", "2025-01")] == [
-        1,
         2,
-        2,
+        3,
+        3,
         2,
         2,
     ]
     assert stats(reports, "ox2-prov", AS_OF_3)["by_organisation"]["ox2-e"]["mmpp_stock"] == 2
     assert stats(reports, "ox2-prov", AS_OF_3)["by_organisation"]["ox2-f"]["mmpp_stock"] == 0
-    assert stats(reports, "ox2-prov", AS_OF_3)["mmpp_stock"]["2024"]["total"] == 0
+    assert stats(reports, "ox2-prov", AS_OF_3)["mmpp_stock"]["2024"]["total"] == 1
 
 
 def test_a_national_number_with_dots_and_dashes_is_the_same_person(reports):
@@ -890,9 +922,14 @@ def test_a_national_number_with_dots_and_dashes_is_the_same_person(reports):
     # 2021-01-31, before 2023-01-31).
     # Q3: leefloon in E 2023-06-01..2024-11-30, in F from 2024-12-31: 31 days later, not
     # "at most 30 days": a new spell -> up_to_1y.
+    # Q11: leefloon in E 2022-01-01..2024-12-31 and from 2025-01-10; in F 2023-01-01..
+    # 2023-03-31, inside E's first right. "how long they have been in income support ...
+    # without interruption": from 2022-01-01 (the right of 2025-01-10 starts 10 days after
+    # the support ended; F's short right inside it interrupts nothing) -> 2y_to_4y.
+    # 1/3 -> 33, 2/3 -> 67.
     assert stats(reports, "ox2-prov", AS_OF_3)["leefloon_duration"] == {
-        "counts": {"up_to_1y": 1, "1y_to_2y": 0, "2y_to_4y": 1, "over_4y": 0},
-        "percent": {"up_to_1y": 50, "1y_to_2y": 0, "2y_to_4y": 50, "over_4y": 0},
+        "counts": {"up_to_1y": 1, "1y_to_2y": 0, "2y_to_4y": 2, "over_4y": 0},
+        "percent": {"up_to_1y": 33, "1y_to_2y": 0, "2y_to_4y": 67, "over_4y": 0},
     }
     # "caseload.clients counts persons": Q2 assigned in E and in F on 2025-01-31, Q3 in F.
     assert stats(reports, "ox2-prov", AS_OF_3)["caseload"] == {
@@ -904,18 +941,18 @@ def test_a_national_number_with_dots_and_dashes_is_the_same_person(reports):
 
 
 def test_income_support_of_the_second_province(reports):
-    # 2025-01 leefloon: Q2 (F), Q3 (F); 1000 + 3000 inhabitants; 2 / 4 = 0.5.
-    # 2024 unique: leefloon Q3 (E), equivalent Q2 (E); 2025: leefloon Q2, Q3.
+    # 2025-01 leefloon: Q2 (F), Q3 (F), Q11 (E); 1000 + 3000 inhabitants; 3 / 4 = 0.75.
+    # 2024 unique: leefloon Q3 (E), Q11 (E); equivalent Q2 (E); 2025: leefloon Q2, Q3, Q11.
     income = stats(reports, "ox2-prov", AS_OF_3)["income_support"]
     assert income == {
-        "leefloon": 2,
+        "leefloon": 3,
         "equivalent": 0,
         "inhabitants": 4000,
-        "leefloon_per_1000": 0.5,
+        "leefloon_per_1000": 0.75,
         "equivalent_per_1000": 0.0,
         "unique_by_year": {
-            "2024": {"leefloon": 1, "equivalent": 1},
-            "2025": {"leefloon": 2, "equivalent": 0},
+            "2024": {"leefloon": 2, "equivalent": 1},
+            "2025": {"leefloon": 3, "equivalent": 0},
         },
     }
 
@@ -935,6 +972,8 @@ def test_programmes_over_a_region(reports):
     # participant), F s1 (2); funding E 1000, F none -> costs null.
     # 2025: referral e9 (running); funding E 500 + F... F has none for 2025 but has no
     # participants: E, the only organisation with participants, is funded: 500 / 1.
+    # e15's referral and E's session of 2025-02-15 are after the as-of day ("Facts dated
+    # after it do not count").
     jobroad = stats(reports, "ox2-prov", AS_OF_3)["programmes"]["jobroad"]
     assert jobroad["2024"] == {
         "participants": 3,
@@ -951,6 +990,54 @@ def test_programmes_over_a_region(reports):
         "cost_per_broader_result_eur": None,
     }
     assert jobroad["2025"]["participants"] == 1
+    assert (jobroad["2025"]["sessions"], jobroad["2025"]["max_session_participants"]) == (0, 0)
     assert jobroad["2025"]["funding_eur"] == 500
     assert jobroad["2025"]["cost_per_participant_eur"] == 500.0
     assert jobroad["2025"]["cost_per_broader_result_eur"] is None
+
+
+def test_vdab_outflow_over_the_second_province(reports):
+    # "an employment record or an article-60 placement of the same client that starts on
+    # or after registered_on and on or before the last day of the 12th month after M" (of
+    # any client record of the person in the region). 2024-01 (window to 2025-01-31, closed
+    # by 2025-02-10): e6 (Q6: job in F since 2024-01-05, before the registration: not
+    # counted) and e10 (Q10: placement in F from 2025-01-31, the window's last day).
+    # 2024-02: window to 2025-02-28, not closed.
+    assert stats(reports, "ox2-prov", AS_OF_3)["vdab_outflow_12m"] == {
+        "2024-01": {"inflow": 2, "to_work": 1, "percent": 50},
+    }
+    assert stats(reports, "ox2-e", AS_OF_3)["vdab_outflow_12m"] == {
+        "2024-01": {"inflow": 2, "to_work": 0, "percent": 0},
+    }
+
+
+def test_article60_end_after_the_as_of_day_is_not_a_flow_through(reports):
+    # "flow_through_by_year: placements whose end_date falls in the year" and "Facts dated
+    # after it do not count": f14's placement ends 2025-02-15 (outcome work), after the
+    # as-of day 2025-02-10. Running: f14 2024-06..2025-01, f4 (Q4) from 2024-11-30,
+    # f10 (Q10) from 2025-01-31. Mean 2024: (5 * 1 + 2 + 2) / 12 = 0.75; 2025: 3.0.
+    # Neither year has an ended placement: percent null ("null when its denominator is 0").
+    article60 = stats(reports, "ox2-prov", AS_OF_3)["article60"]
+    assert article60 == {
+        "employed_by_month": {
+            "2024-01": 0,
+            "2024-02": 0,
+            "2024-03": 0,
+            "2024-04": 0,
+            "2024-05": 0,
+            "2024-06": 1,
+            "2024-07": 1,
+            "2024-08": 1,
+            "2024-09": 1,
+            "2024-10": 1,
+            "2024-11": 2,
+            "2024-12": 2,
+            "2025-01": 3,
+        },
+        "average_per_month_by_year": {"2024": 0.75, "2025": 3.0},
+        "employed_in_reference_month": 3,
+        "flow_through_by_year": {
+            "2024": {"ended": 0, "to_work_or_training": 0, "percent": None},
+            "2025": {"ended": 0, "to_work_or_training": 0, "percent": None},
+        },
+    }
