@@ -229,6 +229,7 @@ e10,Tien,Laatst,1984-04-10,m,84041010133,
 e11,Elf,Genest,1970-11-11,f,70111111139,
 e13,Dertien,Verhuisd,1992-12-12,m,92121213170,
 e15,Vijftien,Later,1994-05-05,f,,
+e16,Zonder,Nummer,1983-03-03,m,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,e2,sw1,2023-01-01,
@@ -247,6 +248,7 @@ v5,e5,2024-10-15,ocmw,,false
 v6,e6,2024-01-10,ocmw,,false
 v10,e10,2024-01-20,ocmw,,false
 v13,e13,2024-03-01,ocmw,2024-10-31,false
+v16,e16,2024-05-01,benefits,,false
 """,
         "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
 m1,e1,2024-06-03,1,
@@ -290,6 +292,7 @@ f10,Tien,Laatst,1984-04-10,m,84041010133,
 f11,Elf,Genest,1970-11-11,f,70111111139,
 f13,Dertien,Verhuisd,1992-12-12,m,92121213170,
 f14,Veertien,Na,1986-07-07,m,,
+f16,Zonder,Nummer,1983-03-03,m,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,f2,sw1,2025-01-15,
@@ -311,6 +314,7 @@ v13,f13,2024-11-01,benefits,,false
 """,
         "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
 m1,f1,2024-10-01,5,2024-10-20
+m16,f16,2024-05-02,4,
 """,
         "employment.csv": """id,client,start_date,end_date,contract
 e6,f6,2024-01-05,,permanent
@@ -321,6 +325,7 @@ s1,jobroad,2024-04-01,35
         "referrals.csv": """id,client,programme,start_date,end_date,session,outcome
 r1,f7,jobroad,2024-04-01,2024-10-01,s1,temporary_job
 r2,f8,jobroad,2024-04-01,2024-10-01,s1,none
+r4,f8,wijkwerken,2024-05-01,2024-06-01,,none
 """,
     },
 }
@@ -345,6 +350,7 @@ REPORTS = {
     ("ox2-prov", AS_OF_3): PERIOD_2,
     ("ox2-e", AS_OF_3): PERIOD_2,
     ("ox-prov", "short"): SHORT,
+    ("ox2-prov", "2025-01-31"): PERIOD_2,
 }
 
 
@@ -856,6 +862,9 @@ def test_a_lapsed_latest_advice_in_another_organisation_ends_the_stock(reports):
     # August; an article-60 placement in F from 2024-11-30, the stock day itself.
     # Q13 moves: registration in E 2024-03-01..2024-10-31 (running on its last day), in F
     # from 2024-11-01, advice cat 3 in E: in the stock from 2024-03 without a break.
+    # Q16: registration in E, advice in F, no national number in either: two persons, of
+    # whom neither is in the stock ("a client record without a national number is a person
+    # of its own").
     # Region: 2024-03..07 {Q13}, 2024-08 {Q13, Q4}, 2024-09 {Q13, Q1, Q4},
     # 2024-10 {Q13, Q4}, from 2024-11 {Q13}.
     by_month = stats(reports, "ox2-prov", AS_OF_3)["mmpp_stock_by_month"]
@@ -1041,3 +1050,49 @@ def test_article60_end_after_the_as_of_day_is_not_a_flow_through(reports):
             "2025": {"ended": 0, "to_work_or_training": 0, "percent": None},
         },
     }
+
+
+def test_an_as_of_day_on_a_month_s_last_day_closes_that_month(reports):
+    # "Per month of the period whose last day is on or before as_of" and "The window of M
+    # has closed when that last day is on or before as_of": as of 2025-01-31, 2025-01 is in
+    # mmpp_stock_by_month, and the window of 2024-01 (to 2025-01-31) has closed; f10's
+    # placement starting on 2025-01-31 is not dated after the as-of day.
+    report = stats(reports, "ox2-prov", "2025-01-31")
+    assert report["vdab_outflow_12m"] == {"2024-01": {"inflow": 2, "to_work": 1, "percent": 50}}
+    assert len(report["mmpp_stock_by_month"]) == 13
+    assert report["mmpp_stock_by_month"]["2025-01"]["total"] == 1
+    assert report["mmpp_flow"]["2025-01"] == {"inflow": 0, "outflow": 0, "to_work": 0}
+    assert report["article60"]["employed_in_reference_month"] == 3
+
+
+def test_a_programme_without_funding_anywhere(reports):
+    # "funding_eur is the sum of their funding for the year (null when none has funding)";
+    # "Cost per participant and per broader result are funding divided by the count (null
+    # when the count or funding is missing)": wijkwerken, one referral in F (outcome none).
+    wijkwerken = stats(reports, "ox2-prov", AS_OF_3)["programmes"]["wijkwerken"]["2024"]
+    assert wijkwerken["participants"] == 1
+    assert wijkwerken["broader_result"] == 0
+    assert wijkwerken["broader_result_percent"] == 0
+    assert wijkwerken["funding_eur"] is None
+    assert wijkwerken["cost_per_participant_eur"] is None
+    assert wijkwerken["cost_per_broader_result_eur"] is None
+
+
+@pytest.mark.parametrize("code", ["ox-a", "ox-b"])
+def test_by_organisation_is_the_organisation_s_own_report(reports, code):
+    # "by_organisation, the headline figures of each organisation computed with the
+    # organisation-level definitions": the same figures as the organisation's own report
+    # with the same parameters.
+    own = stats(reports, code)
+    expected = {
+        "leefloon": own["income_support"]["leefloon"],
+        "equivalent": own["income_support"]["equivalent"],
+        "leefloon_per_1000": own["income_support"]["leefloon_per_1000"],
+        "equivalent_per_1000": own["income_support"]["equivalent_per_1000"],
+        "article60_employed": own["article60"]["employed_in_reference_month"],
+        "clients_per_fte": own["caseload"]["clients_per_fte"],
+        "vdab_inflow": sum(month["total"] for month in own["vdab_inflow"].values()),
+        "mmpp_stock": own["mmpp_stock"]["2024"]["total"],
+    }
+    assert stats(reports, "ox-prov")["by_organisation"][code] == expected
+    assert stats(reports, "ox-regio1")["by_organisation"][code] == expected
