@@ -163,6 +163,7 @@ sw1,Els,C,0.5,2020-01-01,
 c2,Mia,Mmpp,1970-02-01,f,70020102274,
 c4,Karel,Vier,1985-07-20,m,85072004129,
 c8,Nina,Grens,1999-12-31,f,99123107294,
+c9,Olga,Buiten,1978-08-08,f,78080809204,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,c4,sw1,2024-08-01,2025-01-31
@@ -174,6 +175,7 @@ e1,c2,2025-01-10,,permanent
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v1,c4,2024-08-01,other,,false
 v2,c8,2024-12-31,ocmw,,false
+v3,c9,2024-11-05,ocmw,,false
 """,
         "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
 m1,c2,2024-11-15,2,
@@ -189,12 +191,14 @@ ox-d,OCMW D,,ox-prov2
 """,
         "clients.csv": """id,first_name,last_name,birth_date,gender,national_number,household
 d4,Karel,Vier,1985-07-20,m,85072004129,
+d9,Olga,Buiten,1978-08-08,f,78080809204,
 """,
         "article60_placements.csv": """id,client,employer_kind,start_date,end_date,outcome
 p1,d4,private,2024-09-01,2024-11-30,work_linked_training
 """,
         "employment.csv": """id,client,start_date,end_date,contract
 e1,d4,2024-12-01,2024-12-31,temporary
+e9,d9,2025-03-01,,permanent
 """,
     },
 }
@@ -337,6 +341,8 @@ PERIOD_2 = ["--from", "2024-01", "--to", "2025-01", "--reference-month", "2025-0
 AS_OF_3 = "2025-02-10"
 # Report 3 (the second province): PERIOD_2 with --as-of 2025-02-10.
 # Report 4: a period without a 31 December: --from 2025-01 --to 2025-02.
+# Report 5: a period with two 31 Decembers: --from 2023-12 --to 2025-02 (as of 2025-02-20).
+LONG = ["--from", "2023-12", "--to", "2025-02", "--reference-month", "2025-01"]
 SHORT = ["--from", "2025-01", "--to", "2025-02", "--reference-month", "2025-01"]
 # (code, as_of) -> the arguments of every report the tests read.
 REPORTS = {
@@ -347,6 +353,8 @@ REPORTS = {
     ("ox-b", AS_OF_1): PERIOD,
     ("ox-prov", AS_OF_2): PERIOD,
     ("ox-a", AS_OF_2): PERIOD,
+    ("ox-vl", AS_OF_2): PERIOD,
+    ("ox-prov", "long"): LONG,
     ("ox2-prov", AS_OF_3): PERIOD_2,
     ("ox2-e", AS_OF_3): PERIOD_2,
     ("ox-prov", "short"): SHORT,
@@ -368,7 +376,7 @@ def reports(django_db_setup, django_db_blocker, tmp_path_factory):
                 (folder / name).write_text(text, encoding="utf-8")
             call_command("import_records", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
         for (code, as_of), arguments in REPORTS.items():
-            day = AS_OF_1 if as_of == "short" else as_of
+            day = AS_OF_1 if as_of in ("short", "long") else as_of
             out = io.StringIO()
             call_command("council_report", code, *arguments, "--as-of", day, stdout=out)
             result[code, as_of] = json.loads(out.getvalue())
@@ -546,10 +554,10 @@ def test_vdab_inflow_counts_registrations_of_every_organisation(reports):
     # (registrations, ...), a region counts records" (P1's two registrations count twice).
     # 2024-10: a1 (m, 34), b3 (x, 23). 2024-12: b1 (m, 34), a5 (f, 29), c8 (f, 25 that very
     # day: "25 up to 49"). 2025-01: b5 (f, 30). 2025-02: b6 registered 2025-02-21, after the
-    # as-of day ("Facts dated after it do not count").
+    # as-of day ("Facts dated after it do not count"). 2024-11: c9 (P9, f, 46).
     assert stats(reports, "ox-prov")["vdab_inflow"] == {
         "2024-10": {"m": band(middle=1), "f": band(), "x": band(under_25=1), "total": 2},
-        "2024-11": EMPTY_MONTH,
+        "2024-11": {"m": band(), "f": band(middle=1), "x": band(), "total": 1},
         "2024-12": {"m": band(middle=1), "f": band(middle=2), "x": band(), "total": 3},
         "2025-01": {"m": band(), "f": band(middle=1), "x": band(), "total": 1},
         "2025-02": EMPTY_MONTH,
@@ -563,10 +571,16 @@ def test_vdab_outflow_counts_a_job_recorded_by_another_organisation(reports):
     # 2025-11-30, 2024-10 (up to 2025-10-31) and 2024-11 (up to 2025-11-30).
     # 2024-10 inflow: a1 (P1) and b3 (P3). P1's job recorded by B starts 2025-10-31, the
     # last day of the window: counts. P3's job starts 2025-11-15, after the window.
-    # 2024-11: no inflow: percent null ("null when its denominator is 0").
+    # 2024-11: c9 (P9), whose job is recorded by ox-d, outside the province: "of any client
+    # record of the same person in the region" -> not counted in the province, counted in
+    # Flanders.
     assert stats(reports, "ox-prov", AS_OF_2)["vdab_outflow_12m"] == {
         "2024-10": {"inflow": 2, "to_work": 1, "percent": 50},
-        "2024-11": {"inflow": 0, "to_work": 0, "percent": None},
+        "2024-11": {"inflow": 1, "to_work": 0, "percent": 0},
+    }
+    assert stats(reports, "ox-vl", AS_OF_2)["vdab_outflow_12m"] == {
+        "2024-10": {"inflow": 2, "to_work": 1, "percent": 50},
+        "2024-11": {"inflow": 1, "to_work": 1, "percent": 100},
     }
     # ox-a alone does not see B's job (organisation-level definition).
     assert stats(reports, "ox-a", AS_OF_2)["vdab_outflow_12m"]["2024-10"] == {
@@ -775,7 +789,7 @@ def test_by_organisation_uses_the_organisation_level_definitions(reports):
     # B: leefloon b1, b7; equivalent b5; 2 / 20000 -> 0.1, 1 / 20000 -> 0.05; b7 in article
     #    60 in 2025-01; 3 clients / 1.0 FTE; inflow b3, b1, b5 (b6 after as-of); stock b3.
     # C: nothing in income support (0 per 1000 of 5000); c4 assigned / 0.5 FTE = 2.0;
-    #    inflow c8; stock c4 (D's placement not seen).
+    #    inflow c8, c9; stock c4 (D's placement not seen).
     assert stats(reports, "ox-prov")["by_organisation"] == {
         "ox-a": {
             "leefloon": 2,
@@ -804,7 +818,7 @@ def test_by_organisation_uses_the_organisation_level_definitions(reports):
             "equivalent_per_1000": 0.0,
             "article60_employed": 0,
             "clients_per_fte": 2.0,
-            "vdab_inflow": 1,
+            "vdab_inflow": 2,
             "mmpp_stock": 1,
         },
     }
@@ -826,9 +840,9 @@ def test_by_organisation_over_flanders_has_every_organisation(reports):
 
 def test_regional_sums_agree_with_the_organisations_where_they_count_records(reports):
     # "Where a definition counts records ... a region counts records": the region's VDAB
-    # inflow is the sum of its organisations' (6 = 2 + 3 + 1).
+    # inflow is the sum of its organisations' (7 = 2 + 3 + 2).
     total = sum(row["total"] for row in stats(reports, "ox-prov")["vdab_inflow"].values())
-    assert total == 6
+    assert total == 7
 
 
 def test_mmpp_stock_of_by_organisation_is_null_without_a_31_december(reports):
@@ -1096,3 +1110,18 @@ def test_by_organisation_is_the_organisation_s_own_report(reports, code):
     }
     assert stats(reports, "ox-prov")["by_organisation"][code] == expected
     assert stats(reports, "ox-regio1")["by_organisation"][code] == expected
+
+
+def test_by_organisation_takes_the_stock_of_the_last_year(reports):
+    # "mmpp_stock the total of the last year in mmpp_stock": with 2023-12..2025-02 the
+    # stock has 2023 (nobody: the first registration with an advice is of 2024-06) and 2024.
+    long = stats(reports, "ox-prov", "long")
+    assert {year: row["total"] for year, row in long["mmpp_stock"].items()} == {
+        "2023": 0,
+        "2024": 4,
+    }
+    assert {code: row["mmpp_stock"] for code, row in long["by_organisation"].items()} == {
+        "ox-a": 1,
+        "ox-b": 1,
+        "ox-c": 1,
+    }
