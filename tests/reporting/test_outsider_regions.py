@@ -215,7 +215,7 @@ ox2-e,OCMW E,,ox2-prov
 ox2-prov,Tweede provincie,
 """,
         "population.csv": """year,inhabitants
-2025,1000
+2025,21000
 """,
         "social_workers.csv": """id,first_name,last_name,fte,start_date,end_date
 sw1,Eva,E,1.0,2020-01-01,
@@ -375,6 +375,11 @@ def reports(django_db_setup, django_db_blocker, tmp_path_factory):
             for name, text in files.items():
                 (folder / name).write_text(text, encoding="utf-8")
             call_command("import_records", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+        # "Idempotent: importing the same bundle twice leaves the same records as importing
+        # it once" (import-format.md): every figure below holds after a second import of A.
+        call_command(
+            "import_records", str(root / "ox-a"), stdout=io.StringIO(), stderr=io.StringIO()
+        )
         for (code, as_of), arguments in REPORTS.items():
             day = AS_OF_1 if as_of in ("short", "long") else as_of
             out = io.StringIO()
@@ -964,14 +969,15 @@ def test_a_national_number_with_dots_and_dashes_is_the_same_person(reports):
 
 
 def test_income_support_of_the_second_province(reports):
-    # 2025-01 leefloon: Q2 (F), Q3 (F), Q11 (E); 1000 + 3000 inhabitants; 3 / 4 = 0.75.
+    # 2025-01 leefloon: Q2 (F), Q3 (F), Q11 (E); 21000 + 3000 inhabitants; 3 / 24 = 0.125
+    # -> 0.13 ("Ratios per 1,000 ... are rounded half up to 2 decimals").
     # 2024 unique: leefloon Q3 (E), Q11 (E); equivalent Q2 (E); 2025: leefloon Q2, Q3, Q11.
     income = stats(reports, "ox2-prov", AS_OF_3)["income_support"]
     assert income == {
         "leefloon": 3,
         "equivalent": 0,
-        "inhabitants": 4000,
-        "leefloon_per_1000": 0.75,
+        "inhabitants": 24000,
+        "leefloon_per_1000": 0.13,
         "equivalent_per_1000": 0.0,
         "unique_by_year": {
             "2024": {"leefloon": 2, "equivalent": 1},
@@ -1125,3 +1131,10 @@ def test_by_organisation_takes_the_stock_of_the_last_year(reports):
         "ox-b": 1,
         "ox-c": 1,
     }
+
+
+def test_by_organisation_rounds_per_1000_half_up(reports):
+    # E: Q11 (1 / 21000 -> 0.0476 -> 0.05); F: Q2, Q3 (2 / 3000 -> 0.667 -> 0.67).
+    by_organisation = stats(reports, "ox2-prov", AS_OF_3)["by_organisation"]
+    assert by_organisation["ox2-e"]["leefloon_per_1000"] == 0.05
+    assert by_organisation["ox2-f"]["leefloon_per_1000"] == 0.67
