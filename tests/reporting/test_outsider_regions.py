@@ -111,6 +111,7 @@ b3,Xan,Jong,2001-03-03,x,01030303345,single
 b5,Lies,Zonder,1995-01-01,f,,cohabiting
 b6,Tom,Laat,1980-04-04,m,80040405182,single
 b7,Jan,Twee,1960-12-31,m,60123106162,
+b10,Tien,Vroeg,1977-07-07,f,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,b1,sw2,2024-11-30,
@@ -123,6 +124,7 @@ ir1,b1,leefloon,single,2024-11-30,
 ir2,b5,equivalent,cohabiting,2025-01-01,
 ir3,b6,leefloon,single,2025-02-25,
 ir4,b7,leefloon,single,2024-06-01,
+ir10,b10,leefloon,single,2024-02-01,2024-03-31
 """,
         "trajectories.csv": """id,client,kind,start_date,end_date
 t1,b1,activation,2024-12-15,
@@ -132,6 +134,7 @@ t4,b7,training,2024-06-01,
 """,
         "article60_placements.csv": """id,client,employer_kind,start_date,end_date,outcome
 p1,b7,public,2024-11-01,2025-01-31,leefloon
+p10,b10,private,2024-03-01,2024-05-31,work
 """,
         "employment.csv": """id,client,start_date,end_date,contract
 e1,b1,2025-10-31,,permanent
@@ -234,6 +237,7 @@ e11,Elf,Genest,1970-11-11,f,70111111139,
 e13,Dertien,Verhuisd,1992-12-12,m,92121213170,
 e15,Vijftien,Later,1994-05-05,f,,
 e16,Zonder,Nummer,1983-03-03,m,,
+x1,Xavier,Eenzelfde,1971-01-01,m,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,e2,sw1,2023-01-01,
@@ -244,6 +248,9 @@ ir1,e2,equivalent,single,2023-01-01,2024-12-31
 ir2,e3,leefloon,single,2023-06-01,2024-11-30
 ir11a,e11,leefloon,single,2022-01-01,2024-12-31
 ir11b,e11,leefloon,single,2025-01-10,
+""",
+        "article60_placements.csv": """id,client,employer_kind,start_date,end_date,outcome
+px1,x1,own_service,2024-02-01,2024-03-15,training
 """,
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v1,e1,2024-09-02,ocmw,,false
@@ -297,6 +304,7 @@ f11,Elf,Genest,1970-11-11,f,70111111139,
 f13,Dertien,Verhuisd,1992-12-12,m,92121213170,
 f14,Veertien,Na,1986-07-07,m,,
 f16,Zonder,Nummer,1983-03-03,m,,
+x1,Yvonne,Anders,1989-09-09,f,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,f2,sw1,2025-01-15,
@@ -311,6 +319,7 @@ ir11,f11,leefloon,single,2023-01-01,2023-03-31
 p1,f4,own_service,2024-11-30,,
 p10,f10,public,2025-01-31,,
 p14,f14,non_profit,2024-06-01,2025-02-15,work
+px1,x1,public,2024-02-10,2024-02-28,work
 """,
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v5,f5,2024-10-15,ocmw,,false
@@ -433,7 +442,9 @@ def test_income_support_counts_persons_over_the_province(reports):
     # "inhabitants is the sum over the region's organisations of their population for the
     # year": 10000 + 20000 + 5000 = 35000; 3/35 = 0.0857 -> 0.09, 1/35 = 0.0286 -> 0.03.
     # "per year of the period, the number of distinct clients with a right of that kind
-    # overlapping the year": 2024 leefloon P1 (a1, b1), P5a, P7 = 3; 2025 leefloon P1, P5a,
+    # overlapping the year": 2024 leefloon P1 (a1, b1), P5a, P7, and P10 (b10, whose right
+    # 2024-02-01..2024-03-31 overlaps the year 2024, though not the period) = 4; 2025
+    # leefloon P1, P5a,
     # P7 = 3 (b6's right starts 2025-02-25, after the as-of day: "Facts dated after it do
     # not count"), equivalent P5b = 1.
     assert stats(reports, "ox-prov")["income_support"] == {
@@ -443,7 +454,7 @@ def test_income_support_counts_persons_over_the_province(reports):
         "leefloon_per_1000": 0.09,
         "equivalent_per_1000": 0.03,
         "unique_by_year": {
-            "2024": {"leefloon": 3, "equivalent": 0},
+            "2024": {"leefloon": 4, "equivalent": 0},
             "2025": {"leefloon": 3, "equivalent": 1},
         },
     }
@@ -496,7 +507,8 @@ def test_article60_over_flanders(reports):
     # "average_per_month_by_year: ... the mean of that year's monthly figures (months of the
     # year inside the period)": 2024 (2+2+1)/3 = 1.67; 2025 (1+0)/2 = 0.5.
     # "flow_through_by_year: placements whose end_date falls in the year" (records): 2024
-    # a7 (work) and d4 (work_linked_training); 2025 b7 (leefloon).
+    # a7 (work), d4 (work_linked_training) and b10 (work; ended 2024-05-31, in the year
+    # though before the period); 2025 b7 (leefloon).
     assert stats(reports, "ox-vl")["article60"] == {
         "employed_by_month": {
             "2024-10": 2,
@@ -508,14 +520,14 @@ def test_article60_over_flanders(reports):
         "average_per_month_by_year": {"2024": 1.67, "2025": 0.5},
         "employed_in_reference_month": 1,
         "flow_through_by_year": {
-            "2024": {"ended": 2, "to_work_or_training": 2, "percent": 100},
+            "2024": {"ended": 3, "to_work_or_training": 3, "percent": 100},
             "2025": {"ended": 1, "to_work_or_training": 0, "percent": 0},
         },
     }
 
 
 def test_article60_over_the_province(reports):
-    # As above without ox-d: only P7.
+    # As above without ox-d: P7 in the period; b10's placement ended 2024-05-31 (work).
     article60 = stats(reports, "ox-prov")["article60"]
     assert article60["employed_by_month"] == {
         "2024-10": 1,
@@ -526,8 +538,8 @@ def test_article60_over_the_province(reports):
     }
     assert article60["average_per_month_by_year"] == {"2024": 1.0, "2025": 0.5}
     assert article60["flow_through_by_year"]["2024"] == {
-        "ended": 1,
-        "to_work_or_training": 1,
+        "ended": 2,
+        "to_work_or_training": 2,
         "percent": 100,
     }
 
@@ -1044,14 +1056,18 @@ def test_article60_end_after_the_as_of_day_is_not_a_flow_through(reports):
     # "flow_through_by_year: placements whose end_date falls in the year" and "Facts dated
     # after it do not count": f14's placement ends 2025-02-15 (outcome work), after the
     # as-of day 2025-02-10. Running: f14 2024-06..2025-01, f4 (Q4) from 2024-11-30,
-    # f10 (Q10) from 2025-01-31. Mean 2024: (5 * 1 + 2 + 2) / 12 = 0.75; 2025: 3.0.
-    # Neither year has an ended placement: percent null ("null when its denominator is 0").
+    # f10 (Q10) from 2025-01-31; and two different persons who are both client "x1" (in E
+    # and in F), without national number ("a person of its own"): E's 2024-02-01..
+    # 2024-03-15 (training), F's 2024-02-10..2024-02-28 (work).
+    # Mean 2024: (2 + 1 + 5 * 1 + 2 + 2) / 12 = 1.0; 2025: 3.0.
+    # 2024: x1's two placements ended, one to work: 50. 2025: none ended by the as-of day:
+    # percent null ("null when its denominator is 0").
     article60 = stats(reports, "ox2-prov", AS_OF_3)["article60"]
     assert article60 == {
         "employed_by_month": {
             "2024-01": 0,
-            "2024-02": 0,
-            "2024-03": 0,
+            "2024-02": 2,
+            "2024-03": 1,
             "2024-04": 0,
             "2024-05": 0,
             "2024-06": 1,
@@ -1063,10 +1079,10 @@ def test_article60_end_after_the_as_of_day_is_not_a_flow_through(reports):
             "2024-12": 2,
             "2025-01": 3,
         },
-        "average_per_month_by_year": {"2024": 0.75, "2025": 3.0},
+        "average_per_month_by_year": {"2024": 1.0, "2025": 3.0},
         "employed_in_reference_month": 3,
         "flow_through_by_year": {
-            "2024": {"ended": 0, "to_work_or_training": 0, "percent": None},
+            "2024": {"ended": 2, "to_work_or_training": 1, "percent": 50},
             "2025": {"ended": 0, "to_work_or_training": 0, "percent": None},
         },
     }
