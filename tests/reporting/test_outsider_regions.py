@@ -218,7 +218,7 @@ ox2-e,OCMW E,,ox2-prov
 ox2-prov,Tweede provincie,
 """,
         "population.csv": """year,inhabitants
-2025,21000
+2025,61000
 """,
         "social_workers.csv": """id,first_name,last_name,fte,start_date,end_date
 sw1,Eva,E,1.0,2020-01-01,
@@ -305,6 +305,11 @@ f13,Dertien,Verhuisd,1992-12-12,m,92121213170,
 f14,Veertien,Na,1986-07-07,m,,
 f16,Zonder,Nummer,1983-03-03,m,,
 x1,Yvonne,Anders,1989-09-09,f,,
+g1,Grens,Eenjaar,1960-01-01,f,,
+g2,Grens,Tweejaar,1960-01-02,f,,
+g3,Grens,Vierjaar,1960-01-03,f,,
+g4,Grens,Langer,1960-01-04,f,,
+g5,Grens,Lang,1960-01-05,f,,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,f2,sw1,2025-01-15,
@@ -313,6 +318,11 @@ as2,f3,sw1,2024-12-31,
         "income_rights.csv": """id,client,kind,category,start_date,end_date
 ir1,f2,leefloon,single,2025-01-15,
 ir2,f3,leefloon,single,2024-12-31,
+ig1,g1,leefloon,single,2024-01-31,
+ig2,g2,leefloon,single,2023-01-31,
+ig3,g3,leefloon,single,2021-01-31,
+ig4,g4,leefloon,single,2021-01-30,
+ig5,g5,leefloon,single,2019-05-05,
 ir11,f11,leefloon,single,2023-01-01,2023-03-31
 """,
         "article60_placements.csv": """id,client,employer_kind,start_date,end_date,outcome
@@ -966,10 +976,14 @@ def test_a_national_number_with_dots_and_dashes_is_the_same_person(reports):
     # 2023-03-31, inside E's first right. "how long they have been in income support ...
     # without interruption": from 2022-01-01 (the right of 2025-01-10 starts 10 days after
     # the support ended; F's short right inside it interrupts nothing) -> 2y_to_4y.
-    # 1/3 -> 33, 2/3 -> 67.
+    # g1..g5 (F) at the bucket boundaries ("up_to_1y (the spell started on or after that
+    # day minus 1 year)", ...): from 2024-01-31 up_to_1y, 2023-01-31 1y_to_2y, 2021-01-31
+    # 2y_to_4y, 2021-01-30 and 2019-05-05 over_4y.
+    # Of 8: 2 -> 25, 1 -> 12.5 -> 13 ("rounded half up (35.5 -> 36)"), 3 -> 37.5 -> 38,
+    # 2 -> 25.
     assert stats(reports, "ox2-prov", AS_OF_3)["leefloon_duration"] == {
-        "counts": {"up_to_1y": 1, "1y_to_2y": 0, "2y_to_4y": 2, "over_4y": 0},
-        "percent": {"up_to_1y": 33, "1y_to_2y": 0, "2y_to_4y": 67, "over_4y": 0},
+        "counts": {"up_to_1y": 2, "1y_to_2y": 1, "2y_to_4y": 3, "over_4y": 2},
+        "percent": {"up_to_1y": 25, "1y_to_2y": 13, "2y_to_4y": 38, "over_4y": 25},
     }
     # "caseload.clients counts persons": Q2 assigned in E and in F on 2025-01-31, Q3 in F.
     assert stats(reports, "ox2-prov", AS_OF_3)["caseload"] == {
@@ -981,19 +995,20 @@ def test_a_national_number_with_dots_and_dashes_is_the_same_person(reports):
 
 
 def test_income_support_of_the_second_province(reports):
-    # 2025-01 leefloon: Q2 (F), Q3 (F), Q11 (E); 21000 + 3000 inhabitants; 3 / 24 = 0.125
-    # -> 0.13 ("Ratios per 1,000 ... are rounded half up to 2 decimals").
-    # 2024 unique: leefloon Q3 (E), Q11 (E); equivalent Q2 (E); 2025: leefloon Q2, Q3, Q11.
+    # 2025-01 leefloon: Q2 (F), Q3 (F), Q11 (E), g1..g5 (F); 61000 + 3000 inhabitants;
+    # 8 / 64 = 0.125 -> 0.13 ("Ratios per 1,000 ... are rounded half up to 2 decimals").
+    # 2024 unique: leefloon Q3 (E), Q11 (E), g1..g5; equivalent Q2 (E); 2025: leefloon Q2,
+    # Q3, Q11, g1..g5.
     income = stats(reports, "ox2-prov", AS_OF_3)["income_support"]
     assert income == {
-        "leefloon": 3,
+        "leefloon": 8,
         "equivalent": 0,
-        "inhabitants": 24000,
+        "inhabitants": 64000,
         "leefloon_per_1000": 0.13,
         "equivalent_per_1000": 0.0,
         "unique_by_year": {
-            "2024": {"leefloon": 2, "equivalent": 1},
-            "2025": {"leefloon": 3, "equivalent": 0},
+            "2024": {"leefloon": 7, "equivalent": 1},
+            "2025": {"leefloon": 8, "equivalent": 0},
         },
     }
 
@@ -1150,7 +1165,7 @@ def test_by_organisation_takes_the_stock_of_the_last_year(reports):
 
 
 def test_by_organisation_rounds_per_1000_half_up(reports):
-    # E: Q11 (1 / 21000 -> 0.0476 -> 0.05); F: Q2, Q3 (2 / 3000 -> 0.667 -> 0.67).
+    # E: Q11 (1 / 61000 -> 0.0164 -> 0.02); F: Q2, Q3, g1..g5 (7 / 3000 -> 2.333 -> 2.33).
     by_organisation = stats(reports, "ox2-prov", AS_OF_3)["by_organisation"]
-    assert by_organisation["ox2-e"]["leefloon_per_1000"] == 0.05
-    assert by_organisation["ox2-f"]["leefloon_per_1000"] == 0.67
+    assert by_organisation["ox2-e"]["leefloon_per_1000"] == 0.02
+    assert by_organisation["ox2-f"]["leefloon_per_1000"] == 2.33
