@@ -36,8 +36,11 @@ import io
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -404,6 +407,22 @@ def reports(django_db_setup, django_db_blocker, tmp_path_factory):
             out = io.StringIO()
             call_command("council_report", code, *arguments, "--as-of", day, stdout=out)
             result[code, as_of] = json.loads(out.getvalue())
+        # "The same report is ... a JSON endpoint with the same content."
+        superuser = get_user_model().objects.create_superuser("outsider", "o@example.org", "x")
+        browser = Client()
+        browser.force_login(superuser)
+        response = browser.get(
+            reverse("reporting:council_report_api"),
+            {
+                "region": "ox-prov",
+                "from": "2024-10",
+                "to": "2025-02",
+                "reference_month": "2025-01",
+                "as_of": AS_OF_1,
+            },
+        )
+        assert response.status_code == 200, response.content
+        result["api", "ox-prov"] = json.loads(response.content)
         transaction.set_rollback(True)
     return result
 
@@ -1169,3 +1188,8 @@ def test_by_organisation_rounds_per_1000_half_up(reports):
     by_organisation = stats(reports, "ox2-prov", AS_OF_3)["by_organisation"]
     assert by_organisation["ox2-e"]["leefloon_per_1000"] == 0.02
     assert by_organisation["ox2-f"]["leefloon_per_1000"] == 2.33
+
+
+def test_the_json_endpoint_gives_the_same_region_report(reports):
+    # "The same report is a page in the app ... and a JSON endpoint with the same content."
+    assert reports["api", "ox-prov"] == reports["ox-prov", AS_OF_1]
