@@ -198,6 +198,7 @@ ox-d,OCMW D,,ox-prov2
         "clients.csv": """id,first_name,last_name,birth_date,gender,national_number,household
 d4,Karel,Vier,1985-07-20,m,85072004129,
 d9,Olga,Buiten,1978-08-08,f,78080809204,
+d7,Jan,Twee,1960-12-31,m,60123106162,
 """,
         "article60_placements.csv": """id,client,employer_kind,start_date,end_date,outcome
 p1,d4,private,2024-09-01,2024-11-30,work_linked_training
@@ -205,6 +206,12 @@ p1,d4,private,2024-09-01,2024-11-30,work_linked_training
         "employment.csv": """id,client,start_date,end_date,contract
 e1,d4,2024-12-01,2024-12-31,temporary
 e9,d9,2025-03-01,,permanent
+""",
+        "income_rights.csv": """id,client,kind,category,start_date,end_date
+ir7,d7,leefloon,single,2020-01-01,2023-12-31
+""",
+        "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
+m4,d4,2025-01-05,5,2025-01-20
 """,
     },
 }
@@ -515,6 +522,16 @@ def test_leefloon_spell_runs_across_organisations(reports):
     }
 
 
+def test_leefloon_spell_over_flanders_takes_rights_outside_the_province(reports):
+    # P7 also had leefloon in ox-d (another province) 2020-01-01..2023-12-31, one day before
+    # A's right of 2024-01-01: over Flanders P7's spell starts 2020-01-01 (before
+    # 2021-01-31: over_4y); the province's report does not see it (1y_to_2y above).
+    assert stats(reports, "ox-vl")["leefloon_duration"] == {
+        "counts": {"up_to_1y": 1, "1y_to_2y": 0, "2y_to_4y": 1, "over_4y": 1},
+        "percent": {"up_to_1y": 33, "1y_to_2y": 0, "2y_to_4y": 33, "over_4y": 33},
+    }
+
+
 def test_leefloon_spell_of_one_organisation_sees_only_its_own_rights(reports):
     # Organisation-level definition: ox-b's clients under leefloon in 2025-01 are b1
     # (from 2024-11-30) and b7 (from 2024-06-01): both up_to_1y.
@@ -737,12 +754,15 @@ PROVINCE_STOCK = {
     "2025-01": (3, {"1": 1, "3": 1, "4": 1}),
 }
 # Flanders adds ox-d, which records P4's article-60 placement (2024-09-01..2024-11-30) and
-# job (2024-12-01..2024-12-31): P4 is out of the stock on 09-30, 10-31, 11-30 and 12-31.
+# job (2024-12-01..2024-12-31): P4 is out of the stock on 09-30, 10-31, 11-30 and 12-31;
+# and an advice of P4 (cat 5, 2025-01-05, lapsed 2025-01-20): P4's latest advice in
+# Flanders, which the province does not see ("the person's latest MMPP advice is the latest
+# of them all" of "that person's client records in the region"): out on 2025-01-31.
 FLANDERS_STOCK = {
     "2024-10": (3, {"4": 2, "5": 1}),
     "2024-11": (1, {"2": 1}),
     "2024-12": (3, {"2": 1, "3": 1, "4": 1}),
-    "2025-01": (3, {"1": 1, "3": 1, "4": 1}),
+    "2025-01": (2, {"3": 1, "4": 1}),
 }
 
 
@@ -792,12 +812,13 @@ def test_mmpp_flow_over_the_province(reports):
 
 def test_mmpp_flow_over_flanders(reports):
     # As above with ox-d: 2024-09-30 {P2}; 2024-10-31 {P1,P2,P3}; 2024-11-30 {P2};
-    # 2024-12-31 {P1,P2,P3}; 2025-01-31 {P1,P3,P4} (P4's job in D ended 2024-12-31).
+    # 2024-12-31 {P1,P2,P3}; 2025-01-31 {P1,P3} (P4's job in D ended 2024-12-31, but D's
+    # lapsed advice of 2025-01-05 is P4's latest).
     assert stats(reports, "ox-vl")["mmpp_flow"] == {
         "2024-10": {"inflow": 2, "outflow": 0, "to_work": 0},
         "2024-11": {"inflow": 0, "outflow": 2, "to_work": 0},
         "2024-12": {"inflow": 2, "outflow": 0, "to_work": 0},
-        "2025-01": {"inflow": 1, "outflow": 1, "to_work": 1},
+        "2025-01": {"inflow": 0, "outflow": 1, "to_work": 1},
     }
 
 
