@@ -323,6 +323,7 @@ g2,Grens,Tweejaar,1960-01-02,f,,
 g3,Grens,Vierjaar,1960-01-03,f,,
 g4,Grens,Langer,1960-01-04,f,,
 g5,Grens,Lang,1960-01-05,f,,
+z1,Schrikkel,Dag,2000-02-29,f,00022920238,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,f2,sw1,2025-01-15,
@@ -349,6 +350,7 @@ px1,x1,public,2024-02-10,2024-02-28,work
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v5,f5,2024-10-15,ocmw,,false
 v13,f13,2024-11-01,benefits,,false
+vz1,z1,2025-01-08,ocmw,,false
 """,
         "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
 m1,f1,2024-10-01,5,2024-10-20
@@ -414,6 +416,7 @@ REPORTS = {
     ("ox-prov", "short"): SHORT,
     ("ox2-prov", "2025-01-31"): PERIOD_2,
     ("ox2-prov", "2025-01-20"): PERIOD_2,
+    ("ox2-prov", "leap"): ["--from", "2024-01", "--to", "2024-02", "--reference-month", "2024-02"],
     ("ox3-prov", AS_OF_1): ["--from", "2025-01", "--to", "2025-03", "--reference-month", "2025-03"],
 }
 
@@ -437,7 +440,7 @@ def reports(django_db_setup, django_db_blocker, tmp_path_factory):
             "import_records", str(root / "ox-a"), stdout=io.StringIO(), stderr=io.StringIO()
         )
         for (code, as_of), arguments in REPORTS.items():
-            day = AS_OF_1 if as_of in ("short", "long") else as_of
+            day = {"short": AS_OF_1, "long": AS_OF_1, "leap": "2024-03-31"}.get(as_of, as_of)
             out = io.StringIO()
             call_command("council_report", code, *arguments, "--as-of", day, stdout=out)
             result[code, as_of] = json.loads(out.getvalue())
@@ -1284,3 +1287,22 @@ def test_income_support_of_a_reference_month_after_the_as_of_day(reports):
     # reference month 2025-03; h2's right starts 2025-03-05, after the as-of day: not
     # counted.
     assert stats(reports, "ox3-prov")["income_support"]["leefloon"] == 1
+
+
+def test_a_client_born_on_29_february(reports):
+    # "Age is in whole years on the day named by the definition": z1, born 2000-02-29,
+    # registered 2025-01-08, is 24 (under_25).
+    inflow = stats(reports, "ox2-prov", AS_OF_3)["vdab_inflow"]["2025-01"]
+    assert inflow == {"m": band(), "f": band(under_25=1), "x": band(), "total": 1}
+
+
+def test_leefloon_duration_on_29_february(reports):
+    # Reference month 2024-02, last day 2024-02-29 (as of 2024-03-31). Leefloon in
+    # 2024-02: Q3 (from 2023-06-01: up_to_1y), g1 (2024-01-31: up_to_1y), g2 (2023-01-31:
+    # 1y_to_2y), Q11 (2022-01-01), g3 (2021-01-31) and g4 (2021-01-30): 2y_to_4y (4 years
+    # before is 2020-02-29), g5 (2019-05-05): over_4y. None is near a boundary that depends
+    # on how "minus 1 year" is taken from 29 February.
+    assert stats(reports, "ox2-prov", "leap")["leefloon_duration"] == {
+        "counts": {"up_to_1y": 2, "1y_to_2y": 1, "2y_to_4y": 3, "over_4y": 1},
+        "percent": {"up_to_1y": 29, "1y_to_2y": 14, "2y_to_4y": 43, "over_4y": 14},
+    }
