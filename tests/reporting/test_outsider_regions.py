@@ -249,6 +249,7 @@ e13,Dertien,Verhuisd,1992-12-12,m,92121213170,
 e15,Vijftien,Later,1994-05-05,f,,
 e16,Zonder,Nummer,1983-03-03,m,,
 x1,Xavier,Eenzelfde,1971-01-01,m,,
+e17,Zeventien,Overdracht,1987-07-17,m,87071717131,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,e2,sw1,2023-01-01,
@@ -272,6 +273,7 @@ v6,e6,2024-01-10,ocmw,,false
 v10,e10,2024-01-20,ocmw,,false
 v13,e13,2024-03-01,ocmw,2024-10-31,false
 v16,e16,2024-05-01,benefits,,false
+v17,e17,2024-01-05,benefits,,true
 """,
         "mmpp_screenings.csv": """id,client,advised_on,category,ended_on
 m1,e1,2024-06-03,1,
@@ -324,6 +326,7 @@ g3,Grens,Vierjaar,1960-01-03,f,,
 g4,Grens,Langer,1960-01-04,f,,
 g5,Grens,Lang,1960-01-05,f,,
 z1,Schrikkel,Dag,2000-02-29,f,00022920238,
+f17,Zeventien,Overdracht,1987-07-17,m,87071717131,
 """,
         "assignments.csv": """id,client,social_worker,start_date,end_date
 as1,f2,sw1,2025-01-15,
@@ -358,6 +361,7 @@ m16,f16,2024-05-02,4,
 """,
         "employment.csv": """id,client,start_date,end_date,contract
 e6,f6,2024-01-05,,permanent
+e17,f17,2024-06-01,,temporary
 """,
         "programme_sessions.csv": """id,programme,date,capacity
 s1,jobroad,2024-04-01,35
@@ -1305,4 +1309,24 @@ def test_leefloon_duration_on_29_february(reports):
     assert stats(reports, "ox2-prov", "leap")["leefloon_duration"] == {
         "counts": {"up_to_1y": 2, "1y_to_2y": 1, "2y_to_4y": 3, "over_4y": 1},
         "percent": {"up_to_1y": 29, "1y_to_2y": 14, "2y_to_4y": 43, "over_4y": 14},
+    }
+
+
+def test_a_warm_handover_followed_by_work_in_another_organisation(reports):
+    # vdab_handover: "VDAB registrations of any category with warm_handover true" and "how
+    # many of them were followed by work, with the window and the meaning of work of
+    # vdab_outflow_12m"; "Work after registration (..., vdab_handover, ...) counts
+    # employment and article-60 placements of any client record of the same person in the
+    # region". Q17: handover in E (category benefits, 2024-01-05, m, 36), a job in F from
+    # 2024-06-01. Window of 2024-01 closed by 2025-02-10; 2024-02 not.
+    handover = stats(reports, "ox2-prov", AS_OF_3)["vdab_handover"]
+    assert handover["by_month"]["2024-01"] == {
+        "m": band(middle=1),
+        "f": band(),
+        "x": band(),
+        "total": 1,
+    }
+    assert handover["outflow_12m"] == {"2024-01": {"handovers": 1, "to_work": 1, "percent": 100}}
+    assert stats(reports, "ox2-e", AS_OF_3)["vdab_handover"]["outflow_12m"] == {
+        "2024-01": {"handovers": 1, "to_work": 0, "percent": 0}
     }
