@@ -37,7 +37,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -1330,3 +1330,47 @@ def test_a_warm_handover_followed_by_work_in_another_organisation(reports):
     assert stats(reports, "ox2-e", AS_OF_3)["vdab_handover"]["outflow_12m"] == {
         "2024-01": {"handovers": 1, "to_work": 0, "percent": 0}
     }
+
+
+def write_bundle(folder, files):
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_region_code_may_not_be_an_organisation_code(tmp_path):
+    # import-format.md, regions.csv: "code* | short identifier, unique among regions and
+    # organisations together"; "if any row of any file is invalid, nothing at all is
+    # written ... listing every problem as file.csv:LINE: column: what is wrong".
+    from casework.models import Organisation
+
+    folder = write_bundle(
+        tmp_path / "clash",
+        {
+            "organisation.csv": "code,name,nis_code,region\nox-q,OCMW Q,,ox-q\n",
+            "regions.csv": "code,name,parent\nox-q,Regio Q,\n",
+        },
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("import_records", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+    assert "regions.csv:2: code" in str(error.value) or "organisation.csv:2: code" in str(
+        error.value
+    )
+    assert not Organisation.objects.filter(code="ox-q").exists()
+
+
+def test_regions_may_not_form_a_cycle(tmp_path):
+    # regions.csv: "parent | code of the region it belongs to; empty for a top region; no
+    # cycles".
+    folder = write_bundle(
+        tmp_path / "cycle",
+        {
+            "organisation.csv": "code,name,nis_code,region\nox-r,OCMW R,,ox-r1\n",
+            "regions.csv": "code,name,parent\nox-r1,Een,ox-r2\nox-r2,Twee,ox-r1\n",
+        },
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("import_records", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+    assert "regions.csv:2: parent" in str(error.value)
+    assert "regions.csv:3: parent" in str(error.value)
