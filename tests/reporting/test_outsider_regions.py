@@ -264,6 +264,7 @@ ir11b,e11,leefloon,single,2025-01-10,
 """,
         "article60_placements.csv": """id,client,employer_kind,start_date,end_date,outcome
 px1,x1,own_service,2024-02-01,2024-03-15,training
+p2,e2,public,2025-01-02,2025-01-20,
 """,
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v1,e1,2024-09-02,ocmw,,false
@@ -292,6 +293,7 @@ s2,jobroad,2025-02-15,10
 r1,e7,jobroad,2024-03-01,2024-09-01,s1,permanent_job
 r2,e9,jobroad,2025-01-05,,,
 r3,e15,jobroad,2025-02-15,,s2,
+r5,e2,jobroad,2024-05-01,2024-05-31,,dropped_out
 """,
     },
     "ox2-f": {
@@ -349,6 +351,7 @@ p1,f4,own_service,2024-11-30,,
 p10,f10,public,2025-01-31,,
 p14,f14,non_profit,2024-06-01,2025-02-15,work
 px1,x1,public,2024-02-10,2024-02-28,work
+p2,f2,public,2025-01-21,,
 """,
         "vdab_registrations.csv": """id,client,registered_on,category,ended_on,warm_handover
 v5,f5,2024-10-15,ocmw,,false
@@ -370,6 +373,7 @@ s1,jobroad,2024-04-01,35
 r1,f7,jobroad,2024-04-01,2024-10-01,s1,temporary_job
 r2,f8,jobroad,2024-04-01,2024-10-01,s1,none
 r4,f8,wijkwerken,2024-05-01,2024-06-01,,none
+r5,f2,jobroad,2024-05-02,2024-05-31,,training
 """,
     },
 }
@@ -1100,23 +1104,26 @@ def test_programmes_over_a_region(reports):
     # "programmes is keyed by programme code over all organisations; funding_eur is the sum
     # of their funding for the year (null when none has funding), and a cost is null unless
     # every organisation with participants in that programme and year has funding for it."
-    # 2024: referrals e7 (permanent_job), f7 (temporary_job), f8 (none); sessions E s1 (1
-    # participant), F s1 (2); funding E 1000, F none -> costs null.
+    # 2024: referrals e7 (permanent_job), f7 (temporary_job), f8 (none), and Q2's referral
+    # in E (dropped_out) and in F (training): "Where a definition counts records (...,
+    # referrals, ...), a region counts records": 5 participants; permanent 1 -> 20, to work
+    # 2 -> 40, broader 3 -> 60. Sessions E s1 (1 participant), F s1 (2); funding E 1000,
+    # F none -> costs null.
     # 2025: referral e9 (running); funding E 500 + F... F has none for 2025 but has no
     # participants: E, the only organisation with participants, is funded: 500 / 1.
     # e15's referral and E's session of 2025-02-15 are after the as-of day ("Facts dated
     # after it do not count").
     jobroad = stats(reports, "ox2-prov", AS_OF_3)["programmes"]["jobroad"]
     assert jobroad["2024"] == {
-        "participants": 3,
+        "participants": 5,
         "sessions": 2,
         "max_session_participants": 2,
         "permanent_job": 1,
-        "permanent_job_percent": 33,
+        "permanent_job_percent": 20,
         "to_work": 2,
-        "to_work_percent": 67,
-        "broader_result": 2,
-        "broader_result_percent": 67,
+        "to_work_percent": 40,
+        "broader_result": 3,
+        "broader_result_percent": 60,
         "funding_eur": 1000,
         "cost_per_participant_eur": None,
         "cost_per_broader_result_eur": None,
@@ -1151,8 +1158,11 @@ def test_article60_end_after_the_as_of_day_is_not_a_flow_through(reports):
     # and in F), without national number ("a person of its own"): E's 2024-02-01..
     # 2024-03-15 (training), F's 2024-02-10..2024-02-28 (work).
     # Mean 2024: (2 + 1 + 5 * 1 + 2 + 2) / 12 = 1.0; 2025: 3.0.
-    # 2024: x1's two placements ended, one to work: 50. 2025: none ended by the as-of day:
-    # percent null ("null when its denominator is 0").
+    # Q2 has a placement in E 2025-01-02..2025-01-20 (outcome unknown) and one in F from
+    # 2025-01-21: in 2025-01 Q2 is one of the "distinct clients" (4, not 5).
+    # Mean 2025: 4.0.
+    # 2024: x1's two placements ended, one to work: 50. 2025: e2's ended (f14's end is
+    # after the as-of day), not to work: 0.
     article60 = stats(reports, "ox2-prov", AS_OF_3)["article60"]
     assert article60 == {
         "employed_by_month": {
@@ -1168,13 +1178,13 @@ def test_article60_end_after_the_as_of_day_is_not_a_flow_through(reports):
             "2024-10": 1,
             "2024-11": 2,
             "2024-12": 2,
-            "2025-01": 3,
+            "2025-01": 4,
         },
-        "average_per_month_by_year": {"2024": 1.0, "2025": 3.0},
-        "employed_in_reference_month": 3,
+        "average_per_month_by_year": {"2024": 1.0, "2025": 4.0},
+        "employed_in_reference_month": 4,
         "flow_through_by_year": {
             "2024": {"ended": 2, "to_work_or_training": 1, "percent": 50},
-            "2025": {"ended": 0, "to_work_or_training": 0, "percent": None},
+            "2025": {"ended": 1, "to_work_or_training": 0, "percent": 0},
         },
     }
 
@@ -1189,7 +1199,7 @@ def test_an_as_of_day_on_a_month_s_last_day_closes_that_month(reports):
     assert len(report["mmpp_stock_by_month"]) == 13
     assert report["mmpp_stock_by_month"]["2025-01"]["total"] == 1
     assert report["mmpp_flow"]["2025-01"] == {"inflow": 0, "outflow": 0, "to_work": 0}
-    assert report["article60"]["employed_in_reference_month"] == 3
+    assert report["article60"]["employed_in_reference_month"] == 4
 
 
 def test_a_programme_without_funding_anywhere(reports):
