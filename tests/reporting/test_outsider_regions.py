@@ -424,6 +424,7 @@ REPORTS = {
     ("ox-prov", "short"): SHORT,
     ("ox2-prov", "2025-01-31"): PERIOD_2,
     ("ox2-prov", "2025-01-20"): PERIOD_2,
+    ("ox-prov", "nov"): ["--from", "2024-10", "--to", "2024-11", "--reference-month", "2024-11"],
     ("ox2-prov", "leap"): ["--from", "2024-01", "--to", "2024-02", "--reference-month", "2024-02"],
     ("ox3-prov", AS_OF_1): ["--from", "2025-01", "--to", "2025-03", "--reference-month", "2025-03"],
 }
@@ -448,7 +449,9 @@ def reports(django_db_setup, django_db_blocker, tmp_path_factory):
             "import_records", str(root / "ox-a"), stdout=io.StringIO(), stderr=io.StringIO()
         )
         for (code, as_of), arguments in REPORTS.items():
-            day = {"short": AS_OF_1, "long": AS_OF_1, "leap": "2024-03-31"}.get(as_of, as_of)
+            day = {"short": AS_OF_1, "long": AS_OF_1, "nov": AS_OF_1, "leap": "2024-03-31"}.get(
+                as_of, as_of
+            )
             out = io.StringIO()
             call_command("council_report", code, *arguments, "--as-of", day, stdout=out)
             result[code, as_of] = json.loads(out.getvalue())
@@ -1384,3 +1387,13 @@ def test_regions_may_not_form_a_cycle(tmp_path):
         call_command("import_records", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
     assert "regions.csv:2: parent" in str(error.value)
     assert "regions.csv:3: parent" in str(error.value)
+
+
+def test_mmpp_stock_of_a_year_the_period_ends_in_before_december(reports):
+    # "mmpp_stock: Per year of the period, on 31 December (only years whose 31 December is on
+    # or before as_of)": the period 2024-10..2024-11 has the year 2024, whose 31 December is
+    # before the as-of day 2025-02-20: the stock of 2024-12-31 (4, as above).
+    report = stats(reports, "ox-prov", "nov")
+    assert {year: row["total"] for year, row in report["mmpp_stock"].items()} == {"2024": 4}
+    # mmpp_stock_by_month has only the months of the period.
+    assert sorted(report["mmpp_stock_by_month"]) == ["2024-10", "2024-11"]
