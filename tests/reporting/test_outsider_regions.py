@@ -30,6 +30,11 @@ Persons (the same national number in two OCMWs is one person; council-report.md,
 Report 1: --from 2024-10 --to 2025-02 --reference-month 2025-01 --as-of 2025-02-20.
 Report 2: the same with --as-of 2025-11-30 (the 12-month windows of 2024-10 and 2024-11
 have closed).
+
+A second province (ox2-prov: ox2-e, ox2-f; persons Q1.., g1..g5, x1, z1) and a third
+(ox3-prov: ox3-h) hold further cases, described at BUNDLES_2 / BUNDLES_3 and in the tests;
+REPORTS lists every report drawn. Every expected figure is computed by hand from
+council-report.md and import-format.md, never from the application's code.
 """
 
 import io
@@ -37,10 +42,15 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+
+from access.models import RegionAssignment
+from access.roles import ANALYST, group_name
+from casework.models import Organisation, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -471,6 +481,24 @@ def reports(django_db_setup, django_db_blocker, tmp_path_factory):
         )
         assert response.status_code == 200, response.content
         result["api", "ox-prov"] = json.loads(response.content)
+        # "Who may see a region's report: users whose role is given for that region": an
+        # analyst of ox-regio1 (access.models.RegionAssignment).
+
+        analyst = get_user_model().objects.create(username="outsider-analyst")
+        analyst.groups.add(Group.objects.get(name=group_name(ANALYST)))
+        RegionAssignment.objects.create(user=analyst, region=Region.objects.get(code="ox-regio1"))
+        browser = Client()
+        browser.force_login(analyst)
+        query = {"from": "2024-10", "to": "2025-02", "reference_month": "2025-01", "as_of": AS_OF_1}
+        for kind, code in [
+            ("region", "ox-regio1"),
+            ("region", "ox-prov"),
+            ("region", "ox-regio2"),
+            ("organisation", "ox-a"),
+            ("organisation", "ox-c"),
+        ]:
+            response = browser.get(reverse("reporting:council_report_api"), {**query, kind: code})
+            result["analyst", code] = response.status_code
         transaction.set_rollback(True)
     return result
 
@@ -1356,7 +1384,6 @@ def test_a_region_code_may_not_be_an_organisation_code(tmp_path):
     # import-format.md, regions.csv: "code* | short identifier, unique among regions and
     # organisations together"; "if any row of any file is invalid, nothing at all is
     # written ... listing every problem as file.csv:LINE: column: what is wrong".
-    from casework.models import Organisation
 
     folder = write_bundle(
         tmp_path / "clash",
@@ -1397,3 +1424,14 @@ def test_mmpp_stock_of_a_year_the_period_ends_in_before_december(reports):
     assert {year: row["total"] for year, row in report["mmpp_stock"].items()} == {"2024": 4}
     # mmpp_stock_by_month has only the months of the period.
     assert sorted(report["mmpp_stock_by_month"]) == ["2024-10", "2024-11"]
+
+
+def test_an_analyst_of_a_regio_sees_it_and_its_organisations_only(reports):
+    # "Who may see a region's report: users whose role is given for that region (a regional
+    # analyst sees the figures of every organisation in it ...)": the analyst of ox-regio1
+    # sees ox-regio1, ox-a; not the province above it, nor ox-regio2 or its ox-c.
+    assert reports["analyst", "ox-regio1"] == 200
+    assert reports["analyst", "ox-a"] == 200
+    assert reports["analyst", "ox-prov"] == 403
+    assert reports["analyst", "ox-regio2"] == 403
+    assert reports["analyst", "ox-c"] == 403
