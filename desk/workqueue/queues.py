@@ -39,9 +39,10 @@ def work_queue(
     health data). JobRoad sessions with free places are listed for `organisation_ids`.
     """
     today = today or timezone.localdate()
-    clients = _materialised(clients)
     # Every rule in one query; the health rules too, hidden below where they must be.
-    items = rule_items([*CLIENT_RULES.values(), *HEALTH_RULES.values()], clients, today)
+    items = rule_items(
+        [*CLIENT_RULES.values(), *HEALTH_RULES.values()], _materialised(clients), today
+    )
     items = _health_data_hidden(items, health_clients, today)
     organisation_ids = list(organisation_ids)
     if organisation_ids:
@@ -54,12 +55,12 @@ def work_queue(
 MATERIALISE_UP_TO = 5000
 
 
-def _materialised(clients: QuerySet[Client]) -> QuerySet[Client]:
+def _materialised(clients: QuerySet[Client]) -> QuerySet[Client] | list[int]:
     """`clients` as a list of ids when they are few enough, else as they are."""
     ids = list(clients.order_by().values_list("pk", flat=True)[: MATERIALISE_UP_TO + 1])
     if len(ids) > MATERIALISE_UP_TO:
         return clients
-    return Client.objects.filter(pk__in=ids)
+    return ids
 
 
 def _health_data_hidden(
