@@ -24,12 +24,12 @@ from desk.workqueue.rules import CLIENT_RULES, HEALTH_RULES, jobroad_free_places
 
 def work_queue(
     *,
-    clients: QuerySet[Client],
+    clients: QuerySet[Client] | list[int],
     today: datetime.date | None = None,
     health_clients: QuerySet[Client] | None = None,
     organisation_ids: Iterable[int] = (),
 ) -> list[WorkItem]:
-    """Every item due for `clients`, earliest first.
+    """Every item due for `clients` (a QuerySet, or the clients' ids), earliest first.
 
     Items that depend on health data (an MMPP item, or an item that a running
     exemption cancels) are shown as they are only for `health_clients` (none when
@@ -55,8 +55,10 @@ def work_queue(
 MATERIALISE_UP_TO = 5000
 
 
-def _materialised(clients: QuerySet[Client]) -> QuerySet[Client] | list[int]:
+def _materialised(clients: QuerySet[Client] | list[int]) -> QuerySet[Client] | list[int]:
     """`clients` as a list of ids when they are few enough, else as they are."""
+    if isinstance(clients, list):
+        return clients
     ids = list(clients.order_by().values_list("pk", flat=True)[: MATERIALISE_UP_TO + 1])
     if len(ids) > MATERIALISE_UP_TO:
         return clients
