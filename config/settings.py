@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.RequestParametersMiddleware",
-    "core.sessions.IdleSessionMiddleware",  # Django's, saving the session only when due
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.sessions.SessionExpiryMiddleware",  # saves the session when its end is due
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

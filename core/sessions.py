@@ -8,17 +8,17 @@ would give it (and, as always, when its content changed). A session therefore en
 between `SESSION_COOKIE_AGE - EXPIRY_SLACK` and `SESSION_COOKIE_AGE` seconds after the
 last request: never later than the idle timeout.
 
-settings: `SESSION_ENGINE = "core.sessions"`, and `core.sessions.IdleSessionMiddleware`
-in place of Django's `SessionMiddleware`.
+settings: `SESSION_ENGINE = "core.sessions"`, and `core.sessions.SessionExpiryMiddleware`
+just after Django's `SessionMiddleware`.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 
 # How far a session's stored end may lag behind "now + the idle timeout" before it is
@@ -48,11 +48,16 @@ class SessionStore(DatabaseSessionStore):
         return self.stored_expiry < self.get_expiry_date() - EXPIRY_SLACK
 
 
-class IdleSessionMiddleware(SessionMiddleware):
-    """Django's session middleware; the session is also saved when its end is due to
-    move forward (`SessionStore.expiry_due`), which keeps the idle timeout."""
+class SessionExpiryMiddleware:
+    """Marks the session to be saved when its end is due to move forward
+    (`SessionStore.expiry_due`); Django's `SessionMiddleware`, just outside this one in
+    MIDDLEWARE, then saves it. That keeps the idle timeout."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
         session = getattr(request, "session", None)
         if (
             session is not None
@@ -61,4 +66,4 @@ class IdleSessionMiddleware(SessionMiddleware):
             and getattr(session, "expiry_due", lambda: True)()
         ):
             session.modified = True
-        return super().process_response(request, response)
+        return response

@@ -154,7 +154,7 @@ def test_sessions_expire_after_thirty_minutes_without_a_request(world, client):
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
     # Every request moves the end forward (core.sessions), without a write every time.
     assert django_settings.SESSION_ENGINE == "core.sessions"
-    assert "core.sessions.IdleSessionMiddleware" in django_settings.MIDDLEWARE
+    assert "core.sessions.SessionExpiryMiddleware" in django_settings.MIDDLEWARE
     assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     client.force_login(world.user("sa"))
     home = reverse("desk:home")
