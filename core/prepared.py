@@ -48,19 +48,19 @@ class IdIn(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Any) -> None:
         (self.column,) = exprs
 
     def _ids(self, vendor: str) -> Any:
         return self.ids if isinstance(self.ids, IdsParameter) else ids_value(vendor, self.ids)
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         sql, params = compiler.compile(self.column)
-        return f"{sql} = ANY(%s)", [*params, self._ids(connection.vendor)]
+        return f"{sql} = ANY(%s)", (*params, self._ids(connection.vendor))
 
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any) -> Any:
         sql, params = compiler.compile(self.column)
-        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, self._ids("sqlite")]
+        return f"{sql} IN (SELECT value FROM json_each(%s))", (*params, self._ids("sqlite"))
 
 
 # (alias, key) -> (sql, params with IDS where the ids go). Small: a key holds the day.

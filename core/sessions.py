@@ -32,7 +32,7 @@ class SessionStore(DatabaseSessionStore):
     stored_expiry: datetime.datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        stored = super()._get_session_from_db()
+        stored = super()._get_session_from_db()  # type: ignore[misc]
         self.stored_expiry = stored.expire_date if stored is not None else None
         return stored
 

@@ -46,13 +46,10 @@ def running_counts(clients: QuerySet[Client] | list[int], day: datetime.date) ->
         if not clients:
             return dict.fromkeys(("clients", "income", "gpmi", "article60", "vdab"), 0)
         scope = Client.objects.filter(IdIn("pk", IDS))
+        running = ("income_kind", "gpmi_since", "article60_since", "vdab_since")
         rows = prepared_rows(
             ("running_counts", day),
-            lambda: (
-                clients_with_status(scope, day)
-                .order_by()
-                .values_list("income_kind", "gpmi_since", "article60_since", "vdab_since")
-            ),
+            lambda: clients_with_status(scope, day).order_by().values_list(*running),
             clients,
         )
         return {

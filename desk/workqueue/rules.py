@@ -108,7 +108,9 @@ def rule_items(
     return items
 
 
-def _union(rules: Iterable[ClientRule], clients: QuerySet[Client], today: datetime.date):
+def _union(
+    rules: Iterable[ClientRule], clients: QuerySet[Client], today: datetime.date
+) -> QuerySet:
     first, *others = [rule.rows(clients, today) for rule in rules]
     # No ORDER BY (the models' default ordering names no column of the union).
     return first.union(*others, all=True).order_by() if others else first
