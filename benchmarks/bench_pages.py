@@ -193,7 +193,7 @@ def process_cpu(pids: list[int]) -> float:
 
 
 class ServerCpu:
-    """CPU time of the server: gunicorn's workers and the PostgreSQL backends serving
+    """CPU time of the server: gunicorn's workers, and the PostgreSQL backends serving
     them. Unlike the time a request takes, it hardly depends on what else the machine
     runs, so it compares pages (and branches) on a busy machine too."""
 
@@ -201,7 +201,9 @@ class ServerCpu:
         self.server_pid, self.database = server_pid, urllib.parse.urlparse(url).path.lstrip("/")
         self.url = url
 
-    def pids(self) -> list[int]:
+    def pids(self) -> tuple[list[int], list[int]]:
+        """gunicorn's workers, and the PostgreSQL backends of the benchmark's database (its
+        clients' only: not autovacuum, not this query's)."""
         try:
             children = Path(f"/proc/{self.server_pid}/task/{self.server_pid}/children")
             workers = [int(pid) for pid in children.read_text().split()]
@@ -211,32 +213,38 @@ class ServerCpu:
 
         with psycopg.connect(self.url, autocommit=True) as conn:
             rows = conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
                 [self.database],
             ).fetchall()
-        return workers + [pid for (pid,) in rows]
+        return workers, [pid for (pid,) in rows]
 
 
 def alone(
     base: str, repeat: int, daily_only: bool = False, cpu: ServerCpu | None = None
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Per page: the median time of one request, and the server's CPU per request."""
-    results, cpu_per_request = {}, {}
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    """Per page: the median time of one request, and the server's CPU per request
+    (gunicorn's, PostgreSQL's)."""
+    results: dict[str, float] = {}
+    cpu_per_request: dict[str, tuple[float, float]] = {}
     for name, (browser, path) in pages(base).items():
         if daily_only and name not in ("login", *DAILY_PAGES):
             continue
         browser = browser or Browser(base)
         for _ in range(3):
             browser.get(path)
-        pids = cpu.pids() if cpu else []
-        used = process_cpu(pids)
+        workers, backends = cpu.pids() if cpu else ([], [])
+        used = process_cpu(workers), process_cpu(backends)
         times = []
         for _ in range(repeat):
             status, _, seconds = browser.get(path)
             assert status == 200, f"{name}: {status}"
             times.append(seconds)
         results[name] = statistics.median(times)
-        cpu_per_request[name] = (process_cpu(pids) - used) / repeat
+        cpu_per_request[name] = (
+            (process_cpu(workers) - used[0]) / repeat,
+            (process_cpu(backends) - used[1]) / repeat,
+        )
     return results, cpu_per_request
 
 
@@ -333,16 +341,18 @@ def main() -> None:
         single, cpu = alone(
             base, args.repeat, args.daily_only, ServerCpu(server.pid, args.postgres)
         )
-        login, login_cpu = single["login"], max(cpu["login"], 1e-9)
+        login, login_cpu = single["login"], max(cpu["login"][0], 1e-9)
         for name, seconds in single.items():
+            app, db = cpu[name]
             print(
                 f"  {name:24} {seconds * 1000:8.1f} ms  {seconds / login:6.1f}x login"
-                f"   server CPU {cpu[name] * 1000:6.1f} ms  {cpu[name] / login_cpu:5.1f}x"
+                f"   CPU gunicorn {app * 1000:6.1f} ms ({app / login_cpu:4.1f}x)"
+                f" PostgreSQL {db * 1000:5.1f} ms"
             )
         worst = max(single[name] / login for name in DAILY_PAGES)
         print(f"  daily pages: at most {worst:.1f}x the login page (target 5x)")
-        worst_cpu = max(cpu[name] / login_cpu for name in DAILY_PAGES)
-        print(f"  daily pages' server CPU: at most {worst_cpu:.1f}x the login page's")
+        worst_cpu = max(cpu[name][0] / login_cpu for name in DAILY_PAGES)
+        print(f"  daily pages' gunicorn CPU: at most {worst_cpu:.1f}x the login page's")
         for years in () if args.daily_only else ("1 year", "10 years", "1 y, today"):
             page, api = single[f"report page ({years})"], single[f"report API ({years})"]
             print(f"  report page / API ({years}): {page / api:.2f}x")
