@@ -28,6 +28,7 @@ The rules (README, "Privacy and security"):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,11 @@ class _UserFacts:
     social_workers: dict[datetime.date, SocialWorker | None]
     organisation: Organisation | None = None
     organisation_known: bool = False
+    # (day, roles counted team-wide) -> the caseload's client ids (a lazy subquery: built
+    # from the facts above, evaluated by the database in every query that carries it).
+    caseloads: dict[tuple[datetime.date, frozenset[str]], QuerySet[Any] | None] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 def _user_facts(user: Any) -> _UserFacts:
@@ -183,7 +189,20 @@ def _caseload_client_ids(
     user: Any, day: datetime.date, *, team_wide: set[str]
 ) -> QuerySet[Any] | None:
     """The ids of the clients assigned on `day` to the user, or to their team when their
-    role is in `team_wide` (None: nobody's)."""
+    role is in `team_wide` (None: nobody's). Built once per request (`_UserFacts`): it
+    depends only on the user's roles and profile, which are looked up once too."""
+    if not _is_active_user(user):
+        return None
+    caseloads = _user_facts(user).caseloads
+    key = (day, frozenset(team_wide))
+    if key not in caseloads:
+        caseloads[key] = _build_caseload_client_ids(user, day, team_wide=team_wide)
+    return caseloads[key]
+
+
+def _build_caseload_client_ids(
+    user: Any, day: datetime.date, *, team_wide: set[str]
+) -> QuerySet[Any] | None:
     roles = roles_of(user)
     if not roles & {SOCIAL_ASSISTANT, TEAM_LEAD}:
         return None

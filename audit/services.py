@@ -391,7 +391,13 @@ def audit_list_read(
     which list (`caseload`, `workqueue`, ...), kept with `details` in `changes`.
     Returns the number of entries.
     """
-    ids = _shown_client_ids(clients)
+    if isinstance(clients, list | tuple) and all(isinstance(c, Client) for c in clients):
+        # Clients already loaded: their organisations are known (no query for them).
+        organisations = {client.pk: client.organisation_id for client in clients}
+        ids = sorted(organisations)
+    else:
+        ids = _shown_client_ids(clients)
+        organisations = {}
     if not ids:
         return 0
     if isinstance(who, HttpRequest):
@@ -405,7 +411,8 @@ def audit_list_read(
     changes = bulk.JsonText(json.dumps({"list": what, **json_value(details or {})}))
     at = timezone.now()
     label = Client._meta.label_lower
-    organisations = dict(Client.objects.filter(pk__in=ids).values_list("pk", "organisation_id"))
+    if not organisations:
+        organisations = dict(Client.objects.filter(pk__in=ids).values_list("pk", "organisation_id"))
     with transaction.atomic():
         head = chain_head(AuditEntry)
         return bulk.insert(

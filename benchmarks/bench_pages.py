@@ -12,6 +12,8 @@ persistent connections, `--workers`/`--threads`, see README "Production server")
 1. **One request alone**: each page `--repeat` times in a row after a warm-up; the median
    and its ratio to the login page (the cheapest page Django serves: a form, no query),
    and the worst ratio of the daily pages (client list, client file, work queue, home).
+   Beside it the server's CPU time per request (gunicorn's workers and their PostgreSQL
+   backends, from /proc), which other work on the machine hardly changes.
 2. **Under load**: `--users` simulated users, each logged in, requesting a mix of the
    daily pages with a think time of 0.5-1.5 s, for `--seconds` seconds (bounded: it stops
    by itself); p50 and p95 per page, and requests per second.
@@ -178,21 +180,72 @@ def pages(base: str) -> dict[str, tuple[Browser | None, str]]:
     }
 
 
-def alone(base: str, repeat: int, daily_only: bool = False) -> dict[str, float]:
-    results = {}
+def process_cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) used so far by `pids` (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCpu:
+    """CPU time of the server: gunicorn's workers, and the PostgreSQL backends serving
+    them. Unlike the time a request takes, it hardly depends on what else the machine
+    runs, so it compares pages (and branches) on a busy machine too."""
+
+    def __init__(self, server_pid: int, url: str) -> None:
+        self.server_pid, self.database = server_pid, urllib.parse.urlparse(url).path.lstrip("/")
+        self.url = url
+
+    def pids(self) -> tuple[list[int], list[int]]:
+        """gunicorn's workers, and the PostgreSQL backends of the benchmark's database (its
+        clients' only: not autovacuum, not this query's)."""
+        try:
+            children = Path(f"/proc/{self.server_pid}/task/{self.server_pid}/children")
+            workers = [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            workers = []
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                [self.database],
+            ).fetchall()
+        return workers, [pid for (pid,) in rows]
+
+
+def alone(
+    base: str, repeat: int, daily_only: bool = False, cpu: ServerCpu | None = None
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    """Per page: the median time of one request, and the server's CPU per request
+    (gunicorn's, PostgreSQL's)."""
+    results: dict[str, float] = {}
+    cpu_per_request: dict[str, tuple[float, float]] = {}
     for name, (browser, path) in pages(base).items():
         if daily_only and name not in ("login", *DAILY_PAGES):
             continue
         browser = browser or Browser(base)
         for _ in range(3):
             browser.get(path)
+        workers, backends = cpu.pids() if cpu else ([], [])
+        used = process_cpu(workers), process_cpu(backends)
         times = []
         for _ in range(repeat):
             status, _, seconds = browser.get(path)
             assert status == 200, f"{name}: {status}"
             times.append(seconds)
         results[name] = statistics.median(times)
-    return results
+        cpu_per_request[name] = (
+            (process_cpu(workers) - used[0]) / repeat,
+            (process_cpu(backends) - used[1]) / repeat,
+        )
+    return results, cpu_per_request
 
 
 def under_load(base: str, users: int, seconds: float) -> tuple[dict[str, list[float]], int]:
@@ -282,13 +335,24 @@ def main() -> None:
         print(
             f"\ngunicorn: {args.workers} workers x {args.threads} threads; load average {load:.2f}"
         )
-        print("\nOne request alone (median of", args.repeat, "):")
-        single = alone(base, args.repeat, args.daily_only)
-        login = single["login"]
+        print(
+            "\nOne request alone (median of", args.repeat, "; server CPU: gunicorn + PostgreSQL):"
+        )
+        single, cpu = alone(
+            base, args.repeat, args.daily_only, ServerCpu(server.pid, args.postgres)
+        )
+        login, login_cpu = single["login"], max(cpu["login"][0], 1e-9)
         for name, seconds in single.items():
-            print(f"  {name:24} {seconds * 1000:8.1f} ms  {seconds / login:6.1f}x login")
+            app, db = cpu[name]
+            print(
+                f"  {name:24} {seconds * 1000:8.1f} ms  {seconds / login:6.1f}x login"
+                f"   CPU gunicorn {app * 1000:6.1f} ms ({app / login_cpu:4.1f}x)"
+                f" PostgreSQL {db * 1000:5.1f} ms"
+            )
         worst = max(single[name] / login for name in DAILY_PAGES)
         print(f"  daily pages: at most {worst:.1f}x the login page (target 5x)")
+        worst_cpu = max(cpu[name][0] / login_cpu for name in DAILY_PAGES)
+        print(f"  daily pages' gunicorn CPU: at most {worst_cpu:.1f}x the login page's")
         for years in () if args.daily_only else ("1 year", "10 years", "1 y, today"):
             page, api = single[f"report page ({years})"], single[f"report API ({years})"]
             print(f"  report page / API ({years}): {page / api:.2f}x")

@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from casework.models import Client, IncomeRight, Trajectory, TrajectoryKind
+from core.prepared import IDS, IdIn, prepared_rows
 from partners.models import Article60Placement, VdabRegistration
 
 
@@ -37,9 +38,27 @@ def clients_with_status(clients: QuerySet[Client], day: datetime.date) -> QueryS
     )
 
 
-def running_counts(clients: QuerySet[Client], day: datetime.date) -> dict[str, int]:
-    """How many of `clients` have each thing of `clients_with_status` running on `day`:
-    `clients`, `income`, `gpmi`, `article60`, `vdab` (one query)."""
+def running_counts(clients: QuerySet[Client] | list[int], day: datetime.date) -> dict[str, int]:
+    """How many of `clients` (a QuerySet, or the clients' ids) have each thing of
+    `clients_with_status` running on `day`: `clients`, `income`, `gpmi`, `article60`,
+    `vdab` (one query; for ids, SQL built once per day and kept, `core.prepared`)."""
+    if isinstance(clients, list):
+        if not clients:
+            return dict.fromkeys(("clients", "income", "gpmi", "article60", "vdab"), 0)
+        scope = Client.objects.filter(IdIn("pk", IDS))
+        running = ("income_kind", "gpmi_since", "article60_since", "vdab_since")
+        rows = prepared_rows(
+            ("running_counts", day),
+            lambda: clients_with_status(scope, day).order_by().values_list(*running),
+            clients,
+        )
+        return {
+            "clients": len(rows),
+            **{
+                name: sum(1 for row in rows if row[n] is not None)
+                for n, name in enumerate(("income", "gpmi", "article60", "vdab"))
+            },
+        }
     counts = clients_with_status(clients, day).aggregate(
         clients=Count("pk"),
         income=Count("income_kind"),

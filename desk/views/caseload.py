@@ -71,14 +71,16 @@ class CaseloadView(RoleRequiredMixin, ExportMixin, SingleTableMixin, TemplateVie
 
     def get_table(self, **kwargs: Any) -> CaseloadTable:
         table = super().get_table(**kwargs)
+        scope: QuerySet[Client] | list[int]
         if self.exporting():
-            clients = Client.objects.filter(pk__in=self.get_filterset().qs.values("pk"))
+            scope = clients = Client.objects.filter(pk__in=self.get_filterset().qs.values("pk"))
         else:
-            shown = [row.record.pk for row in table.page.object_list]
-            clients = Client.objects.filter(pk__in=shown)
+            shown = [row.record for row in table.page.object_list]
+            scope = [client.pk for client in shown]
+            clients = Client.objects.filter(pk__in=scope)
             audit_list_read(self.request, shown, "caseload")
         items = workqueue.work_queue(
-            clients=clients,
+            clients=scope,
             today=self.day,
             health_clients=clients.filter(health_data_clients_filter(self.request.user)),
         )

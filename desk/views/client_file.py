@@ -57,10 +57,10 @@ def file_context(request: HttpRequest, client: Client) -> dict[str, Any]:
         return user.has_perm(kind.permission("change"))
 
     entries = timeline(client, kinds, day, can_change)
-    documents = file_documents(user, client, entries)
+    documents = file_documents(user, client, entries, health=health)
     this_client = Client.objects.filter(pk=client.pk)
     items = workqueue.work_queue(
-        clients=this_client, today=day, health_clients=this_client if health else None
+        clients=[client.pk], today=day, health_clients=this_client if health else None
     )
     assignments = client.assignments.select_related("social_worker__team").active_on(day)
     appointment_kind = RECORD_KINDS["appointment"]

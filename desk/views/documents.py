@@ -55,18 +55,24 @@ class DocumentRow:
     record_text: str
 
 
-def file_documents(user: Any, client: Client, entries: list[TimelineEntry]) -> list[DocumentRow]:
+def file_documents(
+    user: Any, client: Client, entries: list[TimelineEntry], *, health: bool
+) -> list[DocumentRow]:
     """The documents of the client file that `user` may see (health-data documents only
     with the health-data right), and on each timeline entry its documents and buttons:
     "Document toevoegen", for a GPMI "Contract afdrukken (PDF)" and "Ondertekend contract
-    toevoegen"."""
+    toevoegen".
+
+    `client` is a file the access rules just let `user` open (`get_client_or_404`) and
+    `health` what they said of its health data (`can_see_health_data`): the documents are
+    those of `Document.objects.visible_to(user)` for this client, without asking the
+    rules again in a subquery."""
     rows: list[DocumentRow] = []
     if user.has_perm("documents.view_document"):
-        documents = (
-            Document.objects.filter(client=client)
-            .visible_to(user)
-            .select_related("uploaded_by", *LINK_FIELDS)
-        )
+        documents = Document.objects.filter(client=client)
+        if not health:
+            documents = documents.filter(health_data=False)
+        documents = documents.select_related("uploaded_by", *LINK_FIELDS)
         may_delete = user.has_perm("documents.delete_document")
         for document in documents:
             record = document.record

@@ -24,12 +24,12 @@ from desk.workqueue.rules import CLIENT_RULES, HEALTH_RULES, jobroad_free_places
 
 def work_queue(
     *,
-    clients: QuerySet[Client],
+    clients: QuerySet[Client] | list[int],
     today: datetime.date | None = None,
     health_clients: QuerySet[Client] | None = None,
     organisation_ids: Iterable[int] = (),
 ) -> list[WorkItem]:
-    """Every item due for `clients`, earliest first.
+    """Every item due for `clients` (a QuerySet, or the clients' ids), earliest first.
 
     Items that depend on health data (an MMPP item, or an item that a running
     exemption cancels) are shown as they are only for `health_clients` (none when
@@ -39,9 +39,10 @@ def work_queue(
     health data). JobRoad sessions with free places are listed for `organisation_ids`.
     """
     today = today or timezone.localdate()
-    clients = _materialised(clients)
     # Every rule in one query; the health rules too, hidden below where they must be.
-    items = rule_items([*CLIENT_RULES.values(), *HEALTH_RULES.values()], clients, today)
+    items = rule_items(
+        [*CLIENT_RULES.values(), *HEALTH_RULES.values()], _materialised(clients), today
+    )
     items = _health_data_hidden(items, health_clients, today)
     organisation_ids = list(organisation_ids)
     if organisation_ids:
@@ -54,12 +55,14 @@ def work_queue(
 MATERIALISE_UP_TO = 5000
 
 
-def _materialised(clients: QuerySet[Client]) -> QuerySet[Client]:
+def _materialised(clients: QuerySet[Client] | list[int]) -> QuerySet[Client] | list[int]:
     """`clients` as a list of ids when they are few enough, else as they are."""
+    if isinstance(clients, list):
+        return clients
     ids = list(clients.order_by().values_list("pk", flat=True)[: MATERIALISE_UP_TO + 1])
     if len(ids) > MATERIALISE_UP_TO:
         return clients
-    return Client.objects.filter(pk__in=ids)
+    return ids
 
 
 def _health_data_hidden(

@@ -39,3 +39,9 @@ def test_running_counts_count_clients_with_each_thing_running_on_the_day(
         counts = running_counts(clients, DAY)
     assert counts == {"clients": 3, "income": 1, "gpmi": 1, "article60": 1, "vdab": 1}
     assert running_counts(Client.objects.none(), DAY) == dict.fromkeys(counts, 0)
+    # The same figures from the clients' ids (the home page's way: SQL kept, one query).
+    ids = list(clients.values_list("pk", flat=True))
+    with django_assert_num_queries(1):
+        assert running_counts(ids, DAY) == counts
+    assert running_counts(ids, DAY) == counts  # the kept SQL, again
+    assert running_counts([], DAY) == dict.fromkeys(counts, 0)

@@ -514,3 +514,35 @@ def test_a_queue_shows_no_more_than_the_files_its_viewer_may_open(staff):
     assert workqueue.team_queue(team, viewer=lead) == []
     assert workqueue.social_worker_queue(staff.workers["sa"], viewer=lead) == []
     assert workqueue.team_queue(team, viewer=staff.users["manager"]) == []
+
+
+# --- One query, its SQL kept (core.prepared) --------------------------------------------
+
+
+def busy(person):
+    IncomeRightFactory(client=person, start_date=datetime.date(2025, 5, 1))
+    Article60PlacementFactory(client=person, start_date=datetime.date(2024, 9, 1))
+    ReferralFactory(client=person, start_date=datetime.date(2025, 1, 2))
+    MmppScreeningFactory(client=person, category=5, advised_on=datetime.date(2020, 1, 1))
+
+
+def test_a_queue_from_ids_is_the_queue_from_the_queryset(person):
+    busy(person)
+    rules = [*workqueue.CLIENT_RULES.values(), *workqueue.HEALTH_RULES.values()]
+    from_queryset = workqueue.rules.rule_items(rules, Client.objects.all(), TODAY)
+    from_ids = workqueue.rules.rule_items(rules, [person.pk], TODAY)
+    again = workqueue.rules.rule_items(rules, [person.pk], TODAY)
+    assert len(from_queryset) >= 4
+    key = lambda item: (item.rule, item.url)  # noqa: E731
+    assert sorted(from_ids, key=key) == sorted(from_queryset, key=key) == sorted(again, key=key)
+
+
+def test_kept_sql_follows_the_day_and_the_settings(person, settings):
+    IncomeRightFactory(client=person, start_date=datetime.date(2025, 5, 1))
+    due = [item.due_date for item in items("gpmi_to_sign")]
+    assert due == [datetime.date(2025, 5, 1) + days(91)]
+    settings.TRAJECT = {**settings.TRAJECT, "GPMI_SIGN_WITHIN_DAYS": 30}
+    assert [item.due_date for item in items("gpmi_to_sign")] == [datetime.date(2025, 5, 31)]
+    # Another day: its own SQL (the rules compare with the day).
+    found = workqueue.work_queue(clients=[person.pk], today=datetime.date(2025, 4, 30))
+    assert [item for item in found if item.rule == "gpmi_to_sign"] == []

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -150,7 +152,9 @@ def test_a_strong_password_is_accepted(world):
 
 def test_sessions_expire_after_thirty_minutes_without_a_request(world, client):
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Every request moves the end forward (core.sessions), without a write every time.
+    assert django_settings.SESSION_ENGINE == "core.sessions"
+    assert "core.sessions.SessionExpiryMiddleware" in django_settings.MIDDLEWARE
     assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     client.force_login(world.user("sa"))
     home = reverse("desk:home")
@@ -165,6 +169,68 @@ def test_sessions_expire_after_thirty_minutes_without_a_request(world, client):
     response = client.get(home)
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def stored_end(client) -> datetime.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_request_moves_the_session_end_forward_when_it_lags_more_than_a_minute(world, client):
+    client.force_login(world.user("sa"))
+    home = reverse("desk:home")
+    assert client.get(home).status_code == 200
+    # The stored end as it would be 10 idle minutes later: the next request moves it.
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=20)
+    )
+    assert client.get(home).status_code == 200
+    remaining = stored_end(client) - timezone.now()
+    assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
+
+
+def test_a_request_within_a_minute_of_the_last_save_writes_no_session(world, client):
+    client.force_login(world.user("sa"))
+    home = reverse("desk:home")
+    assert client.get(home).status_code == 200
+    end = stored_end(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(home).status_code == 200
+    assert not [
+        q
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert stored_end(client) == end
+    # Never later than the idle timeout: 30 minutes after the last request at most.
+    assert end - timezone.now() <= datetime.timedelta(minutes=30)
+
+
+def test_a_session_lagging_less_than_a_minute_still_ends_within_the_idle_timeout(world, client):
+    client.force_login(world.user("sa"))
+    home = reverse("desk:home")
+    assert client.get(home).status_code == 200
+    # Last written 50 seconds ago: not written again, and it ends 29 min 10 s from now.
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=29, seconds=10)
+    )
+    assert client.get(home).status_code == 200
+    remaining = stored_end(client) - timezone.now()
+    assert datetime.timedelta(minutes=29) < remaining < datetime.timedelta(minutes=29, seconds=10)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.get(home)
+    assert (response.status_code, response["Location"].startswith(LOGIN)) == (302, True)
+
+
+def test_a_changed_session_is_saved_at_once(world, client):
+    client.force_login(world.user("sa"))
+    caseload = reverse("desk:caseload")
+    assert client.get(caseload).status_code == 200
+    # The caseload's filter is kept in the session: written at once, within the minute.
+    assert client.post(caseload, {"q": "Peeters"}).status_code == 302
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert session.get_decoded()["caseload_filter"]["q"] == "Peeters"
 
 
 def test_a_panel_asked_for_after_the_session_ended_sends_the_whole_page_to_login(world, client):
