@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db.models import IntegerField, QuerySet, Value
+from django.db.models import F, IntegerField, QuerySet, Value
 
 from core.periods import PeriodQuerySet
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
@@ -32,12 +32,26 @@ from reporting.statistics.registry import statistic
 CATEGORIES = ("1", "2", "3", "4", "5")
 
 
-def _of_report[Records: QuerySet[Any]](params: ReportParameters, records: Records) -> Records:
+# Side by side (`stock_by_organisation`), a client record of one organisation is the
+# person, as in that organisation's own report: the key packs the record's organisation
+# and client into one integer (ids stay far below 2**40).
+ORGANISATION_SHIFT = 2**40
+
+
+def _person(params: ReportParameters, per_organisation: bool) -> Any:
+    if per_organisation:
+        return F("organisation_id") * Value(ORGANISATION_SHIFT) + F("client_id")
+    return person_key(params)
+
+
+def _of_report[Records: QuerySet[Any]](
+    params: ReportParameters, records: Records, per_organisation: bool
+) -> Records:
     """`records` of the report's organisations. In a region the person key
     (`person_key`) joins the client: the join carries the organisations' predicate too,
     so that no other organisation's rows are read."""
     records = records.filter(organisation_id__in=params.organisation_ids)
-    if params.is_region:
+    if params.is_region and not per_organisation:
         records = records.filter(client__organisation_id__in=params.organisation_ids)
     return records
 
@@ -50,32 +64,39 @@ def _periods(
     kind: int,
     records: PeriodQuerySet[Any],
     days: Sequence[datetime.date],
+    per_organisation: bool,
 ) -> QuerySet[Any]:
     """Rows (kind, person, start, end) of `records` (a PeriodQuerySet) running on one of
     `days`; in an organisation only of the clients with an advice by the last of them
     (the others cannot be in the stock: a semi-join instead of their rows)."""
-    records = _of_report(params, records.overlapping(days[0], days[-1]))
-    if not params.is_region:
+    records = _of_report(params, records.overlapping(days[0], days[-1]), per_organisation)
+    if not params.is_region or per_organisation:
         # Over a region the same semi-join on the person key (an expression) made the
         # golden region test's report take 150 s instead of a few on PostgreSQL.
-        records = records.filter(client_id__in=_advices(params, days).values("client_id"))
+        advices = _advices(params, days, per_organisation)
+        records = records.filter(client_id__in=advices.values("client_id"))
     return (
-        records.annotate(person=person_key(params), kind=Value(kind, output_field=IntegerField()))
+        records.annotate(
+            person=_person(params, per_organisation),
+            kind=Value(kind, output_field=IntegerField()),
+        )
         .order_by()
         .values_list("kind", "person", records.start_field, records.end_field)
     )
 
 
 def _running_days(
-    params: ReportParameters, days: Sequence[datetime.date]
+    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
 ) -> tuple[dict[Any, bytearray], dict[Any, bytearray]]:
     """Per person: 1 for each day of `days` (sorted) on which they have a VDAB
     registration (any category) running, and, apart, an employment or an article-60
     placement (`active_on`: started on or before the day, no end or ending on or after
     it), else 0. One query (UNION ALL)."""
-    rows = _periods(params, REGISTERED, VdabRegistration.objects.all(), days).union(
-        _periods(params, AT_WORK, Employment.objects.all(), days),
-        _periods(params, AT_WORK, Article60Placement.objects.all(), days),
+    rows = _periods(
+        params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation
+    ).union(
+        _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
+        _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
         all=True,
     )
     running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
@@ -91,22 +112,25 @@ def _running_days(
     return running
 
 
-def _advices(params: ReportParameters, days: Sequence[datetime.date]) -> ScreeningQuerySet:
+def _advices(
+    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
+) -> ScreeningQuerySet:
     """The MMPP advices of the report on or before the last of `days`, with their person."""
-    return _of_report(params, MmppScreening.objects.filter(advised_on__lte=days[-1])).annotate(
-        person=person_key(params)
+    advices = MmppScreening.objects.filter(advised_on__lte=days[-1])
+    return _of_report(params, advices, per_organisation).annotate(
+        person=_person(params, per_organisation)
     )
 
 
 def _latest_categories(
-    params: ReportParameters, days: Sequence[datetime.date]
+    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
 ) -> dict[Any, bytearray]:
     """Per person with an advice on or before the last of `days`: the category of their
     latest advice on or before each day (`ScreeningQuerySet.latest_first`), 0 on a day
     when it has lapsed (`not_lapsed_q`: a lapse date on or before the day) or when there
     is none yet."""
     rows = (
-        _advices(params, days)
+        _advices(params, days, per_organisation)
         .latest_first()
         .values_list("person", "advised_on", "ended_on", "category")
     )
@@ -140,10 +164,18 @@ def stock_states(
     In the stock on a day: a VDAB registration (any category) running, no employment and
     no article-60 placement running, and a latest advice on or before the day that has
     not lapsed. The order of persons is not defined."""
+    for _person_key, state, work in _states(params, days, per_organisation=False):
+        yield state, work
+
+
+def _states(
+    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
+) -> Iterator[tuple[Any, bytes, bytearray]]:
+    """`stock_states` with the person's key (see `_person`)."""
     if not days:
         return
-    latest = _latest_categories(params, days)
-    registered, at_work = _running_days(params, days)
+    latest = _latest_categories(params, days, per_organisation)
+    registered, at_work = _running_days(params, days, per_organisation)
     nowhere = bytearray(len(days))
     for person, categories in latest.items():
         registration = registered.get(person)
@@ -154,7 +186,19 @@ def stock_states(
             category if running and not working else 0
             for category, running, working in zip(categories, registration, work, strict=True)
         )
-        yield state, work
+        yield person, state, work
+
+
+def stock_by_organisation(params: ReportParameters, day: datetime.date) -> dict[int, int]:
+    """Per organisation of the report (id): its MMPP stock on `day` with the definition of
+    its own report (its client records, its records), all organisations in the same two
+    queries. Organisations with none are left out."""
+    totals: dict[int, int] = {}
+    for person, state, _work in _states(params, [day], per_organisation=True):
+        if state[0]:
+            organisation = person // ORGANISATION_SHIFT
+            totals[organisation] = totals.get(organisation, 0) + 1
+    return totals
 
 
 def stock_by_key(params: ReportParameters, days: dict[str, datetime.date]) -> dict[str, Any]:
