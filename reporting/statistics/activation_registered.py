@@ -1,15 +1,17 @@
 """Clients in income support and in an activation trajectory who are registered at VDAB.
 
-One pass for all months, however many: three queries read the report's activation
-trajectories, income rights and VDAB registrations overlapping the period as compact
-rows (client record, first month, end month as indexes into the period), each filtered
-on the report's organisations and without a join; a tally in Python gives each person
-a bit per month for each kind and counts the persons whose three masks share a month.
-In a region, one more query finds the client records that share a national number (the
-only ones whose person is more than their own record, `persons.person_ids`), and one
-reads the households. The earlier form (a filtered `COUNT(DISTINCT ...)` per month,
-in a region with correlated subqueries on the person per month) took over 90 s for
-Flanders' ten years (docs/benchmarks.md, "Regions at Flemish scale").
+One pass for all months, however many: one query (`UNION ALL`) reads the report's
+activation trajectories, income rights and VDAB registrations overlapping the period
+as compact rows (kind, client record, first month and the month after the last as
+indexes into the period, clipped by the database), each filtered on the report's
+organisations and joined to nothing but, for a trajectory, its client's household; a
+tally in Python gives each person a bit per month for each kind and counts the persons
+whose three masks share a month. In a region, one more query finds the client records
+that share a national number (the only ones whose person is more than their own
+record, `persons.person_ids`) with their households. The earlier form (a filtered
+`COUNT(DISTINCT ...)` per month, in a region with correlated subqueries on the person
+per month) took over 90 s for Flanders' ten years (docs/benchmarks.md, "Regions at
+Flemish scale").
 """
 
 from __future__ import annotations
@@ -17,18 +19,19 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import QuerySet, Value
+from django.db.models import CharField, ExpressionWrapper, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from casework.models import Client, IncomeRight, Trajectory, TrajectoryKind
+from casework.models import IncomeRight, Trajectory, TrajectoryKind
 from partners.models import VdabRegistration
-from reporting.statistics.common import known_overlap_q, month_number
+from reporting.statistics.common import known_overlap_q, month_number, plain_rows
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.persons import clients_sharing_a_national_number, person_ids
 from reporting.statistics.registry import statistic
 
 HOUSEHOLDS = ("single", "cohabiting", "married", "unknown")
 ACTIVATION_KINDS = (TrajectoryKind.GPMI.value, TrajectoryKind.ACTIVATION.value)
+TRAJECTORY, INCOME, REGISTRATION = 0, 1, 2
 
 
 @statistic(
@@ -69,23 +72,14 @@ def activation_registered(params: ReportParameters) -> dict[str, Any]:
         else []
     )
     ids = person_ids((pk, number) for pk, number, *_rest in shared)
-    trajectories = _month_masks(params, _trajectories(params), ids, "start_date", "end_date")
-    incomes = _month_masks(params, IncomeRight.objects.all(), ids, "start_date", "end_date")
-    registrations = _month_masks(
-        params, VdabRegistration.objects.all(), ids, "registered_on", "ended_on"
-    )
-    counted: dict[int, int] = {}
+    (trajectories, incomes, registrations), households = _month_masks(params, ids)
+    households.update(_households_of_namesakes(shared, ids))
+    tally: Counter[tuple[str, int]] = Counter()
     for person, mask in trajectories.items():
         mask &= incomes.get(person, 0) & registrations.get(person, 0)
         if mask:
-            counted[person] = mask
-    if not counted:
-        return result
-    households = _households(params, ids, shared)
-    tally: Counter[tuple[str, int]] = Counter()
-    for person, mask in counted.items():
-        household = households.get(person, "unknown")
-        tally[household if household in HOUSEHOLDS else "unknown", mask] += 1
+            household = households.get(person) or "unknown"
+            tally[household if household in HOUSEHOLDS else "unknown", mask] += 1
     for (household, mask), n in tally.items():
         index = 0
         while mask:
@@ -98,74 +92,84 @@ def activation_registered(params: ReportParameters) -> dict[str, Any]:
     return result
 
 
-def _trajectories(params: ReportParameters) -> QuerySet[Trajectory]:
-    """The report's activation trajectories overlapping the period (as known on as_of)."""
-    return Trajectory.objects.filter(
-        organisation_id__in=params.organisation_ids, kind__in=ACTIVATION_KINDS
-    ).filter(known_overlap_q(params, params.first_day, params.last_day))
-
-
 def _month_index(field: str, first: int) -> Any:
     """The month of a date field counted from the period's first month (0)."""
     number = month_number(field)  # YYYYMM; YYYY * 100 + MM - YYYY * 88 = YYYY * 12 + MM
     return number - number / Value(100) * Value(88) - Value(1 + first)
 
 
-def _month_masks(
-    params: ReportParameters, records: QuerySet[Any], ids: dict[int, int], start: str, end: str
-) -> dict[int, int]:
-    """Per person (see `person_ids`) with one of `records` overlapping the period (as known
-    on as_of): a bit per month of the period (bit 0: its first month) in which they have
-    one. One query, rows of three integers (client record, first month, month after the
-    last), clipped to the period by the database."""
+def _rows(
+    params: ReportParameters, kind: int, records: QuerySet[Any], start: str, end: str
+) -> QuerySet[Any]:
+    """(kind, client record, first month, month after the last, household) of `records`
+    overlapping the period (as known on as_of), the months clipped to the period; the
+    household (of the client record) only for trajectories."""
     first = params.period_from.year * 12 + params.period_from.month - 1
     count = len(params.months)
-    rows = (
+    household = F("client__household") if kind == TRAJECTORY else Value("")
+    return (
         records.filter(organisation_id__in=params.organisation_ids)
         .filter(known_overlap_q(params, params.first_day, params.last_day, start, end))
         .annotate(
+            record_kind=Value(kind, output_field=IntegerField()),
             low=Greatest(_month_index(start, first), Value(0)),
             high=Least(Coalesce(_month_index(end, first) + Value(1), Value(count)), Value(count)),
+            client_household=ExpressionWrapper(household, output_field=CharField()),
         )
         .order_by()
-        .values_list("client_id", "low", "high")
+        .values_list("record_kind", "client_id", "low", "high", "client_household")
+    )
+
+
+def _month_masks(
+    params: ReportParameters, ids: dict[int, int]
+) -> tuple[tuple[dict[int, int], ...], dict[int, str]]:
+    """Per kind (activation trajectory, income right, VDAB registration), per person (see
+    `person_ids`) with such a record overlapping the period (as known on as_of): a bit
+    per month of the period (bit 0: its first month) in which they have one; and the
+    household of the client record of each trajectory, by person. One query (`UNION
+    ALL`), rows of four integers and a text."""
+    trajectories = Trajectory.objects.filter(kind__in=ACTIVATION_KINDS)
+    rows = (
+        _rows(params, TRAJECTORY, trajectories, "start_date", "end_date")
+        .union(
+            _rows(params, INCOME, IncomeRight.objects.all(), "start_date", "end_date"),
+            _rows(
+                params,
+                REGISTRATION,
+                VdabRegistration.objects.all(),
+                "registered_on",
+                "ended_on",
+            ),
+            all=True,
+        )
+        .order_by()  # not the first model's default ordering: its columns are not selected
     )
     # below[k]: the bits of the months before k; [low, high) is below[high] ^ below[low].
-    below = [(1 << k) - 1 for k in range(count + 1)]
-    masks: dict[int, int] = {}
-    get = masks.get
-    for client_id, low, high in rows.iterator(chunk_size=10_000):
+    below = [(1 << k) - 1 for k in range(len(params.months) + 1)]
+    masks: tuple[dict[int, int], ...] = ({}, {}, {})
+    households: dict[int, str] = {}
+    for kind, client_id, low, high, household in plain_rows(rows):
         if low < high:
             person = ids.get(client_id, client_id)
-            masks[person] = get(person, 0) | below[high] ^ below[low]
-    return masks
+            by_person = masks[kind]
+            by_person[person] = by_person.get(person, 0) | below[high] ^ below[low]
+            if kind == TRAJECTORY:
+                households[person] = household
+    return masks, households
 
 
-def _households(
-    params: ReportParameters, ids: dict[int, int], shared: list[tuple[Any, ...]]
-) -> dict[int, str]:
-    """Per person with an activation trajectory: the household of their client records, a
+def _households_of_namesakes(shared: list[tuple[Any, ...]], ids: dict[int, int]) -> dict[int, str]:
+    """The household of each person with more than one client record (`shared`: id,
+    national number, household, organisation code, external id of each of them): a
     known one before unknown, then that of the organisation first by code (and the
-    client's external id); persons without a known household are left out. The client
-    records with a trajectory are read here; those sharing a national number came with
-    `shared` (id, number, household, organisation code, external id)."""
-    own = (
-        Client.objects.filter(
-            organisation_id__in=params.organisation_ids,
-            pk__in=_trajectories(params).values("client_id"),
-        )
-        .exclude(household="")
-        .order_by()
-        .values_list("pk", "household", "organisation__code", "external_id")
-    )
+    client's external id). Persons without a known household are left out."""
     chosen: dict[int, tuple[str, str, str]] = {}
-    candidates = [(pk, household, code, external) for pk, _n, household, code, external in shared]
-    for pk, household, code, external_id in [*own, *candidates]:
-        if not household:
-            continue
-        person = ids.get(pk, pk)
-        # Python compares text by code point, as `code_point_order` makes the databases do.
-        mine = (code, external_id, household)
-        if person not in chosen or mine < chosen[person]:
-            chosen[person] = mine
+    for pk, _number, household, code, external_id in shared:
+        if household:
+            person = ids[pk]
+            # Python compares text by code point, as `code_point_order` makes the databases do.
+            mine = (code, external_id, household)
+            if person not in chosen or mine < chosen[person]:
+                chosen[person] = mine
     return {person: household for person, (_code, _id, household) in chosen.items()}
