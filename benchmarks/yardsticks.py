@@ -134,7 +134,10 @@ def activation_registered(cursor: Any, params: ReportParameters) -> dict[str, An
         f"""
         WITH t AS ({
             _clipped(
-                "casework_trajectory", "start_date", "end_date", "AND kind IN ('gpmi', 'activation')"
+                "casework_trajectory",
+                "start_date",
+                "end_date",
+                "AND kind IN ('gpmi', 'activation')",
             )
         }),
         i AS ({_clipped("casework_incomeright", "start_date", "end_date")}),
@@ -168,9 +171,7 @@ def activation_registered(cursor: Any, params: ReportParameters) -> dict[str, An
         name = household if household in HOUSEHOLDS else "unknown"
         by_month = changes.setdefault(name, {})
         by_month[index] = by_month.get(index, 0) + int(delta)
-    result: dict[str, Any] = {
-        month: dict.fromkeys((*HOUSEHOLDS, "total"), 0) for month in months
-    }
+    result: dict[str, Any] = {month: dict.fromkeys((*HOUSEHOLDS, "total"), 0) for month in months}
     for household, by_month in changes.items():
         running = 0
         for index, month in enumerate(months):

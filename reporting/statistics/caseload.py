@@ -76,10 +76,7 @@ def clients_per_fte_by_organisation(params: ReportParameters) -> dict[int, float
     (distinct client records). Two queries."""
     fte = {
         row["organisation_id"]: row["fte"]
-        for row in _workers(params)
-        .order_by()
-        .values("organisation_id")
-        .annotate(fte=Sum("fte"))
+        for row in _workers(params).order_by().values("organisation_id").annotate(fte=Sum("fte"))
     }
     clients = {
         row["organisation_id"]: row["n"]

@@ -7,8 +7,10 @@ person's client records.
 
 One pass for all days, however many: four queries (advices, VDAB registrations,
 employment, article-60 placements), each filtered on the report's organisations and
-returning compact tuples (person, dates, category), and a tally in Python that clips
-each record to the indexes of the days it covers. The earlier form (a correlated
+returning compact tuples (client record, dates, category) without a join to the
+clients, and a tally in Python that clips each record to the indexes of the days it
+covers. In a region one more query finds the client records that share a national
+number, whose records are read together as one person's (`persons.person_ids`). The earlier form (a correlated
 subquery per day and per condition) read every organisation's work records once per
 month (docs/benchmarks.md, "Which statistics are slow over a region, and why").
 """
@@ -26,7 +28,7 @@ from core.periods import PeriodQuerySet
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
 from partners.querysets import ScreeningQuerySet
 from reporting.statistics.params import ReportParameters
-from reporting.statistics.persons import person_key
+from reporting.statistics.persons import clients_sharing_a_national_number, person_ids
 from reporting.statistics.registry import statistic
 
 CATEGORIES = ("1", "2", "3", "4", "5")
@@ -38,22 +40,17 @@ CATEGORIES = ("1", "2", "3", "4", "5")
 ORGANISATION_SHIFT = 2**40
 
 
-def _person(params: ReportParameters, per_organisation: bool) -> Any:
+def _person(per_organisation: bool) -> Any:
+    """The column a row's person is read from: the client record (in a region mapped to
+    its person in Python, `persons.person_ids`: no join to the clients)."""
     if per_organisation:
         return F("organisation_id") * Value(ORGANISATION_SHIFT) + F("client_id")
-    return person_key(params)
+    return F("client_id")
 
 
-def _of_report[Records: QuerySet[Any]](
-    params: ReportParameters, records: Records, per_organisation: bool
-) -> Records:
-    """`records` of the report's organisations. In a region the person key
-    (`person_key`) joins the client: the join carries the organisations' predicate too,
-    so that no other organisation's rows are read."""
-    records = records.filter(organisation_id__in=params.organisation_ids)
-    if params.is_region and not per_organisation:
-        records = records.filter(client__organisation_id__in=params.organisation_ids)
-    return records
+def _of_report[Records: QuerySet[Any]](params: ReportParameters, records: Records) -> Records:
+    """`records` of the report's organisations."""
+    return records.filter(organisation_id__in=params.organisation_ids)
 
 
 REGISTERED, AT_WORK = 0, 1
@@ -69,7 +66,7 @@ def _periods(
     """Rows (kind, person, start, end) of `records` (a PeriodQuerySet) running on one of
     `days`; in an organisation only of the clients with an advice by the last of them
     (the others cannot be in the stock: a semi-join instead of their rows)."""
-    records = _of_report(params, records.overlapping(days[0], days[-1]), per_organisation)
+    records = _of_report(params, records.overlapping(days[0], days[-1]))
     if not params.is_region or per_organisation:
         # Over a region the same semi-join on the person key (an expression) made the
         # golden region test's report take 150 s instead of a few on PostgreSQL.
@@ -77,7 +74,7 @@ def _periods(
         records = records.filter(client_id__in=advices.values("client_id"))
     return (
         records.annotate(
-            person=_person(params, per_organisation),
+            person=_person(per_organisation),
             kind=Value(kind, output_field=IntegerField()),
         )
         .order_by()
@@ -86,7 +83,10 @@ def _periods(
 
 
 def _running_days(
-    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
+    params: ReportParameters,
+    days: Sequence[datetime.date],
+    per_organisation: bool,
+    ids: dict[int, int],
 ) -> tuple[dict[Any, bytearray], dict[Any, bytearray]]:
     """Per person: 1 for each day of `days` (sorted) on which they have a VDAB
     registration (any category) running, and, apart, an employment or an article-60
@@ -101,7 +101,8 @@ def _running_days(
     )
     running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
     count = len(days)
-    for kind, person, first, last in rows.iterator(chunk_size=10_000):
+    for kind, client, first, last in rows.iterator(chunk_size=10_000):
+        person = ids.get(client, client)
         low = bisect_left(days, first)
         high = count if last is None else bisect_right(days, last)
         if low < high:
@@ -117,13 +118,14 @@ def _advices(
 ) -> ScreeningQuerySet:
     """The MMPP advices of the report on or before the last of `days`, with their person."""
     advices = MmppScreening.objects.filter(advised_on__lte=days[-1])
-    return _of_report(params, advices, per_organisation).annotate(
-        person=_person(params, per_organisation)
-    )
+    return _of_report(params, advices).annotate(person=_person(per_organisation))
 
 
 def _latest_categories(
-    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
+    params: ReportParameters,
+    days: Sequence[datetime.date],
+    per_organisation: bool,
+    ids: dict[int, int],
 ) -> dict[Any, bytearray]:
     """Per person with an advice on or before the last of `days`: the category of their
     latest advice on or before each day (`ScreeningQuerySet.latest_first`), 0 on a day
@@ -135,8 +137,8 @@ def _latest_categories(
         .values_list("person", "advised_on", "ended_on", "category")
     )
     by_person: dict[Any, list[tuple[datetime.date, datetime.date | None, int]]] = {}
-    for person, advised_on, ended_on, category in rows.iterator(chunk_size=10_000):
-        by_person.setdefault(person, []).append((advised_on, ended_on, category))
+    for client, advised_on, ended_on, category in rows.iterator(chunk_size=10_000):
+        by_person.setdefault(ids.get(client, client), []).append((advised_on, ended_on, category))
     count = len(days)
     latest: dict[Any, bytearray] = {}
     for person, advices in by_person.items():
@@ -174,8 +176,13 @@ def _states(
     """`stock_states` with the person's key (see `_person`)."""
     if not days:
         return
-    latest = _latest_categories(params, days, per_organisation)
-    registered, at_work = _running_days(params, days, per_organisation)
+    ids: dict[int, int] = {}
+    if params.is_region and not per_organisation:
+        ids = person_ids(
+            clients_sharing_a_national_number(params).values_list("pk", "national_number")
+        )
+    latest = _latest_categories(params, days, per_organisation, ids)
+    registered, at_work = _running_days(params, days, per_organisation, ids)
     nowhere = bytearray(len(days))
     for person, categories in latest.items():
         registration = registered.get(person)
