@@ -85,6 +85,7 @@ def activation_registered(params: ReportParameters) -> dict[str, Any]:
         if params.is_region
         else []
     )
+    counted: Iterable[tuple[int, int]]
     if params.is_region:
         ids = person_ids((pk, number) for pk, number, *_rest in shared)
         (trajectories, incomes, registrations), households = _month_masks(params, ids)

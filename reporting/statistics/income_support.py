@@ -69,7 +69,11 @@ def reference_counts_by_organisation(params: ReportParameters) -> dict[int, dict
             }
         )
     )
-    return {row["organisation_id"]: {kind: row[kind] for kind in KINDS} for row in rows}
+    by_organisation: dict[int, dict[str, int]] = {}
+    row: dict[str, Any]
+    for row in rows:  # type: ignore[assignment]  # values() with dynamic aliases
+        by_organisation[row["organisation_id"]] = {kind: row[kind] for kind in KINDS}
+    return by_organisation
 
 
 @statistic(

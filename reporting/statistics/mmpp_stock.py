@@ -10,9 +10,10 @@ employment, article-60 placements), each filtered on the report's organisations 
 returning compact tuples (client record, dates, category) without a join to the
 clients, and a tally in Python that clips each record to the indexes of the days it
 covers. In a region one more query finds the client records that share a national
-number, whose records are read together as one person's (`persons.person_ids`). The earlier form (a correlated
-subquery per day and per condition) read every organisation's work records once per
-month (docs/benchmarks.md, "Which statistics are slow over a region, and why").
+number, whose records are read together as one person's (`persons.person_ids`). The
+earlier form (a correlated subquery per day and per condition) read every
+organisation's work records once per month (docs/benchmarks.md, "Which statistics are
+slow over a region, and why").
 """
 
 from __future__ import annotations
