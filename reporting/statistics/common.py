@@ -21,7 +21,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -36,7 +35,11 @@ from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
 from reporting.statistics.params import Month, ReportParameters
-from reporting.statistics.persons import person_exists, person_key
+from reporting.statistics.persons import (
+    clients_sharing_a_national_number,
+    person_ids,
+    person_key,
+)
 
 GENDERS = ("m", "f", "x")
 AGE_BANDS = ("under_25", "25_to_49", "50_plus")
@@ -274,43 +277,25 @@ def window_end_number(registered_on: str) -> Any:
 def followed_by_work(
     params: ReportParameters, window_end_field: str, registrations: QuerySet[VdabRegistration]
 ) -> Q:
-    """An employment or article-60 placement of the registration's client (in a region: of
-    any client record of the same person) starting on or after `registered_on` and on or
-    before the registration's window end (a YYYYMMDD number, see `window_end_number`).
-
-    In an organisation: the registrations (of `registrations`) followed by work, one
-    uncorrelated subquery per kind of work that the database evaluates once (a hash
-    semi-join) instead of a lookup per registration; both sides carry the
-    organisation's predicate."""
-    if not params.is_region:
-        followed = Q()
-        for path in ("client__employments", "client__article60_placements"):
-            # One filter() call: its conditions share the one join to the work records.
-            work = registrations.filter(
-                LessThanOrEqual(
-                    DateNumber(f"{path}__start_date"), window_end_number("registered_on")
-                ),
-                **{
-                    f"{path}__organisation_id__in": params.organisation_ids,
-                    f"{path}__start_date__gte": F("registered_on"),
-                },
-            )
-            followed |= Q(pk__in=work.values("pk"))
-        return followed
-
-    def in_window(model: Any) -> Q:
-        return person_exists(
-            params,
-            model.objects.filter(organisation_id__in=params.organisation_ids)
-            .annotate(start_number=DateNumber("start_date"))
-            .filter(
-                start_date__gte=OuterRef("registered_on"),
-                start_number__lte=OuterRef(window_end_field),
-            ),
-            outer="client",
+    """In an organisation: the registrations (of `registrations`) followed by work, an
+    employment or article-60 placement of the registration's client starting on or
+    after `registered_on` and on or before the registration's window end (a YYYYMMDD
+    number, see `window_end_number`). One uncorrelated subquery per kind of work that
+    the database evaluates once (a hash semi-join) instead of a lookup per
+    registration; both sides carry the organisation's predicate. A region reads the
+    same over persons in `_region_outflow`."""
+    followed = Q()
+    for path in ("client__employments", "client__article60_placements"):
+        # One filter() call: its conditions share the one join to the work records.
+        work = registrations.filter(
+            LessThanOrEqual(DateNumber(f"{path}__start_date"), window_end_number("registered_on")),
+            **{
+                f"{path}__organisation_id__in": params.organisation_ids,
+                f"{path}__start_date__gte": F("registered_on"),
+            },
         )
-
-    return in_window(Employment) | in_window(Article60Placement)
+        followed |= Q(pk__in=work.values("pk"))
+    return followed
 
 
 def outflow_by_month(
@@ -325,6 +310,13 @@ def outflow_by_month(
         str(month): {count_key: 0, "to_work": 0, "percent": None} for month in months
     }
     registrations = registrations.filter(registered_on__range=(months[0].first, months[-1].last))
+    if params.is_region:
+        for month, (registered, to_work) in _region_outflow(params, registrations).items():
+            entry = result[str(month)]
+            entry[count_key] = registered
+            entry["to_work"] = to_work
+            entry["percent"] = percent(to_work, registered)
+        return result
     rows = (
         registrations.annotate(
             window_end=window_end_number("registered_on"), month=month_number("registered_on")
@@ -343,6 +335,56 @@ def outflow_by_month(
     for entry in result.values():
         entry["percent"] = percent(entry["to_work"], entry[count_key])
     return result
+
+
+def _region_outflow(
+    params: ReportParameters, registrations: QuerySet[VdabRegistration]
+) -> dict[Month, tuple[int, int]]:
+    """In a region, per month of `registered_on`: `registrations` and how many of them were
+    followed by work (`followed_by_work`: an employment or article-60 placement of any
+    client record of the same person starting from the registration day up to the window
+    end). Three queries, each filtered on the region's organisations and without a join
+    to the clients: the client records sharing a national number (`person_ids`), the
+    work that starts in the registrations' windows, the registrations; per person the
+    sorted start days of their work, and per registration a binary search in them."""
+    ids = person_ids(clients_sharing_a_national_number(params).values_list("pk", "national_number"))
+    bounds = (params.first_day, window_end(params.period_to))
+    starts: dict[int, list[datetime.date]] = {}
+    work = (
+        Employment.objects.filter(
+            organisation_id__in=params.organisation_ids, start_date__range=bounds
+        )
+        .order_by()
+        .values_list("client_id", "start_date")
+        .union(
+            Article60Placement.objects.filter(
+                organisation_id__in=params.organisation_ids, start_date__range=bounds
+            )
+            .order_by()
+            .values_list("client_id", "start_date"),
+            all=True,
+        )
+        .order_by()
+    )
+    for client, start in work.iterator(chunk_size=10_000):
+        starts.setdefault(ids.get(client, client), []).append(start)
+    for days in starts.values():
+        days.sort()
+    counts: dict[Month, list[int]] = {}
+    nothing: list[datetime.date] = []
+    rows = registrations.order_by().values_list("client_id", "registered_on")
+    ends: dict[Month, datetime.date] = {}
+    for client, registered_on in rows.iterator(chunk_size=10_000):
+        month = Month.of(registered_on)
+        tally = counts.setdefault(month, [0, 0])
+        tally[0] += 1
+        days = starts.get(ids.get(client, client), nothing)
+        index = bisect_left(days, registered_on)
+        if index < len(days):
+            end = ends.get(month) or ends.setdefault(month, window_end(month))
+            if days[index] <= end:
+                tally[1] += 1
+    return {month: (tally[0], tally[1]) for month, tally in counts.items()}
 
 
 def ocmw_registrations(params: ReportParameters) -> QuerySet[VdabRegistration]:
