@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -184,16 +185,19 @@ def _states(
         )
     latest = _latest_categories(params, days, per_organisation, ids)
     registered, at_work = _running_days(params, days, per_organisation, ids)
-    nowhere = bytearray(len(days))
+    count = len(days)
+    nowhere = bytearray(count)
+    # Bytes of 0 and 1 read as one integer: registered and not at work is `r & ~w`, and
+    # times 0xFF (no carries) a mask of whole bytes over the categories: per day,
+    # `category if running and not working else 0`, in a few big-integer operations.
+    ones = int.from_bytes(b"\x01" * count)
     for person, categories in latest.items():
         registration = registered.get(person)
         if registration is None:
             continue
         work = at_work.get(person, nowhere)
-        state = bytes(
-            category if running and not working else 0
-            for category, running, working in zip(categories, registration, work, strict=True)
-        )
+        free = int.from_bytes(registration) & (ones ^ int.from_bytes(work))
+        state = (int.from_bytes(categories) & free * 0xFF).to_bytes(count)
         yield person, state, work
 
 
@@ -217,10 +221,13 @@ def stock_by_key(params: ReportParameters, days: dict[str, datetime.date]) -> di
     ordered = sorted(set(days.values()))
     position = {day: index for index, day in enumerate(ordered)}
     counts = [[0] * 6 for _day in ordered]
-    for state, _work in stock_states(params, ordered):
+    # Persons with the same days in the stock, each day in the same category, are
+    # counted together: far fewer patterns than persons over many days.
+    patterns = Counter(state for state, _work in stock_states(params, ordered))
+    for state, n in patterns.items():
         for index, category in enumerate(state):
             if category:
-                counts[index][category] += 1
+                counts[index][category] += n
     for key, day in days.items():
         entry = result[key]
         tally = counts[position[day]]
