@@ -188,7 +188,10 @@ def plain_rows(rows: QuerySet[Any], chunk: int = 10_000) -> Iterator[tuple[Any, 
     Django's converters per value: a tenth of a second per 100,000 rows of expressions
     (docs/benchmarks.md, "Regions at Flemish scale")."""
     sql, values = rows.query.sql_with_params()
-    with connections[rows.db].chunked_cursor() as cursor:
+    connection = connections[rows.db]
+    # Behind PgBouncer in transaction mode no server-side cursor (README, "Scaling").
+    chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if chunked else connection.cursor() as cursor:
         cursor.execute(sql, values)
         while block := cursor.fetchmany(chunk):
             yield from block
