@@ -76,26 +76,7 @@ TRAJECTORY, INCOME, REGISTRATION = 0, 1, 2
 def activation_registered(params: ReportParameters) -> dict[str, Any]:
     months = [str(month) for month in params.months]
     result = {month: dict.fromkeys((*HOUSEHOLDS, "total"), 0) for month in months}
-    shared = (
-        list(
-            clients_sharing_a_national_number(params).values_list(
-                "pk", "national_number", "household", "organisation__code", "external_id"
-            )
-        )
-        if params.is_region
-        else []
-    )
-    counted: Iterable[tuple[int, int]]
-    if params.is_region:
-        ids = person_ids((pk, number) for pk, number, *_rest in shared)
-        (trajectories, incomes, registrations), households = _month_masks(params, ids)
-        households.update(_households_of_namesakes(shared, ids))
-        counted = (
-            (person, mask & incomes.get(person, 0) & registrations.get(person, 0))
-            for person, mask in trajectories.items()
-        )
-    else:
-        counted, households = _organisation_masks(params)
+    counted, households = _region_masks(params) if params.is_region else _organisation_masks(params)
     tally: Counter[tuple[str, int]] = Counter()
     for person, mask in counted:
         if mask:
@@ -111,6 +92,28 @@ def activation_registered(params: ReportParameters) -> dict[str, Any]:
             mask >>= 1
             index += 1
     return result
+
+
+def _region_masks(
+    params: ReportParameters,
+) -> tuple[Iterable[tuple[int, int]], dict[int, str]]:
+    """In a region: per person, the bits of the months in which they have, on any of their
+    client records, an activation trajectory, an income right and a VDAB registration;
+    and their household. Two queries: the client records sharing a national number,
+    and the three kinds of records (`_month_masks`)."""
+    shared = list(
+        clients_sharing_a_national_number(params).values_list(
+            "pk", "national_number", "household", "organisation__code", "external_id"
+        )
+    )
+    ids = person_ids((pk, number) for pk, number, *_rest in shared)
+    (trajectories, incomes, registrations), households = _month_masks(params, ids)
+    households.update(_households_of_namesakes(shared, ids))
+    counted = (
+        (person, mask & incomes.get(person, 0) & registrations.get(person, 0))
+        for person, mask in trajectories.items()
+    )
+    return counted, households
 
 
 def _month_index(field: str, first: int) -> Any:
