@@ -35,11 +35,7 @@ from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
 from reporting.statistics.params import Month, ReportParameters
-from reporting.statistics.persons import (
-    clients_sharing_a_national_number,
-    person_ids,
-    person_key,
-)
+from reporting.statistics.persons import person_key, region_person_ids
 
 GENDERS = ("m", "f", "x")
 AGE_BANDS = ("under_25", "25_to_49", "50_plus")
@@ -350,7 +346,7 @@ def _region_outflow(
     to the clients: the client records sharing a national number (`person_ids`), the
     work that starts in the registrations' windows, the registrations; per person the
     sorted start days of their work, and per registration a binary search in them."""
-    ids = person_ids(clients_sharing_a_national_number(params).values_list("pk", "national_number"))
+    ids = region_person_ids(params)
     bounds = (params.first_day, window_end(params.period_to))
     starts: dict[int, list[datetime.date]] = {}
     work = (

@@ -30,7 +30,7 @@ from core.periods import PeriodQuerySet
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
 from partners.querysets import ScreeningQuerySet
 from reporting.statistics.params import ReportParameters
-from reporting.statistics.persons import clients_sharing_a_national_number, person_ids
+from reporting.statistics.persons import region_person_ids
 from reporting.statistics.registry import statistic
 
 CATEGORIES = ("1", "2", "3", "4", "5")
@@ -180,9 +180,7 @@ def _states(
         return
     ids: dict[int, int] = {}
     if params.is_region and not per_organisation:
-        ids = person_ids(
-            clients_sharing_a_national_number(params).values_list("pk", "national_number")
-        )
+        ids = region_person_ids(params)
     latest = _latest_categories(params, days, per_organisation, ids)
     registered, at_work = _running_days(params, days, per_organisation, ids)
     count = len(days)

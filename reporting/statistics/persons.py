@@ -144,3 +144,14 @@ def person_ids(numbered: Iterable[tuple[int, str]]) -> dict[int, int]:
         if number not in lowest or pk < lowest[number]:
             lowest[number] = pk
     return {pk: lowest[number] for pk, number in pairs}
+
+
+def region_person_ids(params: ReportParameters) -> dict[int, int]:
+    """`person_ids` of the region's client records that share a national number, read
+    once for the parameters object (`ReportParameters.memo`): the statistics of one
+    report that need it share one query."""
+    if "person_ids" not in params.memo:
+        shared = clients_sharing_a_national_number(params)
+        params.memo["person_ids"] = person_ids(shared.values_list("pk", "national_number"))
+    ids: dict[int, int] = params.memo["person_ids"]
+    return ids
