@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from reporting.statistics.activation_registered import HOUSEHOLDS
 from reporting.statistics.common import closed_months, empty_inflow
 from reporting.statistics.params import Month, ReportParameters
 
@@ -29,18 +30,6 @@ def _month_of_index(index: int) -> str:
 # The month index of a date column (PostgreSQL).
 def _mi(column: str) -> str:
     return f"(date_part('year', {column})::int * 12 + date_part('month', {column})::int - 1)"
-
-
-def _covered_months(table: str, start: str, end: str, where: str = "") -> str:
-    """(client_id, m) for every month m of the period a record of `table` overlaps."""
-    return f"""
-        SELECT DISTINCT client_id, m
-        FROM {table},
-             generate_series(GREATEST({_mi(start)}, %(first_index)s),
-                             LEAST(COALESCE({_mi(end)}, %(last_index)s), %(last_index)s)) AS m
-        WHERE organisation_id = %(organisation)s AND {start} <= %(known_last)s
-          AND ({end} IS NULL OR {end} >= %(first_day)s) {where}
-    """
 
 
 def _period(params: ReportParameters) -> dict[str, Any]:
@@ -122,34 +111,73 @@ def article60(cursor: Any, params: ReportParameters) -> dict[str, Any]:
     }
 
 
+def _clipped(table: str, start: str, end: str, where: str = "") -> str:
+    """(client_id, lo, hi) of each record of `table` overlapping the period: the month
+    indexes (from the period's first, 0) it covers, [lo, hi), clipped to the period."""
+    return f"""
+        SELECT client_id,
+               GREATEST({_mi(start)} - %(first_index)s, 0) AS lo,
+               LEAST(COALESCE({_mi(end)} + 1, %(end_index)s), %(end_index)s) - %(first_index)s
+                   AS hi
+        FROM {table}
+        WHERE organisation_id = %(organisation)s AND {start} <= %(known_last)s
+          AND ({end} IS NULL OR {end} >= %(first_day)s) {where}
+    """
+
+
 def activation_registered(cursor: Any, params: ReportParameters) -> dict[str, Any]:
+    # Per client, the months covered by a trajectory, an income right and a registration
+    # together are the pieces where one of each overlaps (a join per client on the
+    # intervals); the pieces merged per client (each adds the months after the latest end
+    # of the client's earlier pieces), then +1/-1 per household and a running sum.
     cursor.execute(
         f"""
-        SELECT COALESCE(NULLIF(c.household, ''), 'unknown'), x.m, count(*)
-        FROM ({
-            _covered_months(
+        WITH t AS ({
+            _clipped(
                 "casework_trajectory",
                 "start_date",
                 "end_date",
                 "AND kind IN ('gpmi', 'activation')",
             )
-        }
-              INTERSECT {_covered_months("casework_incomeright", "start_date", "end_date")}
-              INTERSECT {_covered_months("partners_vdabregistration", "registered_on", "ended_on")}
-             ) AS x
-        JOIN casework_client c ON c.id = x.client_id
+        }),
+        i AS ({_clipped("casework_incomeright", "start_date", "end_date")}),
+        r AS ({_clipped("partners_vdabregistration", "registered_on", "ended_on")}),
+        pieces AS (
+            SELECT t.client_id, GREATEST(t.lo, i.lo, r.lo) AS lo, LEAST(t.hi, i.hi, r.hi) AS hi
+            FROM t JOIN i ON i.client_id = t.client_id JOIN r ON r.client_id = t.client_id
+            WHERE GREATEST(t.lo, i.lo, r.lo) < LEAST(t.hi, i.hi, r.hi)
+        ),
+        added AS (
+            SELECT client_id, hi,
+                   GREATEST(lo, COALESCE(max(hi) OVER (
+                       PARTITION BY client_id ORDER BY lo, hi
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)) AS lo
+            FROM pieces
+        ),
+        events AS (
+            SELECT client_id, lo AS m, 1 AS delta FROM added WHERE lo < hi
+            UNION ALL
+            SELECT client_id, hi, -1 FROM added WHERE lo < hi
+        )
+        SELECT COALESCE(NULLIF(c.household, ''), 'unknown'), e.m, sum(e.delta)
+        FROM events e JOIN casework_client c ON c.id = e.client_id
         GROUP BY 1, 2
         """,
-        _period(params),
+        {**_period(params), "end_index": _index(params.period_to) + 1},
     )
-    result: dict[str, Any] = {
-        str(month): dict.fromkeys(("single", "cohabiting", "married", "unknown", "total"), 0)
-        for month in params.months
-    }
-    for household, index, n in cursor.fetchall():
-        month = result[_month_of_index(index)]
-        month[household if household in month else "unknown"] += n
-        month["total"] += n
+    months = [str(month) for month in params.months]
+    changes: dict[str, dict[int, int]] = {}
+    for household, index, delta in cursor.fetchall():
+        name = household if household in HOUSEHOLDS else "unknown"
+        by_month = changes.setdefault(name, {})
+        by_month[index] = by_month.get(index, 0) + int(delta)
+    result: dict[str, Any] = {month: dict.fromkeys((*HOUSEHOLDS, "total"), 0) for month in months}
+    for household, by_month in changes.items():
+        running = 0
+        for index, month in enumerate(months):
+            running += by_month.get(index, 0)
+            result[month][household] += running
+            result[month]["total"] += running
     return result
 
 

@@ -81,5 +81,20 @@ def article60(params: ReportParameters) -> dict[str, Any]:
     }
 
 
+def employed_by_organisation(params: ReportParameters) -> dict[int, int]:
+    """Per organisation of the report (id) with any: `employed_in_reference_month` as in
+    its own report (distinct client records with a placement overlapping the reference
+    month, as known on as_of). One query."""
+    month = params.reference_month
+    rows = (
+        Article60Placement.objects.filter(organisation_id__in=params.organisation_ids)
+        .filter(known_overlap_q(params, month.first, month.last))
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("client_id", distinct=True))
+    )
+    return {row["organisation_id"]: row["n"] for row in rows}
+
+
 def _flow_through(ended: int, to_work: int) -> dict[str, Any]:
     return {"ended": ended, "to_work_or_training": to_work, "percent": percent(to_work, ended)}

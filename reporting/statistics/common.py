@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -20,7 +21,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -35,7 +35,7 @@ from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
 from reporting.statistics.params import Month, ReportParameters
-from reporting.statistics.persons import person_exists, person_key
+from reporting.statistics.persons import person_key, region_person_ids
 
 GENDERS = ("m", "f", "x")
 AGE_BANDS = ("under_25", "25_to_49", "50_plus")
@@ -178,6 +178,21 @@ def persons_by_month(
     return result
 
 
+def plain_rows(rows: QuerySet[Any], chunk: int = 10_000) -> Iterator[tuple[Any, ...]]:
+    """The rows of `rows` (a values_list of plain values: integers, text) as the database
+    driver gives them, `chunk` at a time (a server-side cursor on PostgreSQL), without
+    Django's converters per value: a tenth of a second per 100,000 rows of expressions
+    (docs/benchmarks.md, "Regions at Flemish scale")."""
+    sql, values = rows.query.sql_with_params()
+    connection = connections[rows.db]
+    # Behind PgBouncer in transaction mode no server-side cursor (README, "Scaling").
+    chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if chunked else connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        while block := cursor.fetchmany(chunk):
+            yield from block
+
+
 def month_of_number(number: int) -> Month:
     return Month(number // 100, number % 100)
 
@@ -222,6 +237,24 @@ def inflow_by_month(
     return result
 
 
+def inflow_totals_by_organisation(
+    params: ReportParameters, registrations: QuerySet[VdabRegistration]
+) -> dict[int, int]:
+    """Per organisation of the report (id) with any: the sum of `inflow_by_month`'s totals
+    over the period as in its own report (its registrations of its own clients). One
+    query."""
+    rows = (
+        registrations.filter(
+            registered_on__range=(params.first_day, params.known(params.last_day)),
+            client__organisation_id=F("organisation_id"),
+        )
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["organisation_id"]: row["n"] for row in rows}
+
+
 def window_end(month: Month) -> datetime.date:
     """The last day of the 12th month after `month` (2012-01 -> 2013-01-31)."""
     return month.plus(12).last
@@ -243,43 +276,25 @@ def window_end_number(registered_on: str) -> Any:
 def followed_by_work(
     params: ReportParameters, window_end_field: str, registrations: QuerySet[VdabRegistration]
 ) -> Q:
-    """An employment or article-60 placement of the registration's client (in a region: of
-    any client record of the same person) starting on or after `registered_on` and on or
-    before the registration's window end (a YYYYMMDD number, see `window_end_number`).
-
-    In an organisation: the registrations (of `registrations`) followed by work, one
-    uncorrelated subquery per kind of work that the database evaluates once (a hash
-    semi-join) instead of a lookup per registration; both sides carry the
-    organisation's predicate."""
-    if not params.is_region:
-        followed = Q()
-        for path in ("client__employments", "client__article60_placements"):
-            # One filter() call: its conditions share the one join to the work records.
-            work = registrations.filter(
-                LessThanOrEqual(
-                    DateNumber(f"{path}__start_date"), window_end_number("registered_on")
-                ),
-                **{
-                    f"{path}__organisation_id__in": params.organisation_ids,
-                    f"{path}__start_date__gte": F("registered_on"),
-                },
-            )
-            followed |= Q(pk__in=work.values("pk"))
-        return followed
-
-    def in_window(model: Any) -> Q:
-        return person_exists(
-            params,
-            model.objects.filter(organisation_id__in=params.organisation_ids)
-            .annotate(start_number=DateNumber("start_date"))
-            .filter(
-                start_date__gte=OuterRef("registered_on"),
-                start_number__lte=OuterRef(window_end_field),
-            ),
-            outer="client",
+    """In an organisation: the registrations (of `registrations`) followed by work, an
+    employment or article-60 placement of the registration's client starting on or
+    after `registered_on` and on or before the registration's window end (a YYYYMMDD
+    number, see `window_end_number`). One uncorrelated subquery per kind of work that
+    the database evaluates once (a hash semi-join) instead of a lookup per
+    registration; both sides carry the organisation's predicate. A region reads the
+    same over persons in `_region_outflow`."""
+    followed = Q()
+    for path in ("client__employments", "client__article60_placements"):
+        # One filter() call: its conditions share the one join to the work records.
+        work = registrations.filter(
+            LessThanOrEqual(DateNumber(f"{path}__start_date"), window_end_number("registered_on")),
+            **{
+                f"{path}__organisation_id__in": params.organisation_ids,
+                f"{path}__start_date__gte": F("registered_on"),
+            },
         )
-
-    return in_window(Employment) | in_window(Article60Placement)
+        followed |= Q(pk__in=work.values("pk"))
+    return followed
 
 
 def outflow_by_month(
@@ -294,6 +309,13 @@ def outflow_by_month(
         str(month): {count_key: 0, "to_work": 0, "percent": None} for month in months
     }
     registrations = registrations.filter(registered_on__range=(months[0].first, months[-1].last))
+    if params.is_region:
+        for month, (registered, to_work) in _region_outflow(params, registrations).items():
+            entry = result[str(month)]
+            entry[count_key] = registered
+            entry["to_work"] = to_work
+            entry["percent"] = percent(to_work, registered)
+        return result
     rows = (
         registrations.annotate(
             window_end=window_end_number("registered_on"), month=month_number("registered_on")
@@ -312,6 +334,56 @@ def outflow_by_month(
     for entry in result.values():
         entry["percent"] = percent(entry["to_work"], entry[count_key])
     return result
+
+
+def _region_outflow(
+    params: ReportParameters, registrations: QuerySet[VdabRegistration]
+) -> dict[Month, tuple[int, int]]:
+    """In a region, per month of `registered_on`: `registrations` and how many of them were
+    followed by work (`followed_by_work`: an employment or article-60 placement of any
+    client record of the same person starting from the registration day up to the window
+    end). Three queries, each filtered on the region's organisations and without a join
+    to the clients: the client records sharing a national number (`person_ids`), the
+    work that starts in the registrations' windows, the registrations; per person the
+    sorted start days of their work, and per registration a binary search in them."""
+    ids = region_person_ids(params)
+    bounds = (params.first_day, window_end(params.period_to))
+    starts: dict[int, list[datetime.date]] = {}
+    work = (
+        Employment.objects.filter(
+            organisation_id__in=params.organisation_ids, start_date__range=bounds
+        )
+        .order_by()
+        .values_list("client_id", "start_date")
+        .union(
+            Article60Placement.objects.filter(
+                organisation_id__in=params.organisation_ids, start_date__range=bounds
+            )
+            .order_by()
+            .values_list("client_id", "start_date"),
+            all=True,
+        )
+        .order_by()
+    )
+    for client, start in work.iterator(chunk_size=10_000):
+        starts.setdefault(ids.get(client, client), []).append(start)
+    for days in starts.values():
+        days.sort()
+    counts: dict[Month, list[int]] = {}
+    nothing: list[datetime.date] = []
+    rows = registrations.order_by().values_list("client_id", "registered_on")
+    ends: dict[Month, datetime.date] = {}
+    for client, registered_on in rows.iterator(chunk_size=10_000):
+        month = Month.of(registered_on)
+        tally = counts.setdefault(month, [0, 0])
+        tally[0] += 1
+        days = starts.get(ids.get(client, client), nothing)
+        index = bisect_left(days, registered_on)
+        if index < len(days):
+            end = ends.get(month) or ends.setdefault(month, window_end(month))
+            if days[index] <= end:
+                tally[1] += 1
+    return {month: (tally[0], tally[1]) for month, tally in counts.items()}
 
 
 def ocmw_registrations(params: ReportParameters) -> QuerySet[VdabRegistration]:

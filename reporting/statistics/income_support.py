@@ -28,17 +28,52 @@ def clients_in_reference_month(params: ReportParameters, kind: str) -> QuerySet[
     )
 
 
-def _inhabitants(params: ReportParameters, year: int) -> int | None:
-    """The population of the year: in a region, the sum over its organisations, unknown
-    (None) when one of them has none for that year."""
-    known = dict(
+def inhabitants_by_organisation(params: ReportParameters, year: int) -> dict[int, int]:
+    """The population of the year of each organisation of the report that has one (id ->
+    inhabitants)."""
+    return dict(
         Population.objects.filter(
             organisation_id__in=params.organisation_ids, year=year
         ).values_list("organisation_id", "inhabitants")
     )
+
+
+def _inhabitants(params: ReportParameters, year: int) -> int | None:
+    """The population of the year: in a region, the sum over its organisations, unknown
+    (None) when one of them has none for that year."""
+    known = inhabitants_by_organisation(params, year)
     if len(known) < len(params.organisation_ids):
         return None
     return sum(known.values())
+
+
+def _in_reference_month(params: ReportParameters, kind: str) -> Q:
+    """Income rights counted under `income_support.<kind>`."""
+    month = params.reference_month
+    return Q(kind=kind) & known_overlap_q(params, month.first, month.last)
+
+
+def reference_counts_by_organisation(params: ReportParameters) -> dict[int, dict[str, int]]:
+    """Per organisation of the report (id) with such rights: `leefloon` and `equivalent`
+    as in its own report (distinct client records). One query."""
+    month = params.reference_month
+    rows = (
+        IncomeRight.objects.filter(organisation_id__in=params.organisation_ids)
+        .filter(known_overlap_q(params, month.first, month.last))
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            **{
+                kind: Count("client_id", distinct=True, filter=_in_reference_month(params, kind))
+                for kind in KINDS
+            }
+        )
+    )
+    by_organisation: dict[int, dict[str, int]] = {}
+    row: dict[str, Any]
+    for row in rows:  # type: ignore[assignment]  # values() with dynamic aliases
+        by_organisation[row["organisation_id"]] = {kind: row[kind] for kind in KINDS}
+    return by_organisation
 
 
 @statistic(
@@ -74,11 +109,7 @@ def income_support(params: ReportParameters) -> dict[str, Any]:
     person = person_key(params)
     aggregates: dict[str, Any] = {}
     for kind in KINDS:
-        aggregates[kind] = Count(
-            person,
-            distinct=True,
-            filter=Q(kind=kind) & known_overlap_q(params, month.first, month.last),
-        )
+        aggregates[kind] = Count(person, distinct=True, filter=_in_reference_month(params, kind))
         for span in params.calendar_years:
             aggregates[f"{kind}_{span.key}"] = Count(
                 person,

@@ -3,6 +3,7 @@ the 2015 answer, which could give neither)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from reporting.statistics.mmpp_stock import stock_by_key, stock_states
@@ -73,14 +74,19 @@ def mmpp_flow(params: ReportParameters) -> dict[str, Any]:
     # The month before the first, then every month: one pass over all their last days.
     days = [months[0].plus(-1).last, *(month.last for month in months)]
     entries = [result[str(month)] for month in months]
-    for state, work in stock_states(params, days):
+    # Only persons in the stock on some day move in or out; the same (state, work) of
+    # several persons counted together.
+    patterns = Counter(
+        (state, bytes(work)) for state, work in stock_states(params, days) if any(state)
+    )
+    for (state, work), n in patterns.items():
         for index, entry in enumerate(entries):
             before, end = state[index], state[index + 1]
             if before:
                 if not end:
-                    entry["outflow"] += 1
+                    entry["outflow"] += n
                     if work[index + 1]:
-                        entry["to_work"] += 1
+                        entry["to_work"] += n
             elif end:
-                entry["inflow"] += 1
+                entry["inflow"] += n
     return result

@@ -7,39 +7,52 @@ person's client records.
 
 One pass for all days, however many: four queries (advices, VDAB registrations,
 employment, article-60 placements), each filtered on the report's organisations and
-returning compact tuples (person, dates, category), and a tally in Python that clips
-each record to the indexes of the days it covers. The earlier form (a correlated
-subquery per day and per condition) read every organisation's work records once per
-month (docs/benchmarks.md, "Which statistics are slow over a region, and why").
+returning compact tuples (client record, dates, category) without a join to the
+clients, and a tally in Python that clips each record to the indexes of the days it
+covers. In a region one more query finds the client records that share a national
+number, whose records are read together as one person's (`persons.person_ids`). The
+earlier form (a correlated subquery per day and per condition) read every
+organisation's work records once per month (docs/benchmarks.md, "Which statistics are
+slow over a region, and why").
 """
 
 from __future__ import annotations
 
 import datetime
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db.models import IntegerField, QuerySet, Value
+from django.db.models import F, IntegerField, QuerySet, Value
 
 from core.periods import PeriodQuerySet
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
 from partners.querysets import ScreeningQuerySet
 from reporting.statistics.params import ReportParameters
-from reporting.statistics.persons import person_key
+from reporting.statistics.persons import region_person_ids
 from reporting.statistics.registry import statistic
 
 CATEGORIES = ("1", "2", "3", "4", "5")
 
 
+# Side by side (`stock_by_organisation`), a client record of one organisation is the
+# person, as in that organisation's own report: the key packs the record's organisation
+# and client into one integer (ids stay far below 2**40).
+ORGANISATION_SHIFT = 2**40
+
+
+def _person(per_organisation: bool) -> Any:
+    """The column a row's person is read from: the client record (in a region mapped to
+    its person in Python, `persons.person_ids`: no join to the clients)."""
+    if per_organisation:
+        return F("organisation_id") * Value(ORGANISATION_SHIFT) + F("client_id")
+    return F("client_id")
+
+
 def _of_report[Records: QuerySet[Any]](params: ReportParameters, records: Records) -> Records:
-    """`records` of the report's organisations. In a region the person key
-    (`person_key`) joins the client: the join carries the organisations' predicate too,
-    so that no other organisation's rows are read."""
-    records = records.filter(organisation_id__in=params.organisation_ids)
-    if params.is_region:
-        records = records.filter(client__organisation_id__in=params.organisation_ids)
-    return records
+    """`records` of the report's organisations."""
+    return records.filter(organisation_id__in=params.organisation_ids)
 
 
 REGISTERED, AT_WORK = 0, 1
@@ -50,37 +63,48 @@ def _periods(
     kind: int,
     records: PeriodQuerySet[Any],
     days: Sequence[datetime.date],
+    per_organisation: bool,
 ) -> QuerySet[Any]:
     """Rows (kind, person, start, end) of `records` (a PeriodQuerySet) running on one of
     `days`; in an organisation only of the clients with an advice by the last of them
     (the others cannot be in the stock: a semi-join instead of their rows)."""
     records = _of_report(params, records.overlapping(days[0], days[-1]))
-    if not params.is_region:
+    if not params.is_region or per_organisation:
         # Over a region the same semi-join on the person key (an expression) made the
         # golden region test's report take 150 s instead of a few on PostgreSQL.
-        records = records.filter(client_id__in=_advices(params, days).values("client_id"))
+        advices = _advices(params, days, per_organisation)
+        records = records.filter(client_id__in=advices.values("client_id"))
     return (
-        records.annotate(person=person_key(params), kind=Value(kind, output_field=IntegerField()))
+        records.annotate(
+            person=_person(per_organisation),
+            kind=Value(kind, output_field=IntegerField()),
+        )
         .order_by()
         .values_list("kind", "person", records.start_field, records.end_field)
     )
 
 
 def _running_days(
-    params: ReportParameters, days: Sequence[datetime.date]
+    params: ReportParameters,
+    days: Sequence[datetime.date],
+    per_organisation: bool,
+    ids: dict[int, int],
 ) -> tuple[dict[Any, bytearray], dict[Any, bytearray]]:
     """Per person: 1 for each day of `days` (sorted) on which they have a VDAB
     registration (any category) running, and, apart, an employment or an article-60
     placement (`active_on`: started on or before the day, no end or ending on or after
     it), else 0. One query (UNION ALL)."""
-    rows = _periods(params, REGISTERED, VdabRegistration.objects.all(), days).union(
-        _periods(params, AT_WORK, Employment.objects.all(), days),
-        _periods(params, AT_WORK, Article60Placement.objects.all(), days),
+    rows = _periods(
+        params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation
+    ).union(
+        _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
+        _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
         all=True,
     )
     running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
     count = len(days)
-    for kind, person, first, last in rows.iterator(chunk_size=10_000):
+    for kind, client, first, last in rows.iterator(chunk_size=10_000):
+        person = ids.get(client, client)
         low = bisect_left(days, first)
         high = count if last is None else bisect_right(days, last)
         if low < high:
@@ -91,28 +115,32 @@ def _running_days(
     return running
 
 
-def _advices(params: ReportParameters, days: Sequence[datetime.date]) -> ScreeningQuerySet:
+def _advices(
+    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
+) -> ScreeningQuerySet:
     """The MMPP advices of the report on or before the last of `days`, with their person."""
-    return _of_report(params, MmppScreening.objects.filter(advised_on__lte=days[-1])).annotate(
-        person=person_key(params)
-    )
+    advices = MmppScreening.objects.filter(advised_on__lte=days[-1])
+    return _of_report(params, advices).annotate(person=_person(per_organisation))
 
 
 def _latest_categories(
-    params: ReportParameters, days: Sequence[datetime.date]
+    params: ReportParameters,
+    days: Sequence[datetime.date],
+    per_organisation: bool,
+    ids: dict[int, int],
 ) -> dict[Any, bytearray]:
     """Per person with an advice on or before the last of `days`: the category of their
     latest advice on or before each day (`ScreeningQuerySet.latest_first`), 0 on a day
     when it has lapsed (`not_lapsed_q`: a lapse date on or before the day) or when there
     is none yet."""
     rows = (
-        _advices(params, days)
+        _advices(params, days, per_organisation)
         .latest_first()
         .values_list("person", "advised_on", "ended_on", "category")
     )
     by_person: dict[Any, list[tuple[datetime.date, datetime.date | None, int]]] = {}
-    for person, advised_on, ended_on, category in rows.iterator(chunk_size=10_000):
-        by_person.setdefault(person, []).append((advised_on, ended_on, category))
+    for client, advised_on, ended_on, category in rows.iterator(chunk_size=10_000):
+        by_person.setdefault(ids.get(client, client), []).append((advised_on, ended_on, category))
     count = len(days)
     latest: dict[Any, bytearray] = {}
     for person, advices in by_person.items():
@@ -140,21 +168,47 @@ def stock_states(
     In the stock on a day: a VDAB registration (any category) running, no employment and
     no article-60 placement running, and a latest advice on or before the day that has
     not lapsed. The order of persons is not defined."""
+    for _person_key, state, work in _states(params, days, per_organisation=False):
+        yield state, work
+
+
+def _states(
+    params: ReportParameters, days: Sequence[datetime.date], per_organisation: bool
+) -> Iterator[tuple[Any, bytes, bytearray]]:
+    """`stock_states` with the person's key (see `_person`)."""
     if not days:
         return
-    latest = _latest_categories(params, days)
-    registered, at_work = _running_days(params, days)
-    nowhere = bytearray(len(days))
+    ids: dict[int, int] = {}
+    if params.is_region and not per_organisation:
+        ids = region_person_ids(params)
+    latest = _latest_categories(params, days, per_organisation, ids)
+    registered, at_work = _running_days(params, days, per_organisation, ids)
+    count = len(days)
+    nowhere = bytearray(count)
+    # Bytes of 0 and 1 read as one integer: registered and not at work is `r & ~w`, and
+    # times 0xFF (no carries) a mask of whole bytes over the categories: per day,
+    # `category if running and not working else 0`, in a few big-integer operations.
+    ones = int.from_bytes(b"\x01" * count)
     for person, categories in latest.items():
         registration = registered.get(person)
         if registration is None:
             continue
         work = at_work.get(person, nowhere)
-        state = bytes(
-            category if running and not working else 0
-            for category, running, working in zip(categories, registration, work, strict=True)
-        )
-        yield state, work
+        free = int.from_bytes(registration) & (ones ^ int.from_bytes(work))
+        state = (int.from_bytes(categories) & free * 0xFF).to_bytes(count)
+        yield person, state, work
+
+
+def stock_by_organisation(params: ReportParameters, day: datetime.date) -> dict[int, int]:
+    """Per organisation of the report (id): its MMPP stock on `day` with the definition of
+    its own report (its client records, its records), all organisations in the same two
+    queries. Organisations with none are left out."""
+    totals: dict[int, int] = {}
+    for person, state, _work in _states(params, [day], per_organisation=True):
+        if state[0]:
+            organisation = person // ORGANISATION_SHIFT
+            totals[organisation] = totals.get(organisation, 0) + 1
+    return totals
 
 
 def stock_by_key(params: ReportParameters, days: dict[str, datetime.date]) -> dict[str, Any]:
@@ -165,10 +219,13 @@ def stock_by_key(params: ReportParameters, days: dict[str, datetime.date]) -> di
     ordered = sorted(set(days.values()))
     position = {day: index for index, day in enumerate(ordered)}
     counts = [[0] * 6 for _day in ordered]
-    for state, _work in stock_states(params, ordered):
+    # Persons with the same days in the stock, each day in the same category, are
+    # counted together: far fewer patterns than persons over many days.
+    patterns = Counter(state for state, _work in stock_states(params, ordered))
+    for state, n in patterns.items():
         for index, category in enumerate(state):
             if category:
-                counts[index][category] += 1
+                counts[index][category] += n
     for key, day in days.items():
         entry = result[key]
         tally = counts[position[day]]

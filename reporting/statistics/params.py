@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -142,6 +143,9 @@ class ReportParameters:
     as_of: datetime.date
     region: Region | None = None
     organisations: tuple[Organisation, ...] = ()
+    # What several statistics of one report read alike (`persons.region_person_ids`),
+    # read once per parameters object: a report builds its own (page, API, command).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def for_region(

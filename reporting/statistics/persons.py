@@ -17,7 +17,7 @@ client record (the same queries as before regions existed).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import (
@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
+from casework.models import Client
 from reporting.statistics.params import ReportParameters
 
 
@@ -118,3 +119,39 @@ def person_subquery(
         default=Subquery(finish(namesakes), output_field=output_field),
         output_field=output_field,
     )
+
+
+def clients_sharing_a_national_number(params: ReportParameters) -> QuerySet[Client]:
+    """The report's client records whose national number another client record of the
+    report has too: the only ones whose person is more than their own record (a region
+    only; in an organisation the national number is unique)."""
+    clients = Client.objects.filter(organisation_id__in=params.organisation_ids)
+    namesakes = clients.filter(national_number=OuterRef("national_number")).exclude(
+        pk=OuterRef("pk")
+    )
+    return clients.exclude(national_number="").filter(Exists(namesakes))
+
+
+def person_ids(numbered: Iterable[tuple[int, str]]) -> dict[int, int]:
+    """Client record id -> the id that stands for its person, for the client records
+    sharing a national number (`clients_sharing_a_national_number`, as (id, number)):
+    the lowest id among those with the same number. Every other client record is a
+    person of its own, standing for itself: read a person from a record's client id
+    with `ids.get(client_id, client_id)`, in Python, without a join to the clients."""
+    lowest: dict[str, int] = {}
+    pairs = list(numbered)
+    for pk, number in pairs:
+        if number not in lowest or pk < lowest[number]:
+            lowest[number] = pk
+    return {pk: lowest[number] for pk, number in pairs}
+
+
+def region_person_ids(params: ReportParameters) -> dict[int, int]:
+    """`person_ids` of the region's client records that share a national number, read
+    once for the parameters object (`ReportParameters.memo`): the statistics of one
+    report that need it share one query."""
+    if "person_ids" not in params.memo:
+        shared = clients_sharing_a_national_number(params)
+        params.memo["person_ids"] = person_ids(shared.values_list("pk", "national_number"))
+    ids: dict[int, int] = params.memo["person_ids"]
+    return ids

@@ -16,15 +16,19 @@ from partners.models import (
     VdabRegistration,
 )
 from reporting.statistics import build_report
+from reporting.statistics.by_organisation import BY_ORGANISATION, headlines
 from tests.factories import (
+    OrganisationFactory,
     PopulationFactory,
     ProgrammeFactory,
     ProgrammeFundingFactory,
     ProgrammeSessionFactory,
+    RegionFactory,
     SocialWorkerFactory,
 )
 from tests.reporting.builders import Records
 from tests.reporting.conftest import params
+from tests.reporting.regions import region_params
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +106,34 @@ def test_queries_do_not_grow_with_the_number_of_records(organisation):
     # advices, and the registrations and work in one UNION ALL. 25 on SQLite, 27 on
     # PostgreSQL (its JIT setting and savepoint).
     assert many <= 27
+
+
+def by_organisation_of(region) -> tuple[int, dict]:
+    parameters = region_params(region, "2022-01", "2024-12", "2024-06", "2025-06-30")
+    with CaptureQueriesContext(connection) as queries:
+        figures = BY_ORGANISATION(parameters)
+    return len(queries), figures
+
+
+def test_by_organisation_queries_do_not_grow_with_the_number_of_organisations(db):
+    region = RegionFactory(code="regio", name="Regio")
+    for code in ("a", "b"):
+        organisation = OrganisationFactory(code=code, region=region)
+        PopulationFactory(organisation=organisation, year=2024)
+        populate(organisation, 3)
+    few, two = by_organisation_of(region)
+    for code in ("c", "d", "e", "f", "g"):
+        organisation = OrganisationFactory(code=code, region=region)
+        populate(organisation, 3 + len(code))
+    many, seven = by_organisation_of(region)
+    assert list(two) == ["a", "b"]
+    assert list(seven) == ["a", "b", "c", "d", "e", "f", "g"]
+    assert seven["a"] == two["a"]
+    for organisation in region.organisations.all():
+        own = headlines(params(organisation, "2022-01", "2024-12", "2024-06", "2025-06-30"))
+        assert seven[organisation.code] == own
+    assert seven["g"]["leefloon"] + seven["g"]["equivalent"] > 0
+    assert few == many
+    # Grouped by organisation: income support, population, article 60, social workers,
+    # assignments, VDAB inflow, the MMPP advices and the records running (two).
+    assert many <= 8
