@@ -2,7 +2,8 @@
 
 Records that rows refer to before they exist had placeholder ids (negative)
 while validating; they get their real ids here, file by file in the order of
-the spec, before any row that refers to them is written.
+the spec, before any row that refers to them is written (kept as runs of
+consecutive ids: records.spill.IdMap).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from partners.models import Programme
 from records import instances
 from records.instances import bare
 from records.spec import FILES, ORGANISATION, FileSpec
+from records.spill import IdMap
 
 from .spool import CREATE, UPDATE, layout
 
@@ -39,7 +41,7 @@ class Writer:
 
     def __init__(self, importer: Importer) -> None:
         self.importer = importer
-        self.ids: dict[int, int] = {}  # placeholder -> id
+        self.ids = IdMap()  # placeholder -> id
         self.file = ORGANISATION.name  # being written (named in a refusal)
 
     def write(self) -> None:
@@ -94,7 +96,7 @@ class Writer:
         shape = layout(model)
         now = timezone.now()
         stamps = (now,) * len(shape.stamps)
-        referenced = spec.name in self.importer.references.refs
+        referenced = spec.name in self.importer.references.referenced
         rows = []
         for pk, (placeholder, kept) in zip(
             bulk.allocate_ids(model, len(items)), items, strict=True
