@@ -70,19 +70,31 @@ class Spill:
         self._seen: dict[tuple[str, str], int] = {}  # this batch's, not yet written
         self._seen_earlier: dict[tuple[str, str], int] = {}  # looked up for this batch
         self._prefetched = False
+        self._highest: dict[str, str] = {}  # file -> its highest key so far
 
     def close(self) -> None:
         self.db.close()
 
     # --- keys of rows ----------------------------------------------------------------------
 
-    def prefetch_seen(self, file: str, keys: Iterable[str]) -> None:
-        """Look up, in one go, which of a batch's keys earlier batches had (and where)."""
+    def prefetch_seen(self, file: str, keys: list[str]) -> None:
+        """Look up, in one go, which of a batch's keys earlier batches had (and where).
+
+        A bundle written by the export has its rows sorted by key: a batch whose keys
+        all come after every earlier key of the file cannot repeat one, and is not
+        looked up."""
         self.flush()
-        self._seen_earlier = {
-            (file, key): line for key, line in self._lookup("seen", "line", file, keys)
-        }
         self._prefetched = True
+        if not keys:
+            return
+        lowest, highest = min(keys), max(keys)
+        earlier = self._highest.get(file)
+        if earlier is None or lowest <= earlier:
+            self._seen_earlier = {
+                (file, key): line for key, line in self._lookup("seen", "line", file, keys)
+            }
+        if earlier is None or highest > earlier:
+            self._highest[file] = highest
 
     def first_line(self, file: str, key: str) -> int | None:
         """The line on which a key of the file first appeared (None: not yet)."""
