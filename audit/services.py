@@ -120,8 +120,24 @@ def changes_json(changes: Change) -> CanonicalJson:
             return CanonicalJson(
                 json.dumps(serialise_changes(changes), sort_keys=True, separators=(",", ":"))
             )
+        # A date (or decimal, ...) as the encoder's `default` would give it, without the
+        # call back from the encoder.
+        if (convert := _AS_TEXT.get(type(old))) is not None:
+            old = convert(old)
+        if (convert := _AS_TEXT.get(type(new))) is not None:
+            new = convert(new)
         plain[field] = (old, new)
     return CanonicalJson(_CHANGES_JSON.encode(plain))
+
+
+# Values that JSON cannot encode itself, by exact type: what `_json_default` makes of them.
+_AS_TEXT: dict[type, Any] = {
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
+    datetime.time: datetime.time.isoformat,
+    Decimal: str,
+    uuid.UUID: str,
+}
 
 
 # As json.dumps(..., default=_json_default, sort_keys=True, separators=(",", ":")), made

@@ -9,6 +9,7 @@ consecutive ids: records.spill.IdMap).
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +29,6 @@ from .spool import CREATE, UPDATE, layout
 
 if TYPE_CHECKING:
     from .core import Importer
-
-_NOTHING = (None, "")
 
 
 class Conflict(Exception):
@@ -110,10 +109,15 @@ class Writer:
         attnames = shape.insert_attnames
         bulk.insert(model, attnames, rows)
         # The audit trail gets what each new record holds (empty fields say nothing).
-        audited = [(n, attnames.index(n)) for n in ("id", *instances.column_attnames(spec))]
+        names = ("id", *instances.column_attnames(spec))
+        audited = operator.itemgetter(*(attnames.index(n) for n in names))
         written = []
         for row in rows:
-            changes = {n: (None, row[i]) for n, i in audited if row[i] not in _NOTHING}
+            changes = {
+                n: (None, v)
+                for n, v in zip(names, audited(row), strict=True)
+                if v is not None and v != ""
+            }
             written.append(
                 (bare(model, dict(zip(attnames, row, strict=True)), stored=True), changes)
             )
