@@ -7,7 +7,9 @@ lets the model *ask* for them (it replaces `check_no_overlap` and
 `check_session_capacity` on the instance by recorders) and answers all of
 them at once, after every file is read, over the records as they will be
 after the import: the bundle's rows plus the organisation's records that the
-bundle does not mention.
+bundle does not mention. What the rows ask for is written to the import's
+spill (records.spill) per batch and read back sorted, per client, session or
+value, so that memory does not grow with the rows.
 """
 
 from __future__ import annotations
