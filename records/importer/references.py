@@ -29,6 +29,9 @@ from records.spill import MISSING, Spill
 from records.values import CellError, parse_cell
 
 _LOAD_CHUNK = 5000
+# Stand-ins kept between batches (some 300 bytes each): enough for the clients a bundle
+# of 100,000 rows names in several files, bounded for any bigger one.
+CACHE_SIZE = 30_000
 
 
 def row_key(shape: Shape, row: Row) -> tuple | None:
@@ -63,7 +66,10 @@ class References:
         # None for a key whose row has a problem (known, but its values are not used).
         self.referenced: set[str] = set()
         self._pending: dict[str, dict[str, tuple | None]] = {}  # this batch's, not yet written
-        self._batch: dict[str, dict[str, models.Model | None]] = {}  # looked up for this batch
+        # Stand-ins looked up lately (a client named by the rows of several files), at most
+        # CACHE_SIZE: then forgotten all at once.
+        self._cache: dict[str, dict[str, models.Model | None]] = {}
+        self._cached = 0
         self.broken: set[str] = set()  # files whose rows could not be read
         self.new_teams: dict[str, int] = {}  # name -> placeholder
         self.default_programmes: dict[str, int] = {}  # code -> placeholder
@@ -121,49 +127,52 @@ class References:
         a new record) and the attributes their validation reads."""
         attrs = tuple(getattr(instance, attr) for attr in spec.ref_attrs)
         self._pending.setdefault(spec.name, {})[key] = (instance.pk, attrs)
+        self._cache.get(spec.name, {}).pop(key, None)
 
     def invalid(self, spec: FileSpec, key: Any) -> None:
         """A row with a problem: its key is known (no "does not exist" for rows referring
         to it), but its values are not used to check those rows."""
         self._pending.setdefault(spec.name, {})[key] = None
+        self._cache.get(spec.name, {}).pop(key, None)
 
     def flush(self) -> None:
-        """Write what this batch's rows added to the index; forget what was looked up."""
+        """Write what this batch's rows added to the index."""
         for file, items in self._pending.items():
             self.spill.put_refs(file, items.items())
         self._pending = {}
-        self._batch = {}
 
     def prefetch(self, shape: Shape, rows: list[Row]) -> None:
         """Look up, per file referred to, every record a batch of rows names (one query
         per file and batch instead of one per row)."""
         self.flush()
+        if self._cached > CACHE_SIZE:
+            self._cache, self._cached = {}, 0
         for index, column in shape.columns:
             if column.kind != REF or column.ref not in self.referenced:
                 continue
             keys = {row.cells[index] for row in rows}
             keys.discard("")
-            found = self._batch.setdefault(column.ref, {})
+            found = self._cache.setdefault(column.ref, {})
             spec = FILES_BY_NAME[column.ref]
             for key, value in self.spill.get_refs(column.ref, keys - found.keys()).items():
                 found[key] = None if value is None else self._stand_in(spec, *value)
+                self._cached += 1
 
     def get(self, file: str, key: str) -> Any:
         """The stand-in of a key of the index; None if its row has a problem, MISSING if
         neither the bundle nor the organisation has it."""
-        batch = self._batch.get(file)
-        if batch is not None and key in batch:
-            return batch[key]
         pending = self._pending.get(file, {})
         if key in pending:
             value = pending[key]
-        else:
-            value = self.spill.get_refs(file, [key]).get(key, MISSING)
-        if value is None or value is MISSING:
+            return value if value is None else self._stand_in(FILES_BY_NAME[file], *value)
+        cache = self._cache.setdefault(file, {})
+        if key in cache:
+            return cache[key]
+        value = self.spill.get_refs(file, [key]).get(key, MISSING)
+        if value is MISSING:
             return value
-        found = self._stand_in(FILES_BY_NAME[file], *value)
-        if batch is not None:
-            batch[key] = found
+        found = cache[key] = None if value is None else self._stand_in(FILES_BY_NAME[file], *value)
+        self._cached += 1
         return found
 
     def stand_ins(self, file: str) -> Iterator[tuple[str, models.Model | None]]:

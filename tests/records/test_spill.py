@@ -62,7 +62,10 @@ def test_spilled_keys_give_the_same_problems_whatever_the_batches(tmp_path, monk
     one_by_one = _problems_with_batches(tmp_path, monkeypatch, files, 1)
     three = _problems_with_batches(tmp_path, monkeypatch, files, 3)
     all_at_once = _problems_with_batches(tmp_path, monkeypatch, files, 1000)
-    assert one_by_one == three == all_at_once
+    # Stand-ins forgotten after every batch: looked up in the spill again.
+    monkeypatch.setattr("records.importer.references.CACHE_SIZE", 0)
+    uncached = _problems_with_batches(tmp_path / "uncached", monkeypatch, files, 2)
+    assert one_by_one == three == all_at_once == uncached
     # As before the spill (in memory, checked against main at 94fbd95).
     assert all_at_once == [
         "clients.csv:10: id: c5 staat al op regel 6 van dit bestand.",
@@ -78,6 +81,7 @@ def test_spilled_keys_give_the_same_problems_whatever_the_batches(tmp_path, monk
 
 def test_a_bundle_read_one_row_at_a_time_imports_as_in_one_batch(tmp_path, monkeypatch):
     monkeypatch.setattr("records.importer.core.BATCH_SIZE", 1)
+    monkeypatch.setattr("records.importer.references.CACHE_SIZE", 0)
     import_ok(write_bundle(tmp_path / "b", base_files()))
     assert Client.objects.count() == 2
     assert IncomeRight.objects.filter(client__isnull=False).count() == len(
