@@ -164,6 +164,14 @@ class Importer:
             self.touched_clients.add(client.pk)
 
     def validate(self) -> ImportResult:
+        try:
+            return self._validate()
+        finally:
+            # Not needed to write: deleted before the write's commit, whose fsync could
+            # otherwise also push the spill's pages to disk (ext4's ordered mode).
+            self.spill.close()
+
+    def _validate(self) -> ImportResult:
         for name in self.bundle.unknown:
             self._problem(
                 name, 1, NO_COLUMN, _("Onbekend bestand: geen deel van een recordbundel.")
