@@ -65,6 +65,7 @@ def columns() -> dict[str, list[str]]:
 
 
 FIRST_NAMES = ["An", "Jan", "Els", "Mohamed", "Fatima", "Pieter", "Sara", "Youssef", "Lotte", "Ali"]
+STREETS = ["Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Nieuwstraat"]
 LAST_NAMES = ["Peeters", "Janssens", "Maes", "Claes", "El Amrani", "Wouters", "De Smet", "Yilmaz"]
 DEFAULT_PROGRAMMES = {
     "duo_for_a_job": "DUO for a JOB",
@@ -138,6 +139,17 @@ def generate(clients: int, seed: int = 2025, changed: bool = False) -> dict[str,
                 national_number(birth, serials[birth]) if c % 7 else "",
                 rng.choice(["single", "cohabiting", "married", ""]),
                 rng.choice(["true", "false", ""]),
+                # Contact details (the columns since the client's contact details).
+                rng.choice(STREETS),
+                str(rng.randint(1, 180)),
+                "9000",
+                "Gent",
+                f"09 {rng.randint(200, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+                if c % 2
+                else "",
+                f"{cid}@example.org" if c % 5 == 0 else "",
+                rng.choice(["nl", "nl", "fr", "ar", "tr", ""]),
+                "true" if c % 9 == 0 else "false",
             ]
         )
         start = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randint(0, 5 * 365))

@@ -195,6 +195,17 @@ def field_checks(model: type[models.Model], exclude: frozenset[str]) -> FieldChe
     return FieldChecks(model, exclude)
 
 
+@functools.cache
+def own_clean_fields(model: type[models.Model]) -> bool:
+    """Whether a model's clean_fields() is its own: then it is called as it is. A model
+    whose clean_fields() only prepares values (`prepare_fields()`, e.g. a client's
+    national number normalised) and then calls Django's is checked by FieldChecks
+    after that preparation."""
+    if model.clean_fields is models.Model.clean_fields:
+        return False
+    return not hasattr(model, "prepare_fields")
+
+
 def clean(
     instance: models.Model, exclude: frozenset[str], failed: set[str]
 ) -> dict[str, list[ValidationError]]:
@@ -206,15 +217,16 @@ def clean(
     `exclude`: fields the row does not set; `failed`: fields whose cell could not be read.
     """
     model = type(instance)
-    if model.clean_fields is not models.Model.clean_fields:
-        # The model prepares values before its fields are checked (a client's
-        # national number is normalised): its own clean_fields().
+    if own_clean_fields(model):
+        # The model changes how its fields are checked: its own clean_fields().
         errors: dict[str, list[ValidationError]] = {}
         try:
             instance.clean_fields(exclude=exclude | failed)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
     else:
+        if hasattr(model, "prepare_fields"):
+            instance.prepare_fields()  # type: ignore[attr-defined]
         errors = field_checks(model, exclude).clean_fields(instance, failed)
     # As full_clean(): the model's clean() runs even when a field failed.
     try:

@@ -7,14 +7,17 @@ lets the model *ask* for them (it replaces `check_no_overlap` and
 `check_session_capacity` on the instance by recorders) and answers all of
 them at once, after every file is read, over the records as they will be
 after the import: the bundle's rows plus the organisation's records that the
-bundle does not mention.
+bundle does not mention. What the rows ask for is written to the import's
+spill (records.spill) per batch and read back sorted, per client, session or
+value, so that memory does not grow with the rows.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -24,11 +27,18 @@ from django.utils.translation import gettext as _
 from partners.models import ProgrammeSession, Referral
 from records.checks import unique_condition_holds
 from records.spec import FILES, FileSpec, referencing
+from records.spill import MISSING, value_text
 
 if TYPE_CHECKING:
     from records.importer import Importer
 
 _FOREVER = datetime.date.max
+_CHUNK = 5000  # stored records read (and looked up in the spill) at a time
+
+
+def values_text(values: tuple) -> str:
+    """The values of a unique constraint's fields as one text (equal when they are)."""
+    return repr(tuple(value_text(value) for value in values))
 
 
 def _extra_unique_constraints(spec: FileSpec) -> list[models.UniqueConstraint]:
@@ -49,13 +59,14 @@ class SetChecks:
     def __init__(self, importer: Importer) -> None:
         self._reported_dependents: set[tuple[str, int, str, str]] = set()
         self.importer = importer
-        # file -> [(client id, start, end, key, line)] and the model's message
-        self.periods: dict[str, list[tuple]] = defaultdict(list)
-        self.overlap_message: dict[str, Any] = {}
-        # session id -> [(key, line)] in file order
-        self.participants: dict[Any, list[tuple[str, int]]] = defaultdict(list)
-        # (file, constraint name) -> [(values, key, line)]
-        self.unique: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        self.spill = importer.spill
+        # What the rows of the current batch ask for, written to the spill per batch:
+        # (file, scope, start, end, key, line), (session id, key, line) and
+        # (file, constraint name, values, key, line).
+        self.periods: list[tuple] = []
+        self.participants: list[tuple] = []
+        self.unique: list[tuple] = []
+        self.overlap_message: dict[str, Any] = {}  # file -> the model's message
         # file -> pk -> (line, column, key): updated records that others' rules depend on
         self.changed_parents: dict[str, dict[Any, tuple[int, str, str]]] = defaultdict(dict)
         self._pending: list[tuple[list, tuple]] = []  # asked for by the row being validated
@@ -77,15 +88,22 @@ class SetChecks:
             scope = (record.client_id,) + tuple(
                 getattr(record, name) for name in record.overlap_scope_attnames()
             )
-            period = (scope, start, end, record.external_id, line)
-            self._pending.append((self.periods[spec.name], period))
+            period = (
+                spec.name,
+                repr(scope),
+                value_text(start),
+                value_text(end or _FOREVER),
+                record.external_id,
+                line,
+            )
+            self._pending.append((self.periods, period))
 
         return check_no_overlap
 
     def capacity_recorder(self, instance: models.Model, line: int) -> Callable[..., None]:
         def check_session_capacity(session: Any, taken: int | None = None) -> None:
-            participant = (instance.external_id, line)  # type: ignore[attr-defined]
-            self._pending.append((self.participants[session.pk], participant))
+            participant = (session.pk, instance.external_id, line)  # type: ignore[attr-defined]
+            self._pending.append((self.participants, participant))
 
         return check_session_capacity
 
@@ -103,9 +121,27 @@ class SetChecks:
                 continue
             meta = instance._meta
             values = tuple(getattr(instance, meta.get_field(f).attname) for f in fields)  # type: ignore[union-attr]
-            self.unique[(spec.name, constraint.name)].append(
-                (values, getattr(instance, "external_id", ""), line)
+            self.unique.append(
+                (
+                    spec.name,
+                    constraint.name,
+                    values_text(values),
+                    getattr(instance, "external_id", ""),
+                    line,
+                )
             )
+
+    def flush(self) -> None:
+        """Write what a batch of rows asked for to the spill."""
+        if self.periods:
+            self.spill.add_periods(self.periods)
+            self.periods.clear()
+        if self.participants:
+            self.spill.add_participants(self.participants)
+            self.participants.clear()
+        if self.unique:
+            self.spill.add_unique(self.unique)
+            self.unique.clear()
 
     def parent_changed(
         self, spec: FileSpec, instance: models.Model, before: dict[str, Any], line: int
@@ -123,6 +159,8 @@ class SetChecks:
     # --- answering them -----------------------------------------------------------------
 
     def run(self) -> None:
+        self.flush()
+        self.spill.flush()
         self._overlaps()
         self._capacity()
         self._unique()
@@ -139,13 +177,17 @@ class SetChecks:
 
     def _untouched(self, file: str, key: str) -> bool:
         """Whether an organisation's record is left as it is by the bundle."""
-        return (key,) not in self.importer.seen[file]
+        return not self.spill.has_seen(file, key)
+
+    def _untouched_keys(self, file: str, rows: Iterator[tuple]) -> Iterator[tuple]:
+        """The rows (ending in a record's key) of the organisation's records that the
+        bundle leaves as they are, looked up per chunk."""
+        while chunk := list(itertools.islice(rows, _CHUNK)):
+            touched = self.spill.seen_keys(file, [row[-1] for row in chunk])
+            yield from (row for row in chunk if row[-1] not in touched)
 
     def _overlaps(self) -> None:
-        for file, periods in self.periods.items():
-            by_scope: dict[Any, list[tuple]] = defaultdict(list)
-            for scope, start, end, key, line in periods:
-                by_scope[scope].append((start, end or _FOREVER, key, line))
+        for file in self.spill.period_files():
             model: Any = _SPECS[file].model
             start_field, end_field = model.period_fields()
             stored = self._organisation_records(model)
@@ -154,14 +196,25 @@ class SetChecks:
             scope_names = ("client_id", *model.overlap_scope_attnames())
             rows = stored.values_list(*scope_names, start_field, end_field, "external_id")
             width = len(scope_names)
-            for values in rows.iterator(chunk_size=5000):
-                scope, (start, end, key) = tuple(values[:width]), values[width:]
-                if scope in by_scope and self._untouched(file, key):
-                    by_scope[scope].append((start, end or _FOREVER, key, None))
+            # Only those of a scope the rows have, and not changed by the bundle: the query
+            # of the spill picks them.
+            values = rows.iterator(chunk_size=_CHUNK)
+            while chunk := list(itertools.islice(values, _CHUNK)):
+                self.spill.add_stored_periods(
+                    (
+                        file,
+                        repr(tuple(row[:width])),
+                        value_text(row[width]),
+                        value_text(row[width + 1] or _FOREVER),
+                        row[width + 2],
+                    )
+                    for row in chunk
+                    if row[width]
+                )
             message = self.overlap_message[file]
             reported: set[int] = set()
-            for items in by_scope.values():
-                items.sort(key=lambda item: (item[0], item[1]))
+            # Per scope, sorted by start and end: (start, end, key, line or None if stored).
+            for _scope, items in self.spill.periods(file):
                 reach = items[0]
                 for item in items[1:]:
                     if item[0] <= reach[1]:
@@ -183,32 +236,30 @@ class SetChecks:
 
     def _capacity(self) -> None:
         sessions_file = "programme_sessions.csv"
+        references = self.importer.references
         sessions = {
             session.pk: (key, session.capacity)  # type: ignore[attr-defined]
-            for key, session in self.importer.refs[sessions_file].items()
+            for key, session in references.stand_ins(sessions_file)
             if session is not None
         }
         taken: dict[Any, int] = defaultdict(int)
         stored = self._organisation_records(Referral).filter(session__isnull=False)
-        for session_id, key in stored.values_list("session_id", "external_id").iterator(
-            chunk_size=5000
-        ):
-            if self._untouched("referrals.csv", key):
-                taken[session_id] += 1
-        for session_id, rows in self.participants.items():
+        rows = stored.values_list("session_id", "external_id").iterator(chunk_size=_CHUNK)
+        for session_id, _key in self._untouched_keys("referrals.csv", rows):
+            taken[session_id] += 1
+        for session_id, rows_of_session in self.spill.participants():
             limit = sessions.get(session_id, ("", None))[1]
             if limit is None:
                 continue
             stand_in = ProgrammeSession(pk=session_id, capacity=limit)
-            for position, (_row_key, line) in enumerate(rows):
+            for position, (_row_key, line) in enumerate(rows_of_session):
                 try:
                     Referral().check_session_capacity(stand_in, taken=taken[session_id] + position)
                 except ValidationError as exc:
                     for message in exc.messages:
                         self._problem("referrals.csv", line, "session", message)
-        lines = self.importer.seen[sessions_file]
         for session_id, (key, capacity) in sessions.items():
-            session_line = lines.get((key,))
+            session_line = self.spill.first_line(sessions_file, key)
             if session_line is not None and capacity is not None and taken[session_id] > capacity:
                 self._problem(
                     sessions_file,
@@ -221,43 +272,52 @@ class SetChecks:
                 )
 
     def _unique(self) -> None:
-        for (file, name), rows in self.unique.items():
+        references = self.importer.references
+        for file, name in self.spill.unique_constraints():
             constraint = next(c for c in _UNIQUE[file] if c.name == name)
             fields = [f for f in constraint.fields if f != "organisation"]
-            holders: dict[tuple, str] = {}
             stored = self._organisation_records(_SPECS[file].model)
             if constraint.condition is not None:
                 stored = stored.filter(constraint.condition)
-            for *values, key in stored.values_list(*fields, "external_id").iterator(
-                chunk_size=5000
-            ):
-                if self._untouched(file, key):
-                    holders[tuple(values)] = key
-            lines: dict[tuple, int] = {}
-            for values, key, line in rows:
-                other = holders.get(values)
-                if other is None:
-                    holders[values] = key
-                    lines[values] = line
-                    continue
-                if values in lines:
-                    where = _("regel %(line)s") % {"line": lines[values]}
-                elif file == "clients.csv":
-                    # A national number taken by a stored client: not which client (the
-                    # row does not hold it), but the client is in this import's audit trail.
-                    where = _("een opgeslagen record van de organisatie")
-                    self.importer.touch(self.importer.refs[file].get(other))
-                else:
-                    # A stored record of the row's own client: its own key (import-format.md,
-                    # "Validation"; the row holds the client it belongs to).
-                    where = _("%(key)s in de organisatie") % {"key": other}
-                # The column of the last field: the day or the session, not the client.
-                self._problem(
-                    file,
-                    line,
-                    fields[-1],
-                    f"{constraint.get_violation_error_message()} ({where})",
+            # Only those holding a value the rows have, and not changed by the bundle: the
+            # query of the spill picks them.
+            rows = stored.values_list(*fields, "external_id").iterator(chunk_size=_CHUNK)
+            while chunk := list(itertools.islice(rows, _CHUNK)):
+                self.spill.add_stored_unique(
+                    (file, name, values_text(tuple(values)), key) for *values, key in chunk
                 )
+            # Per value: the stored record holding it (line None), then the rows in file order.
+            for _values, holders in self.spill.unique(file, name):
+                holder: str | None = None
+                first_line: int | None = None
+                for key, line in holders:
+                    if line is None:
+                        holder = key
+                        continue
+                    if holder is None:
+                        holder, first_line = key, line
+                        continue
+                    if first_line is not None:
+                        where = _("regel %(line)s") % {"line": first_line}
+                    elif file == "clients.csv":
+                        # A national number taken by a stored client: not which client (the
+                        # row does not hold it), but the client is in this import's audit
+                        # trail.
+                        where = _("een opgeslagen record van de organisatie")
+                        stored_client = references.get(file, holder)
+                        self.importer.touch(stored_client if stored_client is not MISSING else None)
+                    else:
+                        # A stored record of the row's own client: its own key
+                        # (import-format.md, "Validation"; the row holds the client it
+                        # belongs to).
+                        where = _("%(key)s in de organisatie") % {"key": holder}
+                    # The column of the last field: the day or the session, not the client.
+                    self._problem(
+                        file,
+                        line,
+                        fields[-1],
+                        f"{constraint.get_violation_error_message()} ({where})",
+                    )
 
     def _dependents(self) -> None:
         importer = self.importer
@@ -274,8 +334,8 @@ class SetChecks:
                             continue
                         parent_id = getattr(child, f"{column.field_name}_id")
                         line, parent_column, parent_key = changed[parent_id]
-                        parent = importer.refs[parent_file][parent_key]
-                        if parent is None:  # the bundle's row has a problem of its own
+                        parent = importer.references.get(parent_file, parent_key)
+                        if parent is None or parent is MISSING:  # a problem of its own
                             continue
                         for _column, message in importer.revalidate(spec, child, column, parent):
                             # Not the stored record's key or values: the row holds neither.

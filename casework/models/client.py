@@ -132,9 +132,14 @@ class Client(OrganisationRecord):
     def get_absolute_url(self) -> str:
         return reverse("desk:client_detail", args=[self.pk])
 
-    def clean_fields(self, exclude=None) -> None:
-        # Stored normalised (11 digits); dots, dashes and spaces are input comfort.
+    def prepare_fields(self) -> None:
+        """What clean_fields() does before the fields' own checks (the importer, which
+        checks the fields itself, calls it too): the national number is stored
+        normalised (11 digits); dots, dashes and spaces are input comfort."""
         self.national_number = normalise_national_number(self.national_number)
+
+    def clean_fields(self, exclude=None) -> None:
+        self.prepare_fields()
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:

@@ -26,11 +26,13 @@ that every file can refer to the ones before it:
    one UPDATE per record that checks its version, so that a record somebody
    edited since it was read is not overwritten. Observers of writes (the
    audit trail) are told per batch (the audit trail writes one entry per
-   batch of created records, one per changed record).
+   created or changed record, in bulk).
 
-Rows are read lazily and handled in batches, so memory does not grow with
-the number of rows beyond small indexes (key -> stand-in of the record, and
-placeholder -> id while writing).
+Rows are read lazily and handled in batches; what must be remembered of every
+row until the end (its key, the records later files refer to, what the
+set-based checks compare) is kept in a temporary SQLite file (records.spill)
+and looked up per batch, and placeholder ids map to real ones as runs, so
+memory does not grow with the number of rows.
 
 `core` holds the import and its reading of the files, `rows` the validation
 of one row, `references` the index of what rows refer to and the stored

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from records.instances import Shape
 from records.progress import Progress
 from records.setchecks import SetChecks
 from records.spec import FILES, ORGANISATION, Column, FileSpec
+from records.spill import Spill, key_text
 
 from .references import References, row_key
 from .regions import RegionReader
@@ -106,13 +106,15 @@ class Importer:
         self.touched_clients: set[int] = set()  # stored clients the bundle names
         self.progress = progress
         self.result = ImportResult()
-        self.setchecks = SetChecks(self)
         self.organisation_row: dict[str, str] = {}
         # From the first pass to the second: what to write (not kept in a dry run),
         # and the records that exist only as placeholders until then.
         self.spool = Spool(keep_writes)
-        self.references = References()
-        self.seen: dict[str, dict[tuple, int]] = defaultdict(dict)  # file -> key -> line
+        # What must be remembered of every row (keys, the index of what rows refer to,
+        # what the set-based checks compare): on disk, not in memory.
+        self.spill = Spill()
+        self.references = References(self.spill)
+        self.setchecks = SetChecks(self)
         self.row_reader = RowReader(self)
         self.refused = False  # the organisation is not the user's: nothing else is read
         self.regions = RegionReader(self)
@@ -122,10 +124,6 @@ class Importer:
     @property
     def organisation(self) -> Organisation | None:
         return self.references.organisation
-
-    @property
-    def refs(self) -> dict[str, dict[Any, models.Model | None]]:
-        return self.references.refs
 
     # --- the two passes ------------------------------------------------------------------
 
@@ -154,6 +152,7 @@ class Importer:
 
     def close(self) -> None:
         self.spool.close()
+        self.spill.close()
 
     def touch(self, stored: models.Model | None, client: models.Model | None = None) -> None:
         """Remember the stored clients a row names (its record's, the one it refers to)."""
@@ -165,6 +164,14 @@ class Importer:
             self.touched_clients.add(client.pk)
 
     def validate(self) -> ImportResult:
+        try:
+            return self._validate()
+        finally:
+            # Not needed to write: deleted before the write's commit, whose fsync could
+            # otherwise also push the spill's pages to disk (ext4's ordered mode).
+            self.spill.close()
+
+    def _validate(self) -> ImportResult:
         for name in self.bundle.unknown:
             self._problem(
                 name, 1, NO_COLUMN, _("Onbekend bestand: geen deel van een recordbundel.")
@@ -336,9 +343,16 @@ class Importer:
                 for batch in _batched(csvfile.rows(), BATCH_SIZE):
                     keyed = [(row, row_key(shape, row)) for row in batch]
                     existing = self.references.existing(shape, [key for _row, key in keyed])
+                    self.spill.prefetch_seen(
+                        spec.name, [key_text(key) for _row, key in keyed if key is not None]
+                    )
+                    self.references.prefetch(shape, batch)
                     for row, key in keyed:
                         self.row_reader.read(shape, row, key, existing, counts)
+                    self.setchecks.flush()
                     self.progress.advance(len(batch))
-            elif spec.name in self.refs and csvfile.header:
+                self.spill.flush()
+                self.references.flush()
+            elif spec.name in self.references.referenced and csvfile.header:
                 self.references.read_keys(spec, csvfile)
             self.result.problems.extend(csvfile.problems)

@@ -1,8 +1,10 @@
 """What the rows of a bundle can refer to, and which stored records they update.
 
 Validation never queries the database per row: the keys of the organisation's
-records are read once per file into indexes of *stand-ins* (records.instances),
-and the records a batch of rows updates are read once per batch. Records that
+records are read once per file into an index of what rows referring to them
+need (kept on disk, .spill: a key's id and the attributes their validation
+reads), looked up per batch of rows and handed out as *stand-ins*
+(records.instances); the records a batch of rows updates are read once per batch. Records that
 do not exist yet (a new organisation, team or standard programme, a new row's
 record) get placeholder ids (negative) here; the write pass replaces them with
 real ones.
@@ -11,7 +13,7 @@ real ones.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -23,7 +25,13 @@ from partners.models import Programme
 from records.bundle import CsvFile, Row
 from records.instances import Shape, bare, stand_in
 from records.spec import FILES, FILES_BY_NAME, REF, TEXT, Column, FileSpec
+from records.spill import MISSING, Spill
 from records.values import CellError, parse_cell
+
+_LOAD_CHUNK = 5000
+# Stand-ins kept between batches (some 300 bytes each): enough for the clients a bundle
+# of 100,000 rows names in several files, bounded for any bigger one.
+CACHE_SIZE = 30_000
 
 
 def row_key(shape: Shape, row: Row) -> tuple | None:
@@ -50,10 +58,18 @@ class References:
     referred to (their placeholders must be mapped to real ids).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill: Spill) -> None:
         self.organisation: Organisation | None = None
         self.organisation_id: Any = None
-        self.refs: dict[str, dict[Any, models.Model | None]] = {}  # file -> key -> stand-in
+        self.spill = spill
+        # Files that rows of other files refer to; their index: key -> (id, attributes),
+        # None for a key whose row has a problem (known, but its values are not used).
+        self.referenced: set[str] = set()
+        self._pending: dict[str, dict[str, tuple | None]] = {}  # this batch's, not yet written
+        # Stand-ins looked up lately (a client named by the rows of several files), at most
+        # CACHE_SIZE: then forgotten all at once.
+        self._cache: dict[str, dict[str, models.Model | None]] = {}
+        self._cached = 0
         self.broken: set[str] = set()  # files whose rows could not be read
         self.new_teams: dict[str, int] = {}  # name -> placeholder
         self.default_programmes: dict[str, int] = {}  # code -> placeholder
@@ -75,25 +91,30 @@ class References:
         self._load()
 
     def _load(self) -> None:
-        """Stand-ins of the organisation's records that rows of other files may refer to."""
+        """The index of the organisation's records that rows of other files may refer to."""
         targets = {c.ref for spec in FILES for c in spec.columns if c.kind == REF}
         for spec in FILES:
             if spec.name not in targets:
                 continue
-            index: dict[Any, models.Model | None] = {}
+            self.referenced.add(spec.name)
+            known: set[str] = set()
             if self.organisation is not None:
                 key_field = spec.key_fields[0]
                 stored = spec.model._default_manager.filter(organisation=self.organisation)
-                for key, pk, *attrs in stored.values_list(
-                    key_field, "pk", *spec.ref_attrs
-                ).iterator(chunk_size=5000):
-                    index[key] = self._stand_in(spec, pk, attrs)
+                rows = stored.values_list(key_field, "pk", *spec.ref_attrs).iterator(
+                    chunk_size=_LOAD_CHUNK
+                )
+                while chunk := list(itertools.islice(rows, _LOAD_CHUNK)):
+                    self.spill.put_refs(
+                        spec.name, ((key, (pk, tuple(attrs))) for key, pk, *attrs in chunk)
+                    )
+                    if spec.model is Programme:
+                        known.update(key for key, *_rest in chunk)
             if spec.model is Programme:
                 # The standard programmes exist in every organisation (the write makes sure).
-                for code in Programme.DEFAULTS.keys() - index.keys():
+                for code in Programme.DEFAULTS.keys() - known:
                     self.default_programmes[code] = placeholder = self.new_id()
-                    index[code] = self._stand_in(spec, placeholder, [])
-            self.refs[spec.name] = index
+                    self.spill.put_refs(spec.name, [(code, (placeholder, ()))])
 
     def _stand_in(self, spec: FileSpec, pk: Any, attrs: Iterable[Any]) -> models.Model:
         values = dict(zip(spec.ref_attrs, attrs, strict=True))
@@ -104,8 +125,62 @@ class References:
     def remember(self, spec: FileSpec, key: Any, instance: models.Model) -> None:
         """A valid row's record, for the rows that refer to it: its id (a placeholder for
         a new record) and the attributes their validation reads."""
-        attrs = [getattr(instance, attr) for attr in spec.ref_attrs]
-        self.refs[spec.name][key] = self._stand_in(spec, instance.pk, attrs)
+        attrs = tuple(getattr(instance, attr) for attr in spec.ref_attrs)
+        self._pending.setdefault(spec.name, {})[key] = (instance.pk, attrs)
+        self._cache.get(spec.name, {}).pop(key, None)
+
+    def invalid(self, spec: FileSpec, key: Any) -> None:
+        """A row with a problem: its key is known (no "does not exist" for rows referring
+        to it), but its values are not used to check those rows."""
+        self._pending.setdefault(spec.name, {})[key] = None
+        self._cache.get(spec.name, {}).pop(key, None)
+
+    def flush(self) -> None:
+        """Write what this batch's rows added to the index."""
+        for file, items in self._pending.items():
+            self.spill.put_refs(file, items.items())
+        self._pending = {}
+
+    def prefetch(self, shape: Shape, rows: list[Row]) -> None:
+        """Look up, per file referred to, every record a batch of rows names (one query
+        per file and batch instead of one per row)."""
+        self.flush()
+        if self._cached > CACHE_SIZE:
+            self._cache, self._cached = {}, 0
+        for index, column in shape.columns:
+            if column.kind != REF or column.ref not in self.referenced:
+                continue
+            keys = {row.cells[index] for row in rows}
+            keys.discard("")
+            found = self._cache.setdefault(column.ref, {})
+            spec = FILES_BY_NAME[column.ref]
+            for key, value in self.spill.get_refs(column.ref, keys - found.keys()).items():
+                found[key] = None if value is None else self._stand_in(spec, *value)
+                self._cached += 1
+
+    def get(self, file: str, key: str) -> Any:
+        """The stand-in of a key of the index; None if its row has a problem, MISSING if
+        neither the bundle nor the organisation has it."""
+        pending = self._pending.get(file, {})
+        if key in pending:
+            value = pending[key]
+            return value if value is None else self._stand_in(FILES_BY_NAME[file], *value)
+        cache = self._cache.setdefault(file, {})
+        if key in cache:
+            return cache[key]
+        value = self.spill.get_refs(file, [key]).get(key, MISSING)
+        if value is MISSING:
+            return value
+        found = cache[key] = None if value is None else self._stand_in(FILES_BY_NAME[file], *value)
+        self._cached += 1
+        return found
+
+    def stand_ins(self, file: str) -> Iterator[tuple[str, models.Model | None]]:
+        """Every key of a file's index with its stand-in (None: its row has a problem)."""
+        self.flush()
+        spec = FILES_BY_NAME[file]
+        for key, value in self.spill.all_refs(file):
+            yield key, None if value is None else self._stand_in(spec, *value)
 
     def read_keys(self, spec: FileSpec, csvfile: CsvFile) -> None:
         """The rows of a file cannot be read (a required column is missing), but if its
@@ -115,10 +190,10 @@ class References:
         if any(header.count(name) != 1 for name in spec.key):
             return
         position = header.index(spec.key[0])
-        index = self.refs[spec.name]
-        for row in csvfile.rows():
-            if key := row.cells[position]:
-                index.setdefault(key, None)  # known, but not valid: its values are not used
+        rows = (row.cells[position] for row in csvfile.rows())
+        while chunk := list(itertools.islice(rows, _LOAD_CHUNK)):
+            # Known, but not valid: their values are not used.
+            self.spill.know_refs(spec.name, [key for key in chunk if key])
         self.broken.discard(spec.name)
 
     # --- what a row names -------------------------------------------------------------------
@@ -129,16 +204,17 @@ class References:
             if column.required:
                 problems.append((column.name, _("Dit veld is verplicht.")))
             return None
-        index = self.refs[column.ref]
-        found = index.get(text)
-        if text not in index and column.ref not in self.broken:
-            problems.append(
-                (
-                    column.name,
-                    _("'%(key)s' bestaat niet in %(file)s en niet in de organisatie.")
-                    % {"key": text, "file": column.ref},
+        found = self.get(column.ref, text)
+        if found is MISSING:
+            if column.ref not in self.broken:
+                problems.append(
+                    (
+                        column.name,
+                        _("'%(key)s' bestaat niet in %(file)s en niet in de organisatie.")
+                        % {"key": text, "file": column.ref},
+                    )
                 )
-            )
+            return None
         return found
 
     def team(self, name: str, problems: list) -> Team | None:

@@ -19,6 +19,7 @@ from records import instances
 from records.bundle import Row
 from records.instances import Shape
 from records.spec import REF, TEAM, Column, FileSpec, empty_value
+from records.spill import key_text
 from records.values import CellError, parse_cell
 
 from .result import FileCounts
@@ -68,7 +69,8 @@ class RowReader:
                     failed.add(column.field_name)
         counts.rows += 1
         if key is not None:
-            first = importer.seen[spec.name].get(key)
+            seen_as = key_text(key)
+            first = importer.spill.first_line(spec.name, seen_as)
             if first is not None:
                 importer._problem(
                     spec.name,
@@ -78,7 +80,7 @@ class RowReader:
                     % {"key": ", ".join(map(str, key)), "line": first},
                 )
                 return
-            importer.seen[spec.name][key] = row.line
+            importer.spill.add_seen(spec.name, seen_as, row.line)
 
         instance = existing.get(key) if key is not None else None
         before = None if instance is None else shape.snapshot(instance)
@@ -110,11 +112,11 @@ class RowReader:
                 self._keep_create(spec, instance)
             elif changed:
                 self._keep_update(spec, instance, {name: before[name] for name in changed})
-        if spec.name in references.refs:
+        if spec.name in references.referenced:
             # A row with a problem is known (no "does not exist" for rows referring
             # to it) but its values are not used to check those rows.
             if problems:
-                references.refs[spec.name][key[0]] = None
+                references.invalid(spec, key[0])
             else:
                 references.remember(spec, key[0], instance)
         if changed:

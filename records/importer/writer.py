@@ -2,12 +2,14 @@
 
 Records that rows refer to before they exist had placeholder ids (negative)
 while validating; they get their real ids here, file by file in the order of
-the spec, before any row that refers to them is written.
+the spec, before any row that refers to them is written (kept as runs of
+consecutive ids: records.spill.IdMap).
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +23,12 @@ from partners.models import Programme
 from records import instances
 from records.instances import bare
 from records.spec import FILES, ORGANISATION, FileSpec
+from records.spill import IdMap
 
 from .spool import CREATE, UPDATE, layout
 
 if TYPE_CHECKING:
     from .core import Importer
-
-_NOTHING = (None, "")
 
 
 class Conflict(Exception):
@@ -39,7 +40,7 @@ class Writer:
 
     def __init__(self, importer: Importer) -> None:
         self.importer = importer
-        self.ids: dict[int, int] = {}  # placeholder -> id
+        self.ids = IdMap()  # placeholder -> id
         self.file = ORGANISATION.name  # being written (named in a refusal)
 
     def write(self) -> None:
@@ -94,7 +95,7 @@ class Writer:
         shape = layout(model)
         now = timezone.now()
         stamps = (now,) * len(shape.stamps)
-        referenced = spec.name in self.importer.references.refs
+        referenced = spec.name in self.importer.references.referenced
         rows = []
         for pk, (placeholder, kept) in zip(
             bulk.allocate_ids(model, len(items)), items, strict=True
@@ -108,10 +109,15 @@ class Writer:
         attnames = shape.insert_attnames
         bulk.insert(model, attnames, rows)
         # The audit trail gets what each new record holds (empty fields say nothing).
-        audited = [(n, attnames.index(n)) for n in ("id", *instances.column_attnames(spec))]
+        names = ("id", *instances.column_attnames(spec))
+        audited = operator.itemgetter(*(attnames.index(n) for n in names))
         written = []
         for row in rows:
-            changes = {n: (None, row[i]) for n, i in audited if row[i] not in _NOTHING}
+            changes = {
+                n: (None, v)
+                for n, v in zip(names, audited(row), strict=True)
+                if v is not None and v != ""
+            }
             written.append(
                 (bare(model, dict(zip(attnames, row, strict=True)), stored=True), changes)
             )
