@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 
 from casework.models import IncomeRight, Trajectory, TrajectoryKind
 from partners.models import VdabRegistration
-from reporting.statistics.common import known_overlap_q, month_number, plain_rows
+from reporting.statistics.common import known_end, known_overlap_q, month_number, plain_rows
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.persons import clients_sharing_a_national_number, person_ids
 from reporting.statistics.registry import statistic
@@ -116,7 +116,7 @@ def _region_masks(
     return counted, households
 
 
-def _month_index(field: str, first: int) -> Any:
+def _month_index(field: str | Any, first: int) -> Any:
     """The month of a date field counted from the period's first month (0)."""
     number = month_number(field)  # YYYYMM; YYYY * 100 + MM - YYYY * 88 = YYYY * 12 + MM
     return number - number / Value(100) * Value(88) - Value(1 + first)
@@ -137,7 +137,10 @@ def _rows(
         .annotate(
             record_kind=Value(kind, output_field=IntegerField()),
             low=Greatest(_month_index(start, first), Value(0)),
-            high=Least(Coalesce(_month_index(end, first) + Value(1), Value(count)), Value(count)),
+            high=Least(
+                Coalesce(_month_index(known_end(params, end), first) + Value(1), Value(count)),
+                Value(count),
+            ),
             client_household=ExpressionWrapper(household, output_field=CharField()),
         )
         .order_by()
@@ -198,7 +201,7 @@ def _organisation_masks(
     first_day, last_day = params.first_day, params.last_day
 
     def end(field: str) -> Any:
-        return Coalesce(_month_index(field, first) + Value(1), Value(count))
+        return Coalesce(_month_index(known_end(params, field), first) + Value(1), Value(count))
 
     rows = (
         Trajectory.objects.filter(

@@ -22,14 +22,17 @@ from reporting.statistics.registry import statistic
         begindatum: in dienst sinds vóór Traject), de som van hun VTE, het aantal
         verschillende cliënten met een toewijzing die die dag loopt, en cliënten per VTE
         (afgerond op 2 decimalen; leeg bij 0 VTE). Wie na de opmaakdatum in dienst komt of
-        toegewezen wordt, telt niet mee.
+        toegewezen wordt, telt niet mee; een einde na de opmaakdatum is nog niet gekend, dus
+        wie op de opmaakdatum in dienst of toegewezen is, telt nog mee.
     """,
     definition_en="""
         On the last day of the reference month: the number of social workers employed that day
         (headcount; someone leaving that day is still employed that day; no start date:
         employed since before Traject), the sum of their FTE, the number of distinct clients
         with an assignment running that day, and clients per FTE (rounded to 2 decimals; empty
-        when the FTE is 0). Starts and assignments after the as-of day do not count.
+        when the FTE is 0). Starts and assignments after the as-of day do not count; an end
+        dated after the as-of day is not yet known, so who is employed or assigned on the
+        as-of day still counts.
     """,
     reads=(
         "casework.socialworker",
@@ -52,19 +55,20 @@ def caseload(params: ReportParameters) -> dict[str, Any]:
 
 
 def _workers(params: ReportParameters) -> QuerySet[SocialWorker]:
-    """The social workers employed on the last day of the reference month."""
+    """The social workers employed on the last day of the reference month, as known on
+    as_of (an end dated after as_of is not yet known: `running_from`)."""
     return (
         SocialWorker.objects.filter(organisation_id__in=params.organisation_ids)
-        .employed_on(params.reference_month.last)
+        .employed_on(params.running_from(params.reference_month.last))
         .filter(Q(start_date__isnull=True) | Q(start_date__lte=params.as_of))
     )
 
 
 def _assignments(params: ReportParameters) -> QuerySet[Assignment]:
-    """The assignments running on the last day of the reference month."""
+    """The assignments running on the last day of the reference month, as known on as_of."""
     return Assignment.objects.filter(
         organisation_id__in=params.organisation_ids, start_date__lte=params.as_of
-    ).assigned_on(params.reference_month.last)
+    ).assigned_on(params.running_from(params.reference_month.last))
 
 
 def _fte(total: Any) -> Decimal:

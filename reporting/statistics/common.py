@@ -2,8 +2,10 @@
 
 Everything here builds database expressions or querysets; nothing loops over
 records in Python. "Overlapping a month" is `casework.querysets.overlap_q` /
-`PeriodQuerySet.overlapping`, clipped at as_of (`ReportParameters.known`): a
-record that starts after the as-of day is not yet known, so it does not count.
+`PeriodQuerySet.overlapping`, as known on as_of: a record that starts after the
+as-of day is not yet known, so it does not count (`ReportParameters.known`), and an
+end dated after the as-of day is not yet known either, so the record runs on
+(`ReportParameters.running_from`, `known_end`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import connections
 from django.db.models import (
     Case,
     Count,
+    DateField,
     F,
     Func,
     IntegerField,
@@ -49,8 +52,20 @@ def known_overlap_q(
     end: str = "end_date",
     prefix: str = "",
 ) -> Q:
-    """Records overlapping [first, last] as known on as_of (see the module docstring)."""
-    return overlap_q(first, params.known(last), start, end, prefix)
+    """Records overlapping [first, last] as known on as_of (see the module docstring): not
+    starting after as_of, and not ended before `first` by an end dated on or before as_of
+    (`ReportParameters.running_from`)."""
+    return overlap_q(params.running_from(first), params.known(last), start, end, prefix)
+
+
+def known_end(params: ReportParameters, end: str = "end_date") -> Any:
+    """The end date field `end` as known on as_of: empty (still running) when it is dated
+    after as_of (`ReportParameters.running_from`)."""
+    return Case(
+        When(**{f"{end}__lte": params.as_of}, then=F(end)),
+        default=Value(None),
+        output_field=DateField(),
+    )
 
 
 def month_alias(month: Month) -> str:
@@ -75,6 +90,15 @@ class DateNumber(Func):
         " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) * 100"
         " + CAST(EXTRACT(DAY FROM %(expressions)s) AS INTEGER))"
     )
+
+    def as_sql(
+        self, compiler: Any, connection: Any, template: str | None = None, **extra_context: Any
+    ) -> Any:
+        # The templates name the date more than once: its parameters (an expression of the
+        # as-of day, say) are passed once per place it appears.
+        template = template or self.template
+        sql, params = super().as_sql(compiler, connection, template=template, **extra_context)
+        return sql, tuple(params) * template.count("%(expressions)s")
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return self.as_sql(
@@ -113,8 +137,8 @@ def age_band_expression(birth: str, day: str) -> Case:
     )
 
 
-def month_number(day: str) -> Any:
-    """The month of a date field as the integer YYYYMM."""
+def month_number(day: str | Any) -> Any:
+    """The month of a date field (or expression) as the integer YYYYMM."""
     return DateNumber(day) / Value(100)
 
 
@@ -134,7 +158,7 @@ def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySe
     records that add a month counts distinct persons without a `COUNT(DISTINCT ...)`
     (one sort per month): `persons_by_month`. Records starting after as_of must be
     filtered out by the caller (they are not yet known)."""
-    end = Coalesce(month_number("end_date"), Value(OPEN_END))
+    end = Coalesce(month_number(known_end(params)), Value(OPEN_END))
     return records.alias(
         covered_before=Window(
             Max(end),

@@ -284,3 +284,11 @@ class ReportParameters:
     def known(self, last: datetime.date) -> datetime.date:
         """`last`, but not after as_of: a record that starts after as_of is not yet known."""
         return min(last, self.as_of)
+
+    def running_from(self, day: datetime.date) -> datetime.date:
+        """The earliest end that keeps a record running on `day` as known on as_of: `day`
+        itself, or the day after as_of when `day` is later. An end dated after as_of is a
+        fact after the as-of day, so it does not count yet: as of that day the record
+        runs on (council-report.md, `--as-of`: "Facts dated after it do not count"), and a
+        report drawn up on as_of does not change when that end is recorded later."""
+        return min(day, self.as_of + datetime.timedelta(days=1))

@@ -1293,15 +1293,6 @@ def test_the_json_endpoint_gives_the_same_region_report(reports):
     assert reports["api", "ox-prov"] == reports["ox-prov", AS_OF_1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "caseload honours end dates after --as-of: as of 2025-01-20 the app leaves out E's "
-        "sw2 (employed until 2025-01-25) and Q11's assignment (until 2025-01-25) on "
-        "2025-01-31 and gives 2 workers, 2.0 FTE, 2 clients instead of 3, 2.5, 3; "
-        "council-report.md: 'Facts dated after it do not count'"
-    ),
-)
 def test_caseload_drawn_up_before_the_last_day_of_the_reference_month(reports):
     # "--as-of: the day the figures are drawn up ... Facts dated after it do not count", and
     # the report "gives the same figure every time it is asked with the same parameters".
@@ -1318,14 +1309,6 @@ def test_caseload_drawn_up_before_the_last_day_of_the_reference_month(reports):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "income_support honours an end date after --as-of: as of 2025-02-20, h1's right "
-        "ending 2025-02-25 is left out of reference month 2025-03 (leefloon 0, expected 1); "
-        "council-report.md: 'Facts dated after it do not count'"
-    ),
-)
 def test_income_support_of_a_reference_month_after_the_as_of_day(reports):
     # "Facts dated after it do not count": as of 2025-02-20, h1's right (from 2024-06-01)
     # has not ended (its end, 2025-02-25, is dated after the as-of day), so it overlaps the
