@@ -91,12 +91,10 @@ class DateNumber(Func):
         " + CAST(EXTRACT(DAY FROM %(expressions)s) AS INTEGER))"
     )
 
-    def as_sql(
-        self, compiler: Any, connection: Any, template: str | None = None, **extra_context: Any
-    ) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
         # The templates name the date more than once: its parameters (an expression of the
         # as-of day, say) are passed once per place it appears.
-        template = template or self.template
+        template = extra_context.pop("template", None) or self.template
         sql, params = super().as_sql(compiler, connection, template=template, **extra_context)
         return sql, tuple(params) * template.count("%(expressions)s")
 
