@@ -88,8 +88,13 @@ messages: install
 	$(PY) locale/translate_en.py
 	$(DEV) $(MANAGE) compilemessages --ignore=.venv
 
+# The record bundle at 100,000 and 1,000,000 rows on SQLite and PostgreSQL (rows/s, peak
+# memory, x COPY); the statistics against their hand-written SQL; the pages against the login
+# page and under 50 users. PostgreSQL on $(BENCH_PG) (each script makes its own database).
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: install
-	$(DEV) $(PY) benchmarks/bench_records.py
+	$(DEV) $(PY) benchmarks/bench_records.py --clients 11500 115000 --first-only \
+		--postgres $(BENCH_PG)/traject_bench_records
 	$(DEV) $(PY) benchmarks/bench_council_report.py --repeat 3
 	$(DEV) $(PY) benchmarks/bench_seed_demo.py
 	$(DEV) $(PY) benchmarks/bench_audit.py
