@@ -180,16 +180,23 @@ def pages(base: str) -> dict[str, tuple[Browser | None, str]]:
     }
 
 
-def process_cpu(pids: list[int]) -> float:
-    """CPU seconds (user + system) used so far by `pids` (Linux /proc; 0 elsewhere)."""
-    total = 0
+def process_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each of `pids` that is still running
+    (Linux /proc; none elsewhere)."""
+    used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
-    return total / os.sysconf("SC_CLK_TCK")
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two `process_cpu` readings by the processes in both (a
+    connection closed in between would otherwise count as negative time)."""
+    return sum(after[pid] - before[pid] for pid in after if pid in before)
 
 
 class ServerCpu:
@@ -242,8 +249,8 @@ def alone(
             times.append(seconds)
         results[name] = statistics.median(times)
         cpu_per_request[name] = (
-            (process_cpu(workers) - used[0]) / repeat,
-            (process_cpu(backends) - used[1]) / repeat,
+            cpu_between(used[0], process_cpu(workers)) / repeat,
+            cpu_between(used[1], process_cpu(backends)) / repeat,
         )
     return results, cpu_per_request
 
