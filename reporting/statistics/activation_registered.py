@@ -30,15 +30,18 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Value,
+    Window,
 )
+from django.db.models.expressions import RowRange
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from casework.models import IncomeRight, Trajectory, TrajectoryKind
 from partners.models import VdabRegistration
-from reporting.statistics.common import known_end, known_overlap_q, month_number, plain_rows
+from reporting.statistics.common import MonthIndex, known_end, known_overlap_q, plain_rows
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.persons import clients_sharing_a_national_number, person_ids
 from reporting.statistics.registry import statistic
@@ -118,8 +121,7 @@ def _region_masks(
 
 def _month_index(field: str | Any, first: int) -> Any:
     """The month of a date field counted from the period's first month (0)."""
-    number = month_number(field)  # YYYYMM; YYYY * 100 + MM - YYYY * 88 = YYYY * 12 + MM
-    return number - number / Value(100) * Value(88) - Value(1 + first)
+    return MonthIndex(field) - Value(first)
 
 
 def _rows(
@@ -194,8 +196,9 @@ def _organisation_masks(
     VDAB registrations all overlap (each overlapping the period); and its household.
 
     One query: each (trajectory, income right, registration) of a client gives the months
-    all three cover, [low, high) clipped to the period. Joined on the client's id, this is
-    faster than reading the three kinds apart (docs/benchmarks.md)."""
+    all three cover, [low, high) clipped to the period, and the database keeps of each
+    such piece only the months the client's earlier pieces did not cover. Joined on the
+    client's id, this is faster than reading the three kinds apart (docs/benchmarks.md)."""
     first = params.period_from.year * 12 + params.period_from.month - 1
     count = len(params.months)
     first_day, last_day = params.first_day, params.last_day
@@ -228,7 +231,7 @@ def _organisation_masks(
             ),
         )
         .filter(income__isnull=False, registration__isnull=False)
-        .annotate(
+        .alias(
             low=Greatest(
                 _month_index("start_date", first),
                 _month_index("income__start_date", first),
@@ -242,8 +245,24 @@ def _organisation_masks(
                 Value(count),
             ),
         )
+        .filter(low__lt=F("high"))
+        # Merged per client in the database: taken in order, each piece adds only the
+        # months after the latest end of the client's earlier pieces (most add none).
+        .alias(
+            covered_before=Window(
+                Max("high"),
+                partition_by=[F("client_id")],
+                order_by=[F("low").asc(), F("high").asc()],
+                frame=RowRange(start=None, end=-1),
+            )
+        )
+        .annotate(
+            added_from=Greatest(F("low"), Coalesce(F("covered_before"), Value(0))),
+            added_to=F("high"),
+        )
+        .filter(added_from__lt=F("added_to"))
         .order_by()
-        .values_list("client_id", "low", "high", "client__household")
+        .values_list("client_id", "added_from", "added_to", "client__household")
     )
     below = [(1 << k) - 1 for k in range(count + 1)]
     masks: dict[int, int] = {}
