@@ -267,7 +267,7 @@ def _organisation_masks(
     below = [(1 << k) - 1 for k in range(count + 1)]
     masks: dict[int, int] = {}
     households: dict[int, str] = {}
-    for client_id, low, high, household in plain_rows(rows):
+    for client_id, low, high, household in plain_rows(rows, stream=False):
         if low < high:
             masks[client_id] = masks.get(client_id, 0) | below[high] ^ below[low]
             households[client_id] = household

@@ -181,12 +181,13 @@ def month_number(day: str | Any) -> Any:
     return DateNumber(day) / Value(100)
 
 
-# A month number after every real month: the end of a record that has not ended.
-OPEN_END = 999912
+# A month index (`MonthIndex`) after every real month: the end of a record that has not
+# ended (December 9999).
+OPEN_END = 9999 * 12 + 11
 
 
 def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySet[Any]:
-    """`records` (with start_date and end_date) annotated with the months (YYYYMM) each adds
+    """`records` (with start_date and end_date) annotated with the months (`MonthIndex`) each adds
     to the months its person already had covered: `new_from` up to `new_to`.
 
     Taken in order of start, a record adds the months from its start, or from the month
@@ -197,7 +198,7 @@ def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySe
     records that add a month counts distinct persons without a `COUNT(DISTINCT ...)`
     (one sort per month): `persons_by_month`. Records starting after as_of must be
     filtered out by the caller (they are not yet known)."""
-    end = Coalesce(month_number(known_end(params)), Value(OPEN_END))
+    end = Coalesce(MonthIndex(known_end(params)), Value(OPEN_END))
     return records.alias(
         covered_before=Window(
             Max(end),
@@ -208,7 +209,7 @@ def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySe
     ).annotate(
         new_to=end,
         new_from=Greatest(
-            month_number("start_date"),
+            MonthIndex("start_date"),
             Coalesce(F("covered_before") + Value(1), Value(0)),
         ),
     )
@@ -227,29 +228,35 @@ def persons_by_month(
     counts over the windowed subquery cost more to build than to run, hence the
     tally here over the rows' bounds (two integers per record)."""
     bounds = list(
-        with_new_months(params, records)
-        .filter(new_from__lte=F("new_to"))
-        .order_by()
-        .values_list("new_from", "new_to")
+        plain_rows(
+            with_new_months(params, records)
+            .filter(new_from__lte=F("new_to"))
+            .order_by()
+            .values_list("new_from", "new_to"),
+            stream=False,
+        )
     )
     starts = sorted(first for first, _last in bounds)
     ends = sorted(last for _first, last in bounds)
     result = {}
     for month in months:
-        number = month.year * 100 + month.month
-        result[month] = bisect_right(starts, number) - bisect_left(ends, number)
+        index = month.year * 12 + month.month - 1  # as MonthIndex
+        result[month] = bisect_right(starts, index) - bisect_left(ends, index)
     return result
 
 
-def plain_rows(rows: QuerySet[Any], chunk: int = 10_000) -> Iterator[tuple[Any, ...]]:
+def plain_rows(
+    rows: QuerySet[Any], chunk: int = 10_000, *, stream: bool = True
+) -> Iterator[tuple[Any, ...]]:
     """The rows of `rows` (a values_list of plain values: integers, text) as the database
     driver gives them, `chunk` at a time (a server-side cursor on PostgreSQL), without
     Django's converters per value: a tenth of a second per 100,000 rows of expressions
-    (docs/benchmarks.md, "Regions at Flemish scale")."""
+    (docs/benchmarks.md, "Regions at Flemish scale"). `stream=False` for rows the caller
+    keeps anyway: one round trip instead of a server-side cursor's three or more."""
     sql, values = rows.query.sql_with_params()
     connection = connections[rows.db]
     # Behind PgBouncer in transaction mode no server-side cursor (README, "Scaling").
-    chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    chunked = stream and not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
     with connection.chunked_cursor() if chunked else connection.cursor() as cursor:
         cursor.execute(sql, values)
         while block := cursor.fetchmany(chunk):

@@ -29,6 +29,7 @@ from django.db.models import F, IntegerField, QuerySet, Value
 from core.periods import PeriodQuerySet
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
 from partners.querysets import ScreeningQuerySet
+from reporting.statistics.common import plain_rows
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.persons import region_person_ids
 from reporting.statistics.registry import statistic
@@ -103,16 +104,21 @@ def _running_days(
     )
     running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
     count = len(days)
-    for kind, client, first, last in rows.iterator(chunk_size=10_000):
+    for kind, client, first, last in plain_rows(rows, stream=params.is_region):
         person = ids.get(client, client)
-        low = bisect_left(days, first)
-        high = count if last is None else bisect_right(days, last)
+        low = bisect_left(days, _date(first))
+        high = count if last is None else bisect_right(days, _date(last))
         if low < high:
             flags = running[kind].get(person)
             if flags is None:
                 flags = running[kind][person] = bytearray(count)
             flags[low:high] = b"\x01" * (high - low)
     return running
+
+
+def _date(value: Any) -> Any:
+    """A date read by `plain_rows`: SQLite gives a computed column's date as ISO text."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _advices(
@@ -139,8 +145,10 @@ def _latest_categories(
         .values_list("person", "advised_on", "ended_on", "category")
     )
     by_person: dict[Any, list[tuple[datetime.date, datetime.date | None, int]]] = {}
-    for client, advised_on, ended_on, category in rows.iterator(chunk_size=10_000):
-        by_person.setdefault(ids.get(client, client), []).append((advised_on, ended_on, category))
+    for client, advised_on, ended_on, category in plain_rows(rows, stream=params.is_region):
+        by_person.setdefault(ids.get(client, client), []).append(
+            (_date(advised_on), _date(ended_on), category)
+        )
     count = len(days)
     latest: dict[Any, bytearray] = {}
     for person, advices in by_person.items():
