@@ -73,7 +73,17 @@ def month_alias(month: Month) -> str:
     return f"m{month.year:04d}_{month.month:02d}"
 
 
-class DateNumber(Func):
+class DateParts(Func):
+    """A function of one date whose templates name the date more than once: the date's
+    parameters (an expression of the as-of day, say) are passed once per place."""
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
+        template = extra_context.pop("template", None) or self.template
+        sql, params = super().as_sql(compiler, connection, template=template, **extra_context)
+        return sql, tuple(params) * template.count("%(expressions)s")
+
+
+class DateNumber(DateParts):
     """A date as the integer YYYYMMDD (31/01/2025 -> 20250131).
 
     The difference of two such numbers, divided by 10,000 (whole division), is
@@ -90,13 +100,6 @@ class DateNumber(Func):
         " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) * 100"
         " + CAST(EXTRACT(DAY FROM %(expressions)s) AS INTEGER))"
     )
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
-        # The templates name the date more than once: its parameters (an expression of the
-        # as-of day, say) are passed once per place it appears.
-        template = extra_context.pop("template", None) or self.template
-        sql, params = super().as_sql(compiler, connection, template=template, **extra_context)
-        return sql, tuple(params) * template.count("%(expressions)s")
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return self.as_sql(
@@ -120,7 +123,7 @@ class DateNumber(Func):
         )
 
 
-class MonthIndex(Func):
+class MonthIndex(DateParts):
     """The month of a date as year * 12 + month - 1 (January of year 0 is 0): consecutive
     months are consecutive integers. Two date parts, where YYYYMM from `DateNumber` needs
     three and a division to reach the same."""
@@ -131,12 +134,6 @@ class MonthIndex(Func):
         "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12"
         " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1)"
     )
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
-        # As DateNumber: the date's parameters once per place the template names it.
-        template = extra_context.pop("template", None) or self.template
-        sql, params = super().as_sql(compiler, connection, template=template, **extra_context)
-        return sql, tuple(params) * template.count("%(expressions)s")
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return self.as_sql(

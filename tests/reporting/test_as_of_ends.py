@@ -113,3 +113,31 @@ def test_caseload_on_a_day_after_the_as_of_day(organisation, as_of, expected):
         "caseload", organisation, "2025-01", "2025-02", reference_month="2025-02", as_of=as_of
     )
     assert {key: result[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(BEFORE_THE_END, [1, 1, 1]), (ON_THE_END, [1, 1, 0])],
+)
+def test_activation_over_a_region_with_an_end_after_the_as_of_day(as_of, expected):
+    # One person (one national number) in two OCMWs of a regio: the income right and the
+    # registration in one, the trajectory (ending on END) in the other.
+    from reporting.statistics import REGISTRY, Month, ReportParameters
+    from tests.reporting.regions import flanders, national_number
+
+    _top, province, (first, second, _third) = flanders("asof")
+    number = national_number(D(1980, 5, 17))
+    here = ClientFactory(organisation=first, national_number=number, household="single")
+    there = ClientFactory(organisation=second, national_number=number, household="single")
+    IncomeRightFactory(client=here, start_date=D(2024, 6, 1), end_date=None)
+    VdabRegistrationFactory(client=here, registered_on=D(2024, 6, 1), ended_on=None)
+    TrajectoryFactory(client=there, kind="gpmi", start_date=D(2024, 6, 1), end_date=END)
+    params = ReportParameters.for_region(
+        province,
+        period_from=Month.parse("2025-01"),
+        period_to=Month.parse("2025-03"),
+        reference_month=Month.parse("2025-01"),
+        as_of=D.fromisoformat(as_of),
+    )
+    result = REGISTRY["activation_registered"](params)
+    assert [result[month]["total"] for month in ("2025-01", "2025-02", "2025-03")] == expected
