@@ -16,15 +16,7 @@ from typing import Any
 
 from reporting.statistics.activation_registered import HOUSEHOLDS
 from reporting.statistics.common import closed_months, empty_inflow
-from reporting.statistics.params import Month, ReportParameters
-
-
-def _index(month: Month) -> int:
-    return month.year * 12 + month.month - 1
-
-
-def _month_of_index(index: int) -> str:
-    return str(Month(index // 12, index % 12 + 1))
+from reporting.statistics.params import ReportParameters
 
 
 # The month index of a date column (PostgreSQL).
@@ -35,8 +27,8 @@ def _mi(column: str) -> str:
 def _period(params: ReportParameters) -> dict[str, Any]:
     return {
         "organisation": params.organisation_ids[0],
-        "first_index": _index(params.period_from),
-        "last_index": _index(params.period_to),
+        "first_index": params.period_from.index,
+        "last_index": params.period_to.index,
         "first_day": params.first_day,
         "known_last": params.known(params.last_day),
     }
@@ -72,10 +64,10 @@ def article60(cursor: Any, params: ReportParameters) -> dict[str, Any]:
     )
     running = cursor.fetchall()
     by_index: dict[int, int] = {}
-    for index in range(_index(params.period_from), _index(params.period_to) + 1):
+    for index in range(params.period_from.index, params.period_to.index + 1):
         before = [n for m, n in running if m <= index]
         by_index[index] = int(before[-1]) if before else 0
-    employed = {str(month): by_index.get(_index(month), 0) for month in params.months}
+    employed = {str(month): by_index.get(month.index, 0) for month in params.months}
     cursor.execute(
         """
         SELECT count(DISTINCT client_id) FROM partners_article60placement
@@ -163,7 +155,7 @@ def activation_registered(cursor: Any, params: ReportParameters) -> dict[str, An
         FROM events e JOIN casework_client c ON c.id = e.client_id
         GROUP BY 1, 2
         """,
-        {**_period(params), "end_index": _index(params.period_to) + 1},
+        {**_period(params), "end_index": params.period_to.index + 1},
     )
     months = [str(month) for month in params.months]
     changes: dict[str, dict[int, int]] = {}

@@ -130,7 +130,7 @@ def _rows(
     """(kind, client record, first month, month after the last, household) of `records`
     overlapping the period (as known on as_of), the months clipped to the period; the
     household (of the client record) only for trajectories."""
-    first = params.period_from.year * 12 + params.period_from.month - 1
+    first = params.period_from.index
     count = len(params.months)
     household = F("client__household") if kind == TRAJECTORY else Value("")
     return (
@@ -199,7 +199,7 @@ def _organisation_masks(
     all three cover, [low, high) clipped to the period, and the database keeps of each
     such piece only the months the client's earlier pieces did not cover. Joined on the
     client's id, this is faster than reading the three kinds apart (docs/benchmarks.md)."""
-    first = params.period_from.year * 12 + params.period_from.month - 1
+    first = params.period_from.index
     count = len(params.months)
     first_day, last_day = params.first_day, params.last_day
 

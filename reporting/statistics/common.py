@@ -124,8 +124,8 @@ class DateNumber(DateParts):
 
 
 class MonthIndex(DateParts):
-    """The month of a date as year * 12 + month - 1 (January of year 0 is 0): consecutive
-    months are consecutive integers. Two date parts, where YYYYMM from `DateNumber` needs
+    """The month of a date as `Month.index` (year * 12 + month - 1): consecutive months
+    are consecutive integers. Two date parts, where YYYYMM from `DateNumber` needs
     three and a division to reach the same."""
 
     output_field = IntegerField()
@@ -173,19 +173,19 @@ def age_band_expression(birth: str, day: str) -> Case:
     )
 
 
-def month_number(day: str | Any) -> Any:
-    """The month of a date field (or expression) as the integer YYYYMM."""
+def month_number(day: str) -> Any:
+    """The month of a date field as the integer YYYYMM."""
     return DateNumber(day) / Value(100)
 
 
 # A month index (`MonthIndex`) after every real month: the end of a record that has not
 # ended (December 9999).
-OPEN_END = 9999 * 12 + 11
+OPEN_END = 9999 * 12 + 11  # Month.index of 9999-12 (Month refuses such a year)
 
 
 def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySet[Any]:
-    """`records` (with start_date and end_date) annotated with the months (`MonthIndex`) each adds
-    to the months its person already had covered: `new_from` up to `new_to`.
+    """`records` (with start_date and end_date) annotated with the months (`MonthIndex`)
+    each adds to the months its person already had covered: `new_from` up to `new_to`.
 
     Taken in order of start, a record adds the months from its start, or from the month
     after the latest end of the person's earlier records if that is later, up to its
@@ -237,8 +237,7 @@ def persons_by_month(
     ends = sorted(last for _first, last in bounds)
     result = {}
     for month in months:
-        index = month.year * 12 + month.month - 1  # as MonthIndex
-        result[month] = bisect_right(starts, index) - bisect_left(ends, index)
+        result[month] = bisect_right(starts, month.index) - bisect_left(ends, month.index)
     return result
 
 

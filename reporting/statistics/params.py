@@ -71,8 +71,14 @@ class Month:
         """How a month is shown to people: 01/2025."""
         return f"{self.month:02d}/{self.year:04d}"
 
+    @property
+    def index(self) -> int:
+        """year * 12 + month - 1: consecutive months are consecutive integers (as
+        `common.MonthIndex` computes it in the database)."""
+        return self.year * 12 + self.month - 1
+
     def plus(self, months: int) -> Month:
-        index = self.year * 12 + self.month - 1 + months
+        index = self.index + months
         return Month(index // 12, index % 12 + 1)
 
     def months_until(self, other: Month) -> Iterator[Month]:
