@@ -116,18 +116,28 @@ def changes_json(changes: Change) -> CanonicalJson:
             continue
         if field in MASKED_FIELDS:
             old, new = mask_national_number(old), mask_national_number(new)
-        if not (_is_scalar(old) and _is_scalar(new)):
-            return CanonicalJson(
-                json.dumps(serialise_changes(changes), sort_keys=True, separators=(",", ":"))
-            )
-        # A date (or decimal, ...) as the encoder's `default` would give it, without the
-        # call back from the encoder.
-        if (convert := _AS_TEXT.get(type(old))) is not None:
-            old = convert(old)
-        if (convert := _AS_TEXT.get(type(new))) is not None:
-            new = convert(new)
+        # Most values (None, text, numbers) go to the encoder as they are: one set lookup.
+        if type(old) not in _PLAIN_TYPES:
+            # A date (or decimal, ...) as the encoder's `default` would give it, without
+            # the call back from the encoder.
+            if (convert := _AS_TEXT.get(type(old))) is not None:
+                old = convert(old)
+            elif not _is_scalar(old):
+                return _general_changes_json(changes)
+        if type(new) not in _PLAIN_TYPES:
+            if (convert := _AS_TEXT.get(type(new))) is not None:
+                new = convert(new)
+            elif not _is_scalar(new):
+                return _general_changes_json(changes)
         plain[field] = (old, new)
     return CanonicalJson(_CHANGES_JSON.encode(plain))
+
+
+def _general_changes_json(changes: Change) -> CanonicalJson:
+    """`changes_json` of changes holding values that are not plain (lists, dicts, ...)."""
+    return CanonicalJson(
+        json.dumps(serialise_changes(changes), sort_keys=True, separators=(",", ":"))
+    )
 
 
 # Values that JSON cannot encode itself, by exact type: what `_json_default` makes of them.

@@ -13,6 +13,7 @@ import datetime
 import functools
 from typing import Any, cast
 
+from django.core import validators as django_validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import signals
@@ -110,24 +111,23 @@ class FieldChecks:
     one of them).
 
     A value that plainly passes (already of the field's type, not empty, one of the
-    choices, accepted by every validator) is not cleaned again; any other value goes
-    through the field's own `clean()`, so a refusal has exactly the form's message.
+    choices, not longer than max_length, accepted by every other validator) is not
+    cleaned again; any other value goes through the field's own `clean()`, so a refusal
+    has exactly the form's message.
     Fields whose class or model changes that validation are always cleaned by Django.
     """
 
     def __init__(self, model: type[models.Model], exclude: frozenset[str]) -> None:
-        self.checks: list[tuple[models.Field, str, type | None, frozenset | None, tuple]] = []
+        self.checks: list[
+            tuple[models.Field, str, type | None, frozenset | None, int | None, tuple]
+        ] = []
         for field in model._meta.fields:
             if field.name in exclude or field.generated:
                 continue
+            plain_type = _plain_type(field)
+            limit, validators = _text_limit(plain_type, field.validators)
             self.checks.append(
-                (
-                    field,
-                    field.attname,
-                    _plain_type(field),
-                    _choice_values(field),
-                    tuple(field.validators),
-                )
+                (field, field.attname, plain_type, _choice_values(field), limit, validators)
             )
 
     def clean_fields(
@@ -136,12 +136,14 @@ class FieldChecks:
         """As `instance.clean_fields(exclude | failed)`: errors by field name."""
         errors: dict[str, list[ValidationError]] = {}
         values = instance.__dict__
-        for field, attname, plain_type, choices, validators in self.checks:
+        for field, attname, plain_type, choices, limit, validators in self.checks:
             if failed and field.name in failed:
                 continue
             value = values[attname]
             if type(value) is plain_type and value not in field.empty_values:
-                if choices is None or value in choices:
+                if (choices is None or value in choices) and (
+                    limit is None or len(cast(str, value)) <= limit
+                ):
                     try:
                         for validator in validators:
                             validator(value)
@@ -182,6 +184,19 @@ def _plain_type(field: models.Field) -> type | None:
     ):
         return None
     return next((plain for base, plain in _PLAIN_TYPES if isinstance(field, base)), None)
+
+
+def _text_limit(plain_type: type | None, field_validators: list) -> tuple[int | None, tuple]:
+    """A text field's MaxLengthValidator as a length comparison (its limit), instead of a
+    call of the validator per value; the other validators are called. (None, validators)
+    for a field without exactly one, with a fixed limit."""
+    validators = tuple(field_validators)
+    if plain_type is not str:
+        return None, validators
+    lengths = [v for v in validators if type(v) is django_validators.MaxLengthValidator]
+    if len(lengths) != 1 or type(lengths[0].limit_value) is not int:
+        return None, validators
+    return lengths[0].limit_value, tuple(v for v in validators if v is not lengths[0])
 
 
 def _choice_values(field: models.Field) -> frozenset | None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from records import instances
 from records.bundle import Row
 from records.instances import Shape
-from records.spec import REF, TEAM, Column, FileSpec, empty_value
+from records.spec import REF, TEAM, TEXT, Column, FileSpec, empty_value
 from records.spill import key_text
 from records.values import CellError, parse_cell
 
@@ -61,6 +61,8 @@ class RowReader:
                 values[column.field_name] = references.team(text, problems) if text else None
             elif not text:
                 values[column.field_name] = _EMPTY
+            elif column.kind == TEXT:
+                values[column.field_name] = text
             else:
                 try:
                     values[column.field_name] = parse_cell(column.kind, text)
@@ -154,9 +156,13 @@ class RowReader:
             if value is _EMPTY:
                 value = empty_value(model_field)
             if isinstance(model_field, models.ForeignKey):
-                setattr(instance, model_field.attname, None if value is None else value.pk)
-                if value is not None:
-                    model_field.set_cached_value(instance, value)  # for the model's clean()
+                if value is None:
+                    setattr(instance, model_field.attname, None)  # drops a cached record
+                else:
+                    # The record itself is cached (for the model's clean()) right after,
+                    # so the descriptor's clearing of the cache is not needed.
+                    instance.__dict__[model_field.attname] = value.pk
+                    model_field.set_cached_value(instance, value)
             else:
                 setattr(instance, name, value)
 

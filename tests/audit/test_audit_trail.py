@@ -3,6 +3,7 @@ which page or command, from where; and nobody can change or delete it."""
 
 import datetime
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -293,6 +294,10 @@ def test_an_admin_page_of_a_record_the_user_may_not_see_is_logged_as_denied(worl
     assert Group.objects.filter(user=lead).exists()
 
 
+class _Day(datetime.date):
+    """A subclass of date: not one of changes_json's exact types."""
+
+
 @pytest.mark.parametrize(
     "changes",
     [
@@ -303,6 +308,9 @@ def test_an_admin_page_of_a_record_the_user_may_not_see_is_logged_as_denied(worl
         {"at": (datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC), None)},
         {"notes": ('é "quoted"\nline', "€")},
         {"tags": (["a", datetime.date(2025, 1, 1)], {"k": Decimal("1.0")})},  # not plain
+        {"tags": ({"k": 1}, "plain"), "name": (None, "x")},  # only the old value not plain
+        # Subclasses of scalars (not in the table of exact types) and a UUID.
+        {"day": (_Day(2025, 1, 2), None), "ref": (None, uuid.UUID(int=7)), "n": (True, 3)},
     ],
 )
 def test_bulk_changes_json_is_the_json_of_serialise_changes(changes):

@@ -18,7 +18,7 @@ from tests.records.bundles import base_files, import_problems, write_bundle
 
 pytestmark = pytest.mark.django_db
 
-TEXT_VALUES: list[Any] = ["", None, "gewoon", "zz-geen-code", 123, "x" * 300]
+TEXT_VALUES: list[Any] = ["", None, "gewoon", "zz-geen-code", 123, "x" * 300, "nul\x00"]
 VALUES: dict[type, list[Any]] = {
     models.CharField: TEXT_VALUES,
     models.TextField: TEXT_VALUES,
@@ -32,7 +32,9 @@ VALUES: dict[type, list[Any]] = {
 def _values_for(field: models.Field) -> list[Any]:
     found = next((v for cls, v in VALUES.items() if isinstance(field, cls)), [None, ""])
     choices = [value for value, _label in field.flatchoices] if field.choices else []
-    return [*found, *choices[:2]]
+    # Both sides of a maximum length (FieldChecks compares the length itself).
+    limits = ["x" * field.max_length, "x" * (field.max_length + 1)] if field.max_length else []
+    return [*found, *choices[:2], *limits]
 
 
 def _django_errors(instance: models.Model, exclude: frozenset[str]) -> dict[str, list[str]]:
