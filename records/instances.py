@@ -139,11 +139,9 @@ class FieldChecks:
         for field, attname, plain_type, choices, limit, validators in self.checks:
             if failed and field.name in failed:
                 continue
-            value = values[attname]
+            value: Any = values[attname]
             if type(value) is plain_type and value not in field.empty_values:
-                if (choices is None or value in choices) and (
-                    limit is None or len(cast(str, value)) <= limit
-                ):
+                if (choices is None or value in choices) and (limit is None or len(value) <= limit):
                     try:
                         for validator in validators:
                             validator(value)
