@@ -118,9 +118,9 @@ class FieldChecks:
     """
 
     def __init__(self, model: type[models.Model], exclude: frozenset[str]) -> None:
-        self.checks: list[
-            tuple[models.Field, str, type | None, frozenset | None, int | None, tuple]
-        ] = []
+        # (field, attname, plain type, choices, max length, other validators); the plain
+        # type as Any: a value compared with `type(value) is` it stays Any for mypy.
+        self.checks: list[tuple[models.Field, str, Any, frozenset | None, int | None, tuple]] = []
         for field in model._meta.fields:
             if field.name in exclude or field.generated:
                 continue
@@ -139,7 +139,7 @@ class FieldChecks:
         for field, attname, plain_type, choices, limit, validators in self.checks:
             if failed and field.name in failed:
                 continue
-            value: Any = values[attname]
+            value = values[attname]
             if type(value) is plain_type and value not in field.empty_values:
                 if (choices is None or value in choices) and (limit is None or len(value) <= limit):
                     try:
