@@ -96,13 +96,15 @@ def _running_days(
     registration (any category) running, and, apart, an employment or an article-60
     placement (`active_on`: started on or before the day, no end or ending on or after
     it), else 0. One query (UNION ALL)."""
-    rows = _periods(
-        params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation
-    ).union(
-        _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
-        _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
-        all=True,
-    )
+    rows = (
+        _periods(params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation)
+        .union(
+            _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
+            _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
+            all=True,
+        )
+        .order_by()
+    )  # not the registrations' default ordering: a sort of every row for nothing
     running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
     count = len(days)
     date = _date if connections[rows.db].vendor == "sqlite" else _same
