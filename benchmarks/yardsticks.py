@@ -15,7 +15,7 @@ import datetime
 from typing import Any
 
 from reporting.statistics.activation_registered import HOUSEHOLDS
-from reporting.statistics.common import closed_months, empty_inflow
+from reporting.statistics.common import closed_months, empty_inflow, window_end
 from reporting.statistics.params import ReportParameters
 
 
@@ -190,9 +190,11 @@ def vdab_outflow_12m(cursor: Any, params: ReportParameters) -> dict[str, Any]:
         work AS (
             SELECT client_id, start_date FROM partners_employment
             WHERE organisation_id = %(organisation)s
+              AND start_date BETWEEN %(first)s AND %(work_last)s
             UNION ALL
             SELECT client_id, start_date FROM partners_article60placement
             WHERE organisation_id = %(organisation)s
+              AND start_date BETWEEN %(first)s AND %(work_last)s
         ),
         followed AS (
             SELECT DISTINCT r.id FROM r JOIN work w ON w.client_id = r.client_id
@@ -206,6 +208,7 @@ def vdab_outflow_12m(cursor: Any, params: ReportParameters) -> dict[str, Any]:
             "organisation": params.organisation_ids[0],
             "first": months[0].first,
             "last": months[-1].last,
+            "work_last": window_end(months[-1]),
         },
     )
     rows = {month: (inflow, to_work) for month, inflow, to_work in cursor.fetchall()}

@@ -21,7 +21,7 @@ hand-written SQL of benchmarks/yardsticks.py, where reading the kinds apart was 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import (
@@ -85,16 +85,37 @@ def activation_registered(params: ReportParameters) -> dict[str, Any]:
         if mask:
             household = households.get(person) or "unknown"
             tally[household if household in HOUSEHOLDS else "unknown", mask] += 1
+    # Per household, +n where a run of months of a mask begins and -n after it ends, then
+    # a running sum: a few steps per mask (its runs) instead of one per month (over ten
+    # years, most masks are different and bit by bit was a fifth of the statistic's time).
+    changes: dict[str, list[int]] = {}
     for (household, mask), n in tally.items():
-        index = 0
-        while mask:
-            if mask & 1:
-                entry = result[months[index]]
-                entry[household] += n
-                entry["total"] += n
-            mask >>= 1
-            index += 1
+        change = changes.get(household) or changes.setdefault(household, [0] * len(months))
+        for low, high in _runs(mask):
+            change[low] += n
+            if high < len(months):
+                change[high] -= n
+    for household, change in changes.items():
+        running = 0
+        for month, delta in zip(months, change, strict=True):
+            running += delta
+            if running:
+                entry = result[month]
+                entry[household] += running
+                entry["total"] += running
     return result
+
+
+def _runs(mask: int) -> Iterator[tuple[int, int]]:
+    """The runs of set bits of `mask` as [low, high) bit positions, lowest first
+    (0b1101 -> (0, 1), (2, 4))."""
+    while mask:
+        low = (mask & -mask).bit_length() - 1
+        run = mask >> low
+        # ~run & (run + 1) is the lowest unset bit of run: its position is the run's length.
+        high = low + (~run & (run + 1)).bit_length() - 1
+        yield low, high
+        mask = run >> (high - low) << high
 
 
 def _region_masks(
@@ -247,7 +268,9 @@ def _organisation_masks(
         )
         .filter(low__lt=F("high"))
         # Merged per client in the database: taken in order, each piece adds only the
-        # months after the latest end of the client's earlier pieces (most add none).
+        # months after the latest end of the client's earlier pieces (most add none; those
+        # are skipped below: a filter on the window would make Django compile the query
+        # twice, wrapped in another).
         .alias(
             covered_before=Window(
                 Max("high"),
@@ -260,7 +283,6 @@ def _organisation_masks(
             added_from=Greatest(F("low"), Coalesce(F("covered_before"), Value(0))),
             added_to=F("high"),
         )
-        .filter(added_from__lt=F("added_to"))
         .order_by()
         .values_list("client_id", "added_from", "added_to", "client__household")
     )

@@ -223,16 +223,11 @@ def persons_by_month(
     that start on or before m minus those that ended before m (rows are disjoint per
     person). Django cannot group by a window function's result, and 120 filtered
     counts over the windowed subquery cost more to build than to run, hence the
-    tally here over the rows' bounds (two integers per record)."""
-    bounds = list(
-        plain_rows(
-            with_new_months(params, records)
-            .filter(new_from__lte=F("new_to"))
-            .order_by()
-            .values_list("new_from", "new_to"),
-            stream=False,
-        )
-    )
+    tally here over the rows' bounds (two integers per record). The rows that add no
+    month are left out here too: a filter on the window makes Django wrap the query
+    in another and compile it twice (half of a one-year `article60`'s time)."""
+    rows = with_new_months(params, records).order_by().values_list("new_from", "new_to")
+    bounds = [(first, last) for first, last in plain_rows(rows, stream=False) if first <= last]
     starts = sorted(first for first, _last in bounds)
     ends = sorted(last for _first, last in bounds)
     result = {}
@@ -331,31 +326,31 @@ def closed_months(params: ReportParameters) -> list[Month]:
     return [month for month in params.months if window_end(month) <= params.as_of]
 
 
-def window_end_number(registered_on: str) -> Any:
-    """The last day of the 12th month after the month of `registered_on`, as a YYYYMMDD
-    bound: (YYYYMM of the registration) * 100 + 10031, i.e. the same month a year later,
-    day 31. No date of that month lies after it and no date of the next month before it,
-    so `DateNumber(start) <= bound` is "starts on or before the window's last day"."""
-    return month_number(registered_on) * Value(100) + Value(10031)
-
-
 def followed_by_work(
-    params: ReportParameters, window_end_field: str, registrations: QuerySet[VdabRegistration]
+    params: ReportParameters,
+    registrations: QuerySet[VdabRegistration],
+    starts: tuple[datetime.date, datetime.date],
 ) -> Q:
     """In an organisation: the registrations (of `registrations`) followed by work, an
     employment or article-60 placement of the registration's client starting on or
-    after `registered_on` and on or before the registration's window end (a YYYYMMDD
-    number, see `window_end_number`). One uncorrelated subquery per kind of work that
-    the database evaluates once (a hash semi-join) instead of a lookup per
-    registration; both sides carry the organisation's predicate. A region reads the
-    same over persons in `_region_outflow`."""
+    after `registered_on` and on or before the last day of the 12th month after the
+    registration's month (`window_end`: a start whose `MonthIndex` is at most the
+    registration's plus 12). One uncorrelated subquery per kind of work that the
+    database evaluates once (a hash semi-join) instead of a lookup per registration;
+    both sides carry the organisation's predicate, and the work only the starts within
+    `starts` (the first registration day up to the last window's end: one year's work,
+    not every year's, in the hash). A region reads the same over persons in
+    `_region_outflow`."""
     followed = Q()
     for path in ("client__employments", "client__article60_placements"):
         # One filter() call: its conditions share the one join to the work records.
         work = registrations.filter(
-            LessThanOrEqual(DateNumber(f"{path}__start_date"), window_end_number("registered_on")),
+            LessThanOrEqual(
+                MonthIndex(f"{path}__start_date"), MonthIndex("registered_on") + Value(12)
+            ),
             **{
                 f"{path}__organisation_id__in": params.organisation_ids,
+                f"{path}__start_date__range": starts,
                 f"{path}__start_date__gte": F("registered_on"),
             },
         )
@@ -382,21 +377,22 @@ def outflow_by_month(
             entry["to_work"] = to_work
             entry["percent"] = percent(to_work, registered)
         return result
-    rows = (
-        registrations.annotate(
-            window_end=window_end_number("registered_on"), month=month_number("registered_on")
-        )
+    starts = (months[0].first, window_end(months[-1]))
+    rows = plain_rows(
+        registrations.annotate(month=MonthIndex("registered_on"))
         .order_by()
         .values("month")
         .annotate(
             registrations=Count("pk"),
-            to_work=Count("pk", filter=followed_by_work(params, "window_end", registrations)),
+            to_work=Count("pk", filter=followed_by_work(params, registrations, starts)),
         )
+        .values_list("month", "registrations", "to_work"),
+        stream=False,
     )
-    for row in rows:
-        entry = result[str(month_of_number(row["month"]))]
-        entry[count_key] = row["registrations"]
-        entry["to_work"] = row["to_work"]
+    for index, registered, to_work in rows:
+        entry = result[str(Month.of_index(index))]
+        entry[count_key] = registered
+        entry["to_work"] = to_work
     for entry in result.values():
         entry["percent"] = percent(entry["to_work"], entry[count_key])
     return result

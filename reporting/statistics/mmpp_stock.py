@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.db import connections
 from django.db.models import F, IntegerField, QuerySet, Value
 
 from core.periods import PeriodQuerySet
@@ -95,19 +96,22 @@ def _running_days(
     registration (any category) running, and, apart, an employment or an article-60
     placement (`active_on`: started on or before the day, no end or ending on or after
     it), else 0. One query (UNION ALL)."""
-    rows = _periods(
-        params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation
-    ).union(
-        _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
-        _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
-        all=True,
-    )
+    rows = (
+        _periods(params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation)
+        .union(
+            _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
+            _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
+            all=True,
+        )
+        .order_by()
+    )  # not the registrations' default ordering: a sort of every row for nothing
     running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
     count = len(days)
+    date = _date if connections[rows.db].vendor == "sqlite" else _same
     for kind, client, first, last in plain_rows(rows, stream=params.is_region):
         person = ids.get(client, client)
-        low = bisect_left(days, _date(first))
-        high = count if last is None else bisect_right(days, _date(last))
+        low = bisect_left(days, date(first))
+        high = count if last is None else bisect_right(days, date(last))
         if low < high:
             flags = running[kind].get(person)
             if flags is None:
@@ -119,6 +123,11 @@ def _running_days(
 def _date(value: Any) -> Any:
     """A date read by `plain_rows`: SQLite gives a computed column's date as ISO text."""
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _same(value: Any) -> Any:
+    """A date read by `plain_rows` where the driver gives dates (PostgreSQL)."""
+    return value
 
 
 def _advices(
@@ -134,35 +143,45 @@ def _latest_categories(
     days: Sequence[datetime.date],
     per_organisation: bool,
     ids: dict[int, int],
+    registered: dict[Any, bytearray],
 ) -> dict[Any, bytearray]:
-    """Per person with an advice on or before the last of `days`: the category of their
-    latest advice on or before each day (`ScreeningQuerySet.latest_first`), 0 on a day
-    when it has lapsed (`not_lapsed_q`: a lapse date on or before the day) or when there
-    is none yet."""
+    """Per person with an advice on or before the last of `days` and a VDAB registration
+    running on one of them (`registered`; the others cannot be in the stock): the
+    category of their latest advice on or before each day
+    (`ScreeningQuerySet.latest_first`), 0 on a day when it has lapsed (`not_lapsed_q`: a
+    lapse date on or before the day) or when there is none yet."""
     rows = (
         _advices(params, days, per_organisation)
         .latest_first()
         .values_list("person", "advised_on", "ended_on", "category")
     )
-    by_person: dict[Any, list[tuple[datetime.date, datetime.date | None, int]]] = {}
-    for client, advised_on, ended_on, category in plain_rows(rows, stream=params.is_region):
-        by_person.setdefault(ids.get(client, client), []).append(
-            (_date(advised_on), _date(ended_on), category)
-        )
     count = len(days)
+    # Per person: the categories by day, and `upper`, the first day already given to a
+    # newer advice. The rows come newest first (latest_first), so each advice covers
+    # its days up to the newer one's first day; once a newer advice covers every day,
+    # the person's older advices are passed over.
     latest: dict[Any, bytearray] = {}
-    for person, advices in by_person.items():
-        categories = bytearray(count)
-        # Oldest first (the reverse of latest_first): a newer advice overwrites the days
-        # from its own on, so each day keeps the latest advice on or before it.
-        for advised_on, ended_on, category in reversed(advices):
-            low = bisect_left(days, advised_on)
-            if low == count:
-                continue
-            lapsed = count if ended_on is None else max(bisect_left(days, ended_on), low)
-            categories[low:lapsed] = bytes((category,)) * (lapsed - low)
-            categories[lapsed:] = bytes(count - lapsed)
-        latest[person] = categories
+    uppers: dict[Any, int] = {}
+    date = _date if connections[rows.db].vendor == "sqlite" else _same
+    for client, advised_on, ended_on, category in plain_rows(rows, stream=params.is_region):
+        person = ids.get(client, client)
+        if person not in registered:
+            continue
+        upper = uppers.get(person, count)
+        if not upper:
+            continue
+        low = bisect_left(days, date(advised_on))
+        if low >= upper:
+            continue
+        categories = latest.get(person)
+        if categories is None:
+            categories = latest[person] = bytearray(count)
+        if ended_on is None:
+            lapsed = upper
+        else:
+            lapsed = min(max(bisect_left(days, date(ended_on)), low), upper)
+        categories[low:lapsed] = bytes((category,)) * (lapsed - low)
+        uppers[person] = low
     return latest
 
 
@@ -189,8 +208,8 @@ def _states(
     ids: dict[int, int] = {}
     if params.is_region and not per_organisation:
         ids = region_person_ids(params)
-    latest = _latest_categories(params, days, per_organisation, ids)
     registered, at_work = _running_days(params, days, per_organisation, ids)
+    latest = _latest_categories(params, days, per_organisation, ids, registered)
     count = len(days)
     nowhere = bytearray(count)
     # Bytes of 0 and 1 read as one integer: registered and not at work is `r & ~w`, and

@@ -77,9 +77,13 @@ class Month:
         `common.MonthIndex` computes it in the database)."""
         return self.year * 12 + self.month - 1
 
+    @classmethod
+    def of_index(cls, index: int) -> Month:
+        """The month whose `index` is `index`."""
+        return cls(index // 12, index % 12 + 1)
+
     def plus(self, months: int) -> Month:
-        index = self.index + months
-        return Month(index // 12, index % 12 + 1)
+        return Month.of_index(self.index + months)
 
     def months_until(self, other: Month) -> Iterator[Month]:
         """This month up to and including `other`."""

@@ -104,3 +104,27 @@ def test_every_month_is_present(organisation):
     )
     assert list(result) == ["2024-01", "2024-02", "2024-03"]
     assert all(entry["total"] == 0 for entry in result.values())
+
+
+def test_months_with_a_gap_count_before_and_after_it_and_not_in_it(organisation):
+    # Two spells of income support (January-February, April-May, none in March): the
+    # client's months are two runs, counted apart; a second client runs all along.
+    client = client_with(
+        organisation,
+        income=(D(2024, 1, 1), D(2024, 2, 29)),
+        trajectory=("gpmi", D(2024, 1, 1), None),
+        vdab=(D(2024, 1, 1), None),
+    )
+    IncomeRightFactory(client=client, start_date=D(2024, 4, 1), end_date=D(2024, 5, 31))
+    client_with(organisation, "married", **FULL)
+    figures = statistic(
+        "activation_registered", organisation, period_from="2024-01", period_to="2024-06"
+    )
+    assert {key: (entry["single"], entry["total"]) for key, entry in figures.items()} == {
+        "2024-01": (1, 2),
+        "2024-02": (1, 2),
+        "2024-03": (0, 1),
+        "2024-04": (1, 2),
+        "2024-05": (1, 2),
+        "2024-06": (0, 1),
+    }

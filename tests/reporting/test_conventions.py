@@ -69,6 +69,10 @@ def test_months_parse_and_count():
         "2025-01",
         "2025-02",
     ]
+    # A month's index and back: December and January are consecutive integers.
+    assert Month(2024, 12).index + 1 == Month(2025, 1).index
+    assert Month.of_index(Month(2024, 12).index) == Month(2024, 12)
+    assert Month.of_index(Month(2025, 1).index) == Month(2025, 1)
 
 
 @pytest.mark.parametrize(

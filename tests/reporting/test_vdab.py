@@ -101,6 +101,25 @@ def test_a_job_starting_on_the_last_day_of_the_window_counts_and_the_day_after_n
     assert outflow(organisation)["2024-01"] == {"inflow": 2, "to_work": 1, "percent": 50}
 
 
+def test_a_december_window_ends_on_31_december_of_the_next_year(organisation):
+    # The last closed month's window is the furthest the work is read (its last day).
+    counted = registration(organisation, D(2024, 12, 31))
+    EmploymentFactory(client=counted.client, start_date=D(2025, 12, 31))
+    late = registration(organisation, D(2024, 12, 1))
+    Article60PlacementFactory(client=late.client, start_date=D(2026, 1, 1), planned_end_date=None)
+    assert outflow(organisation, as_of="2026-06-30")["2024-12"] == {
+        "inflow": 2,
+        "to_work": 1,
+        "percent": 50,
+    }
+
+
+def test_work_starting_before_the_first_month_does_not_count(organisation):
+    reg = registration(organisation, D(2024, 1, 1))
+    EmploymentFactory(client=reg.client, start_date=D(2023, 12, 31), end_date=None)
+    assert outflow(organisation)["2024-01"] == {"inflow": 1, "to_work": 0, "percent": 0}
+
+
 def test_work_starts_on_or_after_the_registration_day(organisation):
     same_day = registration(organisation, D(2024, 2, 10))
     EmploymentFactory(client=same_day.client, start_date=D(2024, 2, 10))
