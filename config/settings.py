@@ -131,6 +131,10 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements only where asked for (core.prepared: the SQL kept for the work
+    # queue and the caseload counts); Django's cursors bind client-side and never prepare.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 DATABASE_MIGRATE = (
     dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
     if os.environ.get("DATABASE_MIGRATE_URL")
