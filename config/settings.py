@@ -131,6 +131,13 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Prepared statements only where asked for (core.prepared: the SQL kept for the work
+    # queue and the caseload counts); Django's cursors bind client-side and never prepare.
+    # Off (0) behind a pooler that cannot keep them (README, "Scaling").
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 DATABASE_MIGRATE = (
     dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
     if os.environ.get("DATABASE_MIGRATE_URL")

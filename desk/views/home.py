@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.views.generic import TemplateView
 
 from access.roles import ADMINISTRATOR, DPO, MANAGER, ROLE_LABELS, TEAM_LEAD
-from access.rules import organisations_of, roles_of, social_worker_profile, visible_clients
+from access.rules import organisations_of, roles_of, social_worker_profile
 from audit.presentation import dpo_overview
 from audit.services import audit_list_read
 from casework.models import SocialWorker
@@ -38,14 +38,15 @@ class HomeView(LoginRequiredMixin, TemplateView):
         social_worker = social_worker_profile(user)
         context.update(today=day, role_labels=[ROLE_LABELS[r] for r in sorted(roles)])
         if social_worker is not None and user.has_perm("casework.view_client"):
-            mine = visible_clients(user).assigned_on(day, social_worker=social_worker)
+            # The clients' ids once, for the queue and the counts (whose SQL is then
+            # built once a day, core.prepared).
+            mine = workqueue.social_worker_clients(social_worker, viewer=user, today=day)
             context["my_items"] = workqueue.social_worker_queue(
-                social_worker, viewer=user, today=day
+                social_worker, viewer=user, today=day, clients=mine
             )
             shown = context["my_items"][:HOME_QUEUE_ITEMS]
             audit_list_read(self.request, workqueue.client_ids(shown), "workqueue:home")
-            # The ids first: the counts' SQL is then built once a day (core.prepared).
-            context["my_summary"] = running_counts(list(mine.values_list("pk", flat=True)), day)
+            context["my_summary"] = running_counts(mine, day)
             context["today_appointments"] = todays_appointments(user, day)
             context["digest_sent"] = DailyDigest.objects.filter(
                 user=cast(Any, user), day=day

@@ -92,7 +92,11 @@ def _health_data_hidden(
 
 
 def social_worker_queue(
-    social_worker: Any, *, viewer: Any = None, today: datetime.date | None = None
+    social_worker: Any,
+    *,
+    viewer: Any = None,
+    today: datetime.date | None = None,
+    clients: list[int] | None = None,
 ) -> list[WorkItem]:
     """The queue of one social assistant: the clients assigned to them today.
 
@@ -100,18 +104,29 @@ def social_worker_queue(
     looking at the queue), only the clients whose file they may open today, and
     items that depend on health data only for those whose health data they may see
     (`access.rules`), a hidden item for the others; without a viewer (a command),
-    every client, with a hidden item wherever health data decides.
+    every client, with a hidden item wherever health data decides. `clients`: those
+    clients' ids when the caller has already read them (`social_worker_clients`).
     """
     today = today or timezone.localdate()
-    clients = _visible(
-        Client.objects.assigned_on(today, social_worker=social_worker), viewer, today
-    )
+    if clients is None:
+        clients = social_worker_clients(social_worker, viewer=viewer, today=today)
     return work_queue(
         clients=clients,
         today=today,
         health_clients=_health_clients(clients, viewer, today),
         organisation_ids=[social_worker.organisation_id],
     )
+
+
+def social_worker_clients(
+    social_worker: Any, *, viewer: Any = None, today: datetime.date
+) -> list[int]:
+    """The ids of the clients of `social_worker`'s queue on `today`: assigned to them,
+    and with a `viewer` only those whose file the viewer may open (one query)."""
+    clients = _visible(
+        Client.objects.assigned_on(today, social_worker=social_worker), viewer, today
+    )
+    return list(clients.order_by().values_list("pk", flat=True))
 
 
 def _visible(clients: QuerySet[Client], viewer: Any, today: datetime.date) -> QuerySet[Client]:
@@ -122,11 +137,16 @@ def _visible(clients: QuerySet[Client], viewer: Any, today: datetime.date) -> Qu
 
 
 def _health_clients(
-    clients: QuerySet[Client], viewer: Any, today: datetime.date
+    clients: QuerySet[Client] | list[int], viewer: Any, today: datetime.date
 ) -> QuerySet[Client] | None:
-    """Those of `clients` whose health data `viewer` may see today (None: no viewer)."""
+    """Those of `clients` whose health data `viewer` may see today (None: no viewer).
+
+    Given as ids (already read through the access rules), the ids stand for them: the
+    set of files the viewer may open is not asked of the database once more."""
     if viewer is None:
         return None
+    if isinstance(clients, list):
+        clients = Client.objects.filter(pk__in=clients)
     return clients.filter(health_data_clients_filter(viewer, today))
 
 
@@ -140,7 +160,7 @@ def team_queue(
 ) -> list[WorkItem]:
     """The queue of a team; what `viewer` sees of it as in `social_worker_queue`."""
     today = today or timezone.localdate()
-    clients = _visible(team_clients(team, today), viewer, today)
+    clients = _materialised(_visible(team_clients(team, today), viewer, today))
     return work_queue(
         clients=clients,
         today=today,

@@ -65,3 +65,47 @@ def test_a_query_is_built_once_per_key(organisation, monkeypatch):
         assert prepared_rows(("test-once",), build, [client.pk]) == [("Claes",)]
     prepared_rows(("test-once", "other key"), build, [client.pk])
     assert len(built) == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql"
+    or connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None,
+    reason="prepared statements: PostgreSQL, DATABASE_PREPARED_STATEMENTS on (the default)",
+)
+def test_on_postgresql_kept_sql_is_a_prepared_statement_of_the_connection(organisation):
+    """Parsed and planned once per connection: the second call runs the statement the
+    first prepared (the same one, with other ids), and Django's own queries prepare none."""
+    prepared._kept.clear()
+    a, b = ClientFactory(last_name="Aerts"), ClientFactory(last_name="Baeten")
+
+    def statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+            return cursor.fetchall()
+
+    before = statements()
+    assert names([a.pk]) == [("Aerts",)]
+    [(name, statement)] = [row for row in statements() if row not in before]
+    assert '"casework_client"."last_name"' in statement and "ANY($1::bigint[])" in statement
+    with CaptureQueriesContext(connection) as queries:
+        assert names([a.pk, b.pk]) == [("Aerts",), ("Baeten",)]
+    assert len(queries) == 1  # counted like any query
+    assert [row for row in statements() if row not in before] == [(name, statement)]
+    list(Client.objects.filter(last_name="Aerts"))
+    assert [row for row in statements() if row not in before] == [(name, statement)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_without_prepared_statements_kept_sql_is_planned_each_time(organisation, monkeypatch):
+    """DATABASE_PREPARED_STATEMENTS=0 (behind a pooler that cannot keep them) leaves psycopg's
+    prepare_threshold unset: the same rows, and no statement left on the connection."""
+    prepared._kept.clear()
+    a = ClientFactory(last_name="Aerts")
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        [(before,)] = cursor.fetchall()
+        assert names([a.pk]) == names([a.pk]) == [("Aerts",)]
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchall() == [(before,)]

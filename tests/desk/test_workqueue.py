@@ -516,6 +516,27 @@ def test_a_queue_shows_no_more_than_the_files_its_viewer_may_open(staff):
     assert workqueue.team_queue(team, viewer=staff.users["manager"]) == []
 
 
+def test_a_social_assistants_queue_shows_health_items_to_whom_may_see_them(staff):
+    """The queue's health data follows the access rules also when the clients come as
+    the ids the page has already read (the home page): the assistant assigned and the
+    team lead see the MMPP item, a colleague of the team gets a hidden item instead."""
+    today = datetime.date.today()
+    person = staff.client_of("sa")
+    MmppScreeningFactory(client=person, category=5, advised_on=today - days(3 * 365))
+    worker = staff.workers["sa"]
+
+    def rules(viewer):
+        ids = workqueue.social_worker_clients(worker, viewer=viewer, today=today)
+        given = workqueue.social_worker_queue(worker, viewer=viewer, today=today, clients=ids)
+        assert given == workqueue.social_worker_queue(worker, viewer=viewer, today=today)
+        return ids, [(item.client_id, item.rule) for item in given]
+
+    for who in ("sa", "lead"):
+        assert rules(staff.users[who]) == ([person.pk], [(person.pk, "mmpp_exit_conversation")])
+    assert rules(staff.users["colleague"]) == ([person.pk], [(person.pk, "hidden")])
+    assert rules(staff.users["manager"]) == ([], [])
+
+
 # --- One query, its SQL kept (core.prepared) --------------------------------------------
 
 
