@@ -57,7 +57,11 @@ def code_point_order(path: str) -> F | Collate:
 
 
 def overlap_q(
-    first: datetime.date, last: datetime.date, start: str, end: str, prefix: str = ""
+    first: datetime.date | Expression,
+    last: datetime.date | Expression,
+    start: str,
+    end: str,
+    prefix: str = "",
 ) -> Q:
     """A record overlaps [first, last] when it starts on or before `last` and has
     no end or ends on or after `first` (ends are inclusive)."""

@@ -7,7 +7,8 @@ JSON array on SQLite) instead of one parameter per id, so the SQL text is the sa
 whatever the ids, and `prepared_rows` compiles a query once per key and runs the kept
 SQL with the ids of the moment. On PostgreSQL it also runs as a prepared statement of the
 connection (persistent connections keep it): parsed and planned by the database once per
-connection instead of once per request.
+connection instead of once per request. Other values that change between runs (a report's
+dates) go in as `Parameter`s, computed from the run's `context` when the kept SQL runs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import psycopg
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
-from django.db.models import BooleanField, Expression, F, QuerySet
+from django.db.models import BooleanField, Expression, F, Field, QuerySet
 
 
 class IdsParameter:
@@ -70,19 +71,46 @@ class IdIn(Expression):
         return f"{sql} IN (SELECT value FROM json_each(%s))", (*params, self._ids("sqlite"))
 
 
+class Parameter(Expression):
+    """One placeholder of kept SQL whose value `prepared_rows` computes at run time:
+    `resolve(context)` with the context of that run (a report's parameters, say), made
+    ready for the database as `output_field` does for any value of it."""
+
+    def __init__(self, resolve: Callable[[Any], Any], output_field: Field[Any, Any]) -> None:
+        super().__init__(output_field=output_field)
+        self.resolve = resolve
+
+    def __repr__(self) -> str:
+        return f"<parameter {self.resolve!r}>"
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return "%s", (self,)
+
+    def value(self, context: Any, connection: BaseDatabaseWrapper) -> Any:
+        """The value of this placeholder for `context`, as the database takes it."""
+        return self.output_field.get_db_prep_value(self.resolve(context), connection)
+
+
 # (alias, key) -> (sql, params with IDS where the ids go). Small: a key holds the day.
 _kept: dict[tuple[str, Any], tuple[str, tuple[Any, ...]]] = {}
 KEEP_AT_MOST = 64
 
 
 def prepared_rows(
-    key: Any, build: Callable[[], QuerySet], ids: Sequence[int], *, using: str = "default"
+    key: Any,
+    build: Callable[[], QuerySet],
+    ids: Sequence[int] = (),
+    *,
+    context: Any = None,
+    using: str = "default",
 ) -> list[tuple[Any, ...]]:
-    """The rows of `build()` (a query filtered with `IdIn(..., IDS)`) for `ids`.
+    """The rows of `build()` (a query filtered with `IdIn(..., IDS)` and/or holding
+    `Parameter`s) for `ids` and `context`.
 
     The SQL is compiled on the first call for `key` and kept: `key` must hold everything
-    else the query depends on (the day, settings, the time zone). Rows come as the
-    database gives them (no model converters: on SQLite a date is ISO text)."""
+    else the query depends on (the day, settings, the time zone, whatever changes the SQL
+    text). Rows come as the database gives them (no model converters: on SQLite a date is
+    ISO text)."""
     connection = connections[using]
     kept = _kept.get((using, key))
     if kept is None:
@@ -92,8 +120,12 @@ def prepared_rows(
         kept = _kept[(using, key)] = (sql, tuple(params))
     sql, params = kept
     value = ids_value(connection.vendor, ids)
+    values = [
+        value if p is IDS else p.value(context, connection) if isinstance(p, Parameter) else p
+        for p in params
+    ]
     with _cursor(connection) as cursor:
-        cursor.execute(sql, [value if p is IDS else p for p in params])
+        cursor.execute(sql, values)
         return cursor.fetchall()
 
 

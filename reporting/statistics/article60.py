@@ -5,15 +5,17 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Q, QuerySet, Value
 
 from core.rounding import percent, ratio
 from partners.models import Article60Placement, PlacementOutcome
 from reporting.statistics.common import (
     DateNumber,
     known_overlap_q,
+    new_months,
     persons_by_month,
 )
+from reporting.statistics.kept import KeptParameters, kept_rows
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
 
@@ -43,28 +45,13 @@ TO_WORK_OR_TRAINING = (PlacementOutcome.WORK.value, PlacementOutcome.WORK_LINKED
 )
 def article60(params: ReportParameters) -> dict[str, Any]:
     reference = params.reference_month
-    # Only placements that can count somewhere: overlapping the years or the reference month
-    # (a placement ending in a year overlaps that year).
-    first = min(params.calendar_years[0].first, reference.first)
-    last = max(params.calendar_years[-1].last, reference.last)
-    placements = Article60Placement.objects.filter(
-        organisation_id__in=params.organisation_ids
-    ).filter(known_overlap_q(params, first, last))
-    # Flow-through: placements ending in the years (and known by as_of), per year.
+    flow = {
+        year: (ended, to_work)
+        for year, ended, to_work in kept_rows(params, "article60.flow", Article60Placement, _ended)
+    }
+    rows = kept_rows(params, "article60.employed", Article60Placement, _employed)
+    employed = persons_by_month(rows, [*params.months, reference])
     years = params.calendar_years
-    ended = (
-        Article60Placement.objects.filter(
-            organisation_id__in=params.organisation_ids,
-            start_date__lte=params.as_of,
-            end_date__range=(years[0].first, params.known(years[-1].last)),
-        )
-        .annotate(year=DateNumber("end_date") / Value(10000))
-        .order_by()
-        .values("year")
-        .annotate(ended=Count("pk"), to_work=Count("pk", filter=Q(outcome__in=TO_WORK_OR_TRAINING)))
-    )
-    flow = {row["year"]: (row["ended"], row["to_work"]) for row in ended}
-    employed = persons_by_month(params, placements, [*params.months, reference])
 
     employed_by_month = {str(month): employed[month] for month in params.months}
     average_per_month_by_year: dict[str, float | None] = {}
@@ -79,6 +66,38 @@ def article60(params: ReportParameters) -> dict[str, Any]:
             span.key: _flow_through(*flow.get(span.year, (0, 0))) for span in years
         },
     }
+
+
+def _employed(params: KeptParameters) -> QuerySet[Any]:
+    """The months each placement adds (`new_months`) of the placements that can count
+    somewhere: overlapping the years or the reference month (a placement ending in a
+    year overlaps that year)."""
+    first = params.value(lambda p: min(p.calendar_years[0].first, p.reference_month.first))
+    last = params.value(lambda p: max(p.calendar_years[-1].last, p.reference_month.last))
+    placements = Article60Placement.objects.filter(
+        organisation_id__in=params.organisation_ids
+    ).filter(known_overlap_q(params, first, last))
+    return new_months(params, placements)
+
+
+def _ended(params: KeptParameters) -> QuerySet[Any]:
+    """Flow-through: per year, the placements ending in the years (and known by as_of),
+    and how many of them went on to work or work-linked training."""
+    return (
+        Article60Placement.objects.filter(
+            organisation_id__in=params.organisation_ids,
+            start_date__lte=params.as_of,
+            end_date__range=(
+                params.value(lambda p: p.calendar_years[0].first),
+                params.known(params.value(lambda p: p.calendar_years[-1].last)),
+            ),
+        )
+        .annotate(year=DateNumber("end_date") / Value(10000))
+        .order_by()
+        .values("year")
+        .annotate(ended=Count("pk"), to_work=Count("pk", filter=Q(outcome__in=TO_WORK_OR_TRAINING)))
+        .values_list("year", "ended", "to_work")
+    )
 
 
 def employed_by_organisation(params: ReportParameters) -> dict[int, int]:

@@ -37,6 +37,7 @@ from django.db.models.lookups import LessThan, LessThanOrEqual
 from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
+from reporting.statistics.kept import DateValue, KeptParameters
 from reporting.statistics.params import Month, ReportParameters
 from reporting.statistics.persons import person_key, region_person_ids
 
@@ -45,20 +46,20 @@ AGE_BANDS = ("under_25", "25_to_49", "50_plus")
 
 
 def known_overlap_q(
-    params: ReportParameters,
-    first: datetime.date,
-    last: datetime.date,
+    params: ReportParameters | KeptParameters,
+    first: DateValue,
+    last: DateValue,
     start: str = "start_date",
     end: str = "end_date",
     prefix: str = "",
 ) -> Q:
     """Records overlapping [first, last] as known on as_of (see the module docstring): not
     starting after as_of, and not ended before `first` by an end dated on or before as_of
-    (`ReportParameters.running_from`)."""
+    (`ReportParameters.running_from`). With `KeptParameters`, dates are placeholders."""
     return overlap_q(params.running_from(first), params.known(last), start, end, prefix)
 
 
-def known_end(params: ReportParameters, end: str = "end_date") -> Any:
+def known_end(params: ReportParameters | KeptParameters, end: str = "end_date") -> Any:
     """The end date field `end` as known on as_of: empty (still running) when it is dated
     after as_of (`ReportParameters.running_from`)."""
     return Case(
@@ -183,7 +184,9 @@ def month_number(day: str) -> Any:
 OPEN_END = 9999 * 12 + 11  # Month.index of 9999-12 (Month refuses such a year)
 
 
-def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySet[Any]:
+def with_new_months(
+    params: ReportParameters | KeptParameters, records: QuerySet[Any]
+) -> QuerySet[Any]:
     """`records` (with start_date and end_date) annotated with the months (`MonthIndex`)
     each adds to the months its person already had covered: `new_from` up to `new_to`.
 
@@ -212,22 +215,24 @@ def with_new_months(params: ReportParameters, records: QuerySet[Any]) -> QuerySe
     )
 
 
-def persons_by_month(
-    params: ReportParameters, records: QuerySet[Any], months: Iterable[Month]
-) -> dict[Month, int]:
-    """Per month of `months`: the distinct persons with one of `records` in that month.
+def new_months(params: ReportParameters | KeptParameters, records: QuerySet[Any]) -> QuerySet[Any]:
+    """The first and last month each of `records` adds (`with_new_months`), as rows."""
+    return with_new_months(params, records).order_by().values_list("new_from", "new_to")
+
+
+def persons_by_month(rows: Iterable[tuple[int, int]], months: Iterable[Month]) -> dict[Month, int]:
+    """Per month of `months`: the distinct persons with a record in that month, from the
+    `rows` of `new_months` (of the records).
 
     The database merges each person's records (`with_new_months`) and returns one row
-    per record that adds months (its first and last month added); this tallies them:
-    a person is counted in month m when a row has first <= m <= last, i.e. the rows
-    that start on or before m minus those that ended before m (rows are disjoint per
-    person). Django cannot group by a window function's result, and 120 filtered
-    counts over the windowed subquery cost more to build than to run, hence the
-    tally here over the rows' bounds (two integers per record). The rows that add no
-    month are left out here too: a filter on the window makes Django wrap the query
-    in another and compile it twice (half of a one-year `article60`'s time)."""
-    rows = with_new_months(params, records).order_by().values_list("new_from", "new_to")
-    bounds = [(first, last) for first, last in plain_rows(rows, stream=False) if first <= last]
+    per record (its first and last month added); this tallies them: a person is counted
+    in month m when a row has first <= m <= last, i.e. the rows that start on or before
+    m minus those that ended before m (rows are disjoint per person). Django cannot group
+    by a window function's result, and 120 filtered counts over the windowed subquery
+    cost more to build than to run, hence the tally here over the rows' bounds (two
+    integers per record). The rows that add no month are left out here too: a filter on
+    the window makes Django wrap the query in another and compile it twice."""
+    bounds = [(first, last) for first, last in rows if first <= last]
     starts = sorted(first for first, _last in bounds)
     ends = sorted(last for _first, last in bounds)
     result = {}
