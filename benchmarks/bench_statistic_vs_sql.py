@@ -61,8 +61,8 @@ def main() -> None:
         runs = {"orm": [], "sql": []}
         for _run in range(args.runs):
             for name, function in (
-                ("orm", lambda: statistics[key](params())),
-                ("sql", lambda: by_hand(key)),
+                ("orm", lambda key=key: statistics[key](params())),
+                ("sql", lambda key=key: by_hand(key)),
             ):
                 with report_snapshot():
                     start = time.perf_counter()

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Self
 
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import Expression, F, Q
 from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.formats import date_format

@@ -37,7 +37,7 @@ from django.db.models.lookups import LessThan, LessThanOrEqual
 from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
-from reporting.statistics.kept import DateValue, KeptParameters
+from reporting.statistics.kept import DateValue, QueryParameters
 from reporting.statistics.params import Month, ReportParameters
 from reporting.statistics.persons import person_key, region_person_ids
 
@@ -46,7 +46,7 @@ AGE_BANDS = ("under_25", "25_to_49", "50_plus")
 
 
 def known_overlap_q(
-    params: ReportParameters | KeptParameters,
+    params: QueryParameters,
     first: DateValue,
     last: DateValue,
     start: str = "start_date",
@@ -59,7 +59,7 @@ def known_overlap_q(
     return overlap_q(params.running_from(first), params.known(last), start, end, prefix)
 
 
-def known_end(params: ReportParameters | KeptParameters, end: str = "end_date") -> Any:
+def known_end(params: QueryParameters, end: str = "end_date") -> Any:
     """The end date field `end` as known on as_of: empty (still running) when it is dated
     after as_of (`ReportParameters.running_from`)."""
     return Case(
@@ -184,9 +184,7 @@ def month_number(day: str) -> Any:
 OPEN_END = 9999 * 12 + 11  # Month.index of 9999-12 (Month refuses such a year)
 
 
-def with_new_months(
-    params: ReportParameters | KeptParameters, records: QuerySet[Any]
-) -> QuerySet[Any]:
+def with_new_months(params: QueryParameters, records: QuerySet[Any]) -> QuerySet[Any]:
     """`records` (with start_date and end_date) annotated with the months (`MonthIndex`)
     each adds to the months its person already had covered: `new_from` up to `new_to`.
 
@@ -215,7 +213,7 @@ def with_new_months(
     )
 
 
-def new_months(params: ReportParameters | KeptParameters, records: QuerySet[Any]) -> QuerySet[Any]:
+def new_months(params: QueryParameters, records: QuerySet[Any]) -> QuerySet[Any]:
     """The first and last month each of `records` adds (`with_new_months`), as rows."""
     return with_new_months(params, records).order_by().values_list("new_from", "new_to")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import router
 from django.db.models import DateField, Field, Model, QuerySet
@@ -23,6 +23,24 @@ from core.prepared import Parameter, prepared_rows
 from reporting.statistics.params import ReportParameters
 
 DateValue = datetime.date | Parameter
+
+
+class QueryParameters(Protocol):
+    """What the query builders shared by statistics (`common`) read of a report: its
+    `ReportParameters`, or their `KeptParameters` in a kept query."""
+
+    @property
+    def is_region(self) -> bool: ...
+
+    @property
+    def organisation_ids(self) -> list[int]: ...
+
+    @property
+    def as_of(self) -> Any: ...
+
+    def known(self, last: Any) -> Any: ...
+
+    def running_from(self, day: Any) -> Any: ...
 
 
 class KeptParameters:

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 
 from casework.models import Client
+from reporting.statistics.kept import QueryParameters
 from reporting.statistics.params import ReportParameters
 
 
@@ -42,7 +43,7 @@ def _path(client: str, field: str) -> str:
     return f"{client}__{field}" if client else field
 
 
-def person_key(params: ReportParameters, client: str = "client") -> Any:
+def person_key(params: QueryParameters, client: str = "client") -> Any:
     """What identifies the person of the counted row's client (`client`: the path from the
     counted model to its Client, "" when counting clients): the client's id in an
     organisation's report; in a region's, the national number, or `#<id>` without one."""
