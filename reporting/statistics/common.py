@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connections
@@ -37,7 +37,7 @@ from django.db.models.lookups import LessThan, LessThanOrEqual
 from core.periods import overlap_q
 from core.rounding import percent
 from partners.models import Article60Placement, Employment, VdabRegistration
-from reporting.statistics.kept import DateValue, QueryParameters
+from reporting.statistics.kept import DateValue, KeptParameters, QueryParameters, kept_rows
 from reporting.statistics.params import Month, ReportParameters
 from reporting.statistics.persons import person_key, region_person_ids
 
@@ -330,9 +330,9 @@ def closed_months(params: ReportParameters) -> list[Month]:
 
 
 def followed_by_work(
-    params: ReportParameters,
+    params: QueryParameters,
     registrations: QuerySet[VdabRegistration],
-    starts: tuple[datetime.date, datetime.date],
+    starts: tuple[DateValue, DateValue],
 ) -> Q:
     """In an organisation: the registrations (of `registrations`) followed by work, an
     employment or article-60 placement of the registration's client starting on or
@@ -361,37 +361,52 @@ def followed_by_work(
     return followed
 
 
+Registrations = Callable[[QueryParameters], QuerySet[VdabRegistration]]
+
+
 def outflow_by_month(
-    params: ReportParameters, registrations: QuerySet[VdabRegistration], count_key: str
+    params: ReportParameters, registrations: Registrations, count_key: str
 ) -> dict[str, Any]:
     """For every month M whose window has closed: the registrations of M (`count_key`), how
-    many were followed by work within the window, and the percent. One query."""
+    many were followed by work within the window, and the percent. `registrations` gives
+    the registrations counted (of the report's organisations: `ocmw_registrations`). One
+    query, kept (`kept_rows`) in an organisation's report."""
     months = closed_months(params)
     if not months:
         return {}
     result: dict[str, Any] = {
         str(month): {count_key: 0, "to_work": 0, "percent": None} for month in months
     }
-    registrations = registrations.filter(registered_on__range=(months[0].first, months[-1].last))
     if params.is_region:
-        for month, (registered, to_work) in _region_outflow(params, registrations).items():
+        in_months = registrations(params).filter(
+            registered_on__range=(months[0].first, months[-1].last)
+        )
+        for month, (registered, to_work) in _region_outflow(params, in_months).items():
             entry = result[str(month)]
             entry[count_key] = registered
             entry["to_work"] = to_work
             entry["percent"] = percent(to_work, registered)
         return result
-    starts = (months[0].first, window_end(months[-1]))
-    rows = plain_rows(
-        registrations.annotate(month=MonthIndex("registered_on"))
-        .order_by()
-        .values("month")
-        .annotate(
-            registrations=Count("pk"),
-            to_work=Count("pk", filter=followed_by_work(params, registrations, starts)),
+
+    def by_month(kept: KeptParameters) -> QuerySet[Any]:
+        first = kept.value(lambda p: closed_months(p)[0].first)
+        in_months = registrations(kept).filter(
+            registered_on__range=(first, kept.value(lambda p: closed_months(p)[-1].last))
         )
-        .values_list("month", "registrations", "to_work"),
-        stream=False,
-    )
+        starts = (first, kept.value(lambda p: window_end(closed_months(p)[-1])))
+        return (
+            in_months.annotate(month=MonthIndex("registered_on"))
+            .order_by()
+            .values("month")
+            .annotate(
+                registrations=Count("pk"),
+                to_work=Count("pk", filter=followed_by_work(kept, in_months, starts)),
+            )
+            .values_list("month", "registrations", "to_work")
+        )
+
+    name = f"outflow_by_month:{registrations.__module__}.{registrations.__qualname__}"
+    rows = kept_rows(params, name, VdabRegistration, by_month)
     for index, registered, to_work in rows:
         entry = result[str(Month.of_index(index))]
         entry[count_key] = registered
@@ -451,7 +466,7 @@ def _region_outflow(
     return {month: (tally[0], tally[1]) for month, tally in counts.items()}
 
 
-def ocmw_registrations(params: ReportParameters) -> QuerySet[VdabRegistration]:
+def ocmw_registrations(params: QueryParameters) -> QuerySet[VdabRegistration]:
     return VdabRegistration.objects.filter(
         organisation_id__in=params.organisation_ids, category="ocmw"
     )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from partners.models import VdabRegistration
 from reporting.statistics.common import inflow_by_month, outflow_by_month
+from reporting.statistics.kept import QueryParameters
 from reporting.statistics.params import ReportParameters
 from reporting.statistics.registry import statistic
 
@@ -35,10 +38,14 @@ from reporting.statistics.registry import statistic
     ),
 )
 def vdab_handover(params: ReportParameters) -> dict[str, Any]:
-    handovers = VdabRegistration.objects.filter(
-        organisation_id__in=params.organisation_ids, warm_handover=True
-    )
     return {
-        "by_month": inflow_by_month(params, handovers),
+        "by_month": inflow_by_month(params, handovers(params)),
         "outflow_12m": outflow_by_month(params, handovers, "handovers"),
     }
+
+
+def handovers(params: QueryParameters) -> QuerySet[VdabRegistration]:
+    """The warm handovers of the report's organisations."""
+    return VdabRegistration.objects.filter(
+        organisation_id__in=params.organisation_ids, warm_handover=True
+    )

@@ -36,4 +36,4 @@ from reporting.statistics.registry import statistic
     ),
 )
 def vdab_outflow_12m(params: ReportParameters) -> dict[str, Any]:
-    return outflow_by_month(params, ocmw_registrations(params), "inflow")
+    return outflow_by_month(params, ocmw_registrations, "inflow")
