@@ -21,13 +21,14 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import connections
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db import connections, router
+from django.db.models import DateField, F, IntegerField, QuerySet, Value
 
 from core.periods import PeriodQuerySet
+from core.prepared import Parameter, prepared_rows
 from partners.models import Article60Placement, Employment, MmppScreening, VdabRegistration
 from partners.querysets import ScreeningQuerySet
 from reporting.statistics.common import plain_rows
@@ -86,6 +87,48 @@ def _periods(
     )
 
 
+# The first and the last of the days, in a query whose SQL is kept (`_rows`).
+FIRST_DAY = Parameter(lambda days: days[0], DateField())
+LAST_DAY = Parameter(lambda days: days[-1], DateField())
+
+
+def _rows(
+    params: ReportParameters,
+    days: Sequence[datetime.date],
+    per_organisation: bool,
+    build: Callable[[ReportParameters, Sequence[Any], bool], QuerySet[Any]],
+) -> Iterable[tuple[Any, ...]]:
+    """The rows of `build(params, days, per_organisation)`, which reads only the first and
+    the last of `days`. In an organisation's report the query is built and compiled once
+    per shape and kept (`core.prepared`), the days filled in per run: building it cost
+    more than running it for one year; in a region's, streamed (many rows)."""
+    if params.is_region:
+        return plain_rows(build(params, days, per_organisation))
+    key = ("mmpp_stock", build.__name__, per_organisation, tuple(params.organisation_ids))
+    return prepared_rows(
+        key,
+        lambda: build(params, (FIRST_DAY, LAST_DAY), per_organisation),
+        context=days,
+        using=router.db_for_read(MmppScreening),
+    )
+
+
+def _running_rows(
+    params: ReportParameters, days: Sequence[Any], per_organisation: bool
+) -> QuerySet[Any]:
+    """Rows (kind, person, start, end) of the VDAB registrations, employments and
+    article-60 placements running on one of `days` (UNION ALL)."""
+    return (
+        _periods(params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation)
+        .union(
+            _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
+            _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
+            all=True,
+        )
+        .order_by()
+    )  # not the registrations' default ordering: a sort of every row for nothing
+
+
 def _running_days(
     params: ReportParameters,
     days: Sequence[datetime.date],
@@ -96,19 +139,10 @@ def _running_days(
     registration (any category) running, and, apart, an employment or an article-60
     placement (`active_on`: started on or before the day, no end or ending on or after
     it), else 0. One query (UNION ALL)."""
-    rows = (
-        _periods(params, REGISTERED, VdabRegistration.objects.all(), days, per_organisation)
-        .union(
-            _periods(params, AT_WORK, Employment.objects.all(), days, per_organisation),
-            _periods(params, AT_WORK, Article60Placement.objects.all(), days, per_organisation),
-            all=True,
-        )
-        .order_by()
-    )  # not the registrations' default ordering: a sort of every row for nothing
     running: tuple[dict[Any, bytearray], dict[Any, bytearray]] = ({}, {})
     count = len(days)
-    date = _date if connections[rows.db].vendor == "sqlite" else _same
-    for kind, client, first, last in plain_rows(rows, stream=params.is_region):
+    date = _date if connections[router.db_for_read(Employment)].vendor == "sqlite" else _same
+    for kind, client, first, last in _rows(params, days, per_organisation, _running_rows):
         person = ids.get(client, client)
         low = bisect_left(days, date(first))
         high = count if last is None else bisect_right(days, date(last))
@@ -138,6 +172,17 @@ def _advices(
     return _of_report(params, advices).annotate(person=_person(per_organisation))
 
 
+def _advice_rows(
+    params: ReportParameters, days: Sequence[Any], per_organisation: bool
+) -> QuerySet[Any]:
+    """Rows (person, advised on, ended on, category) of `_advices`, the latest first."""
+    return (
+        _advices(params, days, per_organisation)
+        .latest_first()
+        .values_list("person", "advised_on", "ended_on", "category")
+    )
+
+
 def _latest_categories(
     params: ReportParameters,
     days: Sequence[datetime.date],
@@ -150,11 +195,6 @@ def _latest_categories(
     category of their latest advice on or before each day
     (`ScreeningQuerySet.latest_first`), 0 on a day when it has lapsed (`not_lapsed_q`: a
     lapse date on or before the day) or when there is none yet."""
-    rows = (
-        _advices(params, days, per_organisation)
-        .latest_first()
-        .values_list("person", "advised_on", "ended_on", "category")
-    )
     count = len(days)
     # Per person: the categories by day, and `upper`, the first day already given to a
     # newer advice. The rows come newest first (latest_first), so each advice covers
@@ -162,8 +202,9 @@ def _latest_categories(
     # the person's older advices are passed over.
     latest: dict[Any, bytearray] = {}
     uppers: dict[Any, int] = {}
-    date = _date if connections[rows.db].vendor == "sqlite" else _same
-    for client, advised_on, ended_on, category in plain_rows(rows, stream=params.is_region):
+    date = _date if connections[router.db_for_read(MmppScreening)].vendor == "sqlite" else _same
+    rows = _rows(params, days, per_organisation, _advice_rows)
+    for client, advised_on, ended_on, category in rows:
         person = ids.get(client, client)
         if person not in registered:
             continue
