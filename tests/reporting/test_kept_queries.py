@@ -75,7 +75,8 @@ def test_reports_after_each_other_give_their_own_figures(organisation, other, re
     # Every set gives other figures, so running another set's SQL cannot go unnoticed.
     assert all(expected[i] != expected[j] for i in range(len(sets)) for j in range(i))
     prepared._kept.clear()
-    for parameters, figures in [*zip(sets, expected), *reversed([*zip(sets, expected)])]:
+    pairs = list(zip(sets, expected, strict=True))
+    for parameters, figures in [*pairs, *reversed(pairs)]:
         assert report(parameters) == figures
     assert any(key[1][0] == "statistic" for key in prepared._kept)
 
