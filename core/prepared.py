@@ -103,6 +103,7 @@ def prepared_rows(
     *,
     context: Any = None,
     using: str = "default",
+    prepare: bool = True,
 ) -> list[tuple[Any, ...]]:
     """The rows of `build()` (a query filtered with `IdIn(..., IDS)` and/or holding
     `Parameter`s) for `ids` and `context`.
@@ -110,7 +111,9 @@ def prepared_rows(
     The SQL is compiled on the first call for `key` and kept: `key` must hold everything
     else the query depends on (the day, settings, the time zone, whatever changes the SQL
     text). Rows come as the database gives them (no model converters: on SQLite a date is
-    ISO text)."""
+    ISO text). `prepare=False`: not a prepared statement on PostgreSQL, planned for its
+    values on every run (a generic plan made for one range of dates can be far slower for
+    another)."""
     connection = connections[using]
     kept = _kept.get((using, key))
     if kept is None:
@@ -124,7 +127,7 @@ def prepared_rows(
         value if p is IDS else p.value(context, connection) if isinstance(p, Parameter) else p
         for p in params
     ]
-    with _cursor(connection) as cursor:
+    with _cursor(connection) if prepare else connection.cursor() as cursor:
         cursor.execute(sql, values)
         return cursor.fetchall()
 

@@ -90,4 +90,7 @@ def kept_rows(
         lambda: build(KeptParameters(params)),
         context=params,
         using=router.db_for_read(model),
+        # Planned for each report's dates: a prepared statement's generic plan, made for
+        # one year, made ten years' 12-month outflow 2.7x and the handovers' 7x slower.
+        prepare=False,
     )

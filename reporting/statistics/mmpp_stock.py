@@ -110,6 +110,7 @@ def _rows(
         lambda: build(params, (FIRST_DAY, LAST_DAY), per_organisation),
         context=days,
         using=router.db_for_read(MmppScreening),
+        prepare=False,  # planned for its days, as `kept.kept_rows`
     )
 
 
